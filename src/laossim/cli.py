@@ -1,0 +1,153 @@
+"""The ``laossim`` command: a thin layer over the Python API.
+
+Exit codes: 0 success; 2 bad input (every problem printed as
+FILE:LINE: field: problem); 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from laossim import __version__
+from laossim.errors import ScenarioError
+
+BAD_INPUT = 2
+
+
+def _table(summary, scores: Sequence[str]) -> str:
+    rows = summary.set_index("score").loc[list(scores)]
+    lines = [f"{'score':<26}{'mean':>8}   {'95% CI':<17}", "-" * 53]
+    for name, row in rows.iterrows():
+        ci = "n/a (1 replication)" if row["n"] < 2 else f"[{row['ci_low']:.3f}, {row['ci_high']:.3f}]"
+        lines.append(f"{name:<26}{row['mean']:>8.3f}   {ci}")
+    return "\n".join(lines)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from laossim.metrics import COLUMNS
+    from laossim.results import default_folder
+    from laossim.run import run
+    from laossim.scenario import load_resolved
+
+    resolved = load_resolved(args.scenario, args.set)
+    out = Path(args.out) if args.out else default_folder(resolved.scenario.scenario)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not args.force:
+        print(
+            f"laossim: {out} exists and is not empty; choose another --out or pass --force",
+            file=sys.stderr,
+        )
+        return BAD_INPUT
+    result = run(resolved, seed=args.seed, replications=args.replications, steps=args.steps, progress=True)
+    sim = result.scenario.simulation
+    print(
+        f"{result.scenario.scenario}: {result.provenance['replications']} replication(s) x "
+        f"{result.provenance['steps']} steps ({sim.time_unit.value}s from {sim.start}), seed {result.seed}"
+    )
+    print(_table(result.summary, COLUMNS if args.all_scores else COLUMNS[:4]))
+    result.save(out, csv=args.csv, force=args.force)
+    print(f"\nresults written to {out}/ (plots in {out}/plots/)")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from laossim.scenario import dump_yaml, load_resolved
+
+    failed = False
+    for path in args.files:
+        try:
+            resolved = load_resolved(path, args.set)
+        except ScenarioError as exc:
+            print(exc.render(), file=sys.stderr)
+            failed = True
+            continue
+        if args.resolved:
+            print(f"# {path} resolved\n{dump_yaml(resolved.scenario)}")
+        else:
+            print(f"{path}: valid ({len(resolved.scenario.states)} states, {len(resolved.scenario.events)} events)")
+    return BAD_INPUT if failed else 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from laossim.scenario import Scenario
+
+    print(json.dumps(Scenario.model_json_schema(), indent=2))
+    return 0
+
+
+def cmd_params(args: argparse.Namespace) -> int:
+    from laossim.scenario.docs import parameter_table
+
+    print(parameter_table())
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="laossim", description="Scenario simulation engine for the military diplomacy of Laos."
+    )
+    p.add_argument("--version", action="version", version=f"laossim {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    r = sub.add_parser("run", help="run a scenario and write its results folder")
+    r.add_argument("scenario", help="scenario YAML file, e.g. scenarios/laos_baseline.yaml")
+    r.add_argument("--out", help="results folder (default results/<scenario>-<timestamp>)")
+    r.add_argument("--seed", type=int, help="root seed (default simulation.seed)")
+    r.add_argument("--replications", type=int, help="default simulation.replications")
+    r.add_argument("--steps", type=int, help="default simulation.steps")
+    r.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="override a scenario value, e.g. --set states.LAO.autonomy=0.5 (repeatable)",
+    )
+    r.add_argument("--csv", action="store_true", help="also write CSV copies of the tables")
+    r.add_argument("--force", action="store_true", help="replace a non-empty results folder")
+    r.add_argument("--all-scores", action="store_true", help="print the score components too")
+    r.set_defaults(func=cmd_run)
+
+    v = sub.add_parser("validate", help="check scenario files; exit 2 with every problem")
+    v.add_argument("files", nargs="+")
+    v.add_argument("--resolved", action="store_true", help="print each scenario after extends and overrides")
+    v.add_argument("--set", action="append", default=[], metavar="PATH=VALUE")
+    v.set_defaults(func=cmd_validate)
+
+    s = sub.add_parser("schema", help="print the JSON Schema of scenario files")
+    s.set_defaults(func=cmd_schema)
+
+    pa = sub.add_parser("params", help="print every mechanism parameter with its default (Markdown)")
+    pa.set_defaults(func=cmd_params)
+    return p
+
+
+def _positive(args: argparse.Namespace) -> str | None:
+    for name in ("replications", "steps"):
+        value = getattr(args, name, None)
+        if value is not None and value < 1:
+            return f"--{name} must be at least 1 (got {value})"
+    return None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``laossim`` console script and ``python -m laossim``."""
+    args = parser().parse_args(argv)
+    problem = _positive(args)
+    if problem:
+        print(f"laossim: {problem}", file=sys.stderr)
+        return BAD_INPUT
+    try:
+        return args.func(args)
+    except ScenarioError as exc:
+        print(exc.render(), file=sys.stderr)
+        return BAD_INPUT
+    except KeyboardInterrupt:
+        print("laossim: interrupted; nothing was written", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,78 @@
+"""Error records for bad input: every problem names its file, line and field.
+
+Loaders collect *all* problems of a file before raising, so a user fixes a
+file in one pass instead of one error per run (the rendercv style).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input file.
+
+    Rendered as ``FILE:LINE: field.path: message (expected ..., got ...) hint``.
+    """
+
+    file: str
+    line: int | None
+    path: str
+    message: str
+    expected: str | None = None
+    got: str | None = None
+    hint: str | None = None
+
+    def render(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        text = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        detail = []
+        if self.expected is not None:
+            detail.append(f"expected {self.expected}")
+        if self.got is not None:
+            detail.append(f"got {self.got}")
+        if detail:
+            text += f" ({', '.join(detail)})"
+        if self.hint:
+            text += f"; {self.hint}"
+        return text
+
+
+class ScenarioError(Exception):
+    """Raised with every problem found in a scenario (or experiment) file."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(
+            sorted(problems, key=lambda p: (p.file, p.line or 0, p.path, p.message))
+        )
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        """All problems, one per line, ordered by file and line."""
+        return "\n".join(p.render() for p in self.problems)
+
+
+def did_you_mean(word: object, choices: Iterable[str]) -> str | None:
+    """A "did you mean ...?" hint for a misspelt key or id, or None."""
+    if not isinstance(word, str):
+        return None
+    choices = [c for c in choices if isinstance(c, str)]
+    matches = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    if not matches:
+        lowered = {c.lower(): c for c in choices}
+        if word.lower() in lowered:
+            matches = [lowered[word.lower()]]
+    return f"did you mean '{matches[0]}'?" if matches else None
+
+
+def show(value: object, limit: int = 60) -> str:
+    """A short, readable rendering of a value for an error message."""
+    text = repr(value) if isinstance(value, str) else str(value)
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif value is None:
+        text = "null"
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -1,0 +1,107 @@
+"""Mechanism 2: alignment pressure (MODEL.md), the heart of the hedging dynamics.
+
+Leverage of pole p over state i:
+``L_ip = (c_p / max c)^alpha (b_T T_ip + b_A A_ip + b_D D_ip + b_H max(H_ip, 0)
++ b_B border_ip + b_S alliance_ip + b_R R_ip) - theta_i b_X tau_ip``.
+The capability term is normalised by the largest pole (a refinement of
+MODEL.md's c_p^alpha, so the threat term has a fixed scale; docs/model.md).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from laossim.mechanisms.records import Record
+from laossim.scenario.parameters import Parameters
+from laossim.world import World, per_step
+
+HEDGER, BALANCER, BANDWAGONER = 0, 1, 2
+
+
+def leverage(world: World, params: Parameters) -> np.ndarray:
+    """L (N, K): the pull of each pole on each state; negative where threat dominates."""
+    a = params.alignment
+    p = world.poles
+    cap = (world.capability[p] / world.capability[p].max()) ** a.capability_exponent
+    ties = (
+        a.trade * world.trade[:, p]
+        + a.aid * world.aid[:, p]
+        + a.debt * world.debt[:, p]
+        + a.affinity * np.maximum(world.affinity[:, p], 0.0)
+        + a.border * world.border[:, p]
+        + a.alliance * world.alliance[:, p]
+        + a.trust * world.trust[:, p]
+    )
+    return cap[None, :] * ties - world.threat_sensitivity[:, None] * a.threat * world.tension[:, p]
+
+
+def target(world: World, lev: np.ndarray) -> np.ndarray:
+    """t (N, K): positive leverage plus the threat of each pole passed to its rivals, normalised.
+
+    Balance of threat: the negative leverage of a threatening pole q is passed
+    to the other poles in proportion to their tension with q. Rows with
+    nothing positive get the uniform point.
+    """
+    k = world.k
+    positive = np.maximum(lev, 0.0)
+    negative = np.maximum(-lev, 0.0)
+    rivalry = world.tension[np.ix_(world.poles, world.poles)].copy()  # (K, K), zero diagonal
+    np.fill_diagonal(rivalry, 0.0)
+    totals = rivalry.sum(axis=0)
+    share = np.divide(rivalry, totals[None, :], out=np.zeros_like(rivalry), where=totals[None, :] > 0)
+    pulled = positive + negative @ share.T
+    sums = pulled.sum(axis=1, keepdims=True)
+    return np.divide(pulled, sums, out=np.full_like(pulled, 1.0 / k), where=sums > 0)
+
+
+def response(world: World, tgt: np.ndarray, lev: np.ndarray) -> np.ndarray:
+    """r (N, K): each doctrine's answer to its target (poles are handled by the caller).
+
+    hedger: (1 - kappa) t + kappa u; bandwagoner: (1 - kappa) e_p* + kappa t with
+    p* the largest leverage; balancer: t without the dominant pole q* (largest
+    c_q (1 + tau_iq)), renormalised, mixed with kappa u.
+    """
+    n, k = tgt.shape
+    kappa = world.autonomy[:, None]
+    uniform = np.full((n, k), 1.0 / k)
+    hedge = (1 - kappa) * tgt + kappa * uniform
+
+    strongest = np.eye(k)[np.argmax(lev, axis=1)]
+    bandwagon = (1 - kappa) * strongest + kappa * tgt
+
+    dominance = world.capability[world.poles][None, :] * (1.0 + world.tension[:, world.poles])
+    without = tgt * (1.0 - np.eye(k)[np.argmax(dominance, axis=1)])
+    sums = without.sum(axis=1, keepdims=True)
+    rest = (1.0 - np.eye(k)[np.argmax(dominance, axis=1)]) / max(k - 1, 1)
+    without = np.divide(without, sums, out=rest, where=sums > 0)
+    balance = (1 - kappa) * without + kappa * uniform
+
+    doctrine = world.doctrine[:, None]
+    return np.where(doctrine == BANDWAGONER, bandwagon, np.where(doctrine == BALANCER, balance, hedge))
+
+
+def responsiveness(world: World, params: Parameters) -> np.ndarray:
+    """lambda (N,) per step, raised by polarisation pressure: lambda + (1 - lambda)(1 - exp(-gamma P))."""
+    lam = per_step(world.responsiveness, world.steps_per_year)
+    push = 1.0 - np.exp(-params.alignment.pressure_gain * world.pressure)
+    return lam + (1.0 - lam) * push
+
+
+def dirichlet_rows(rng: np.random.Generator, alpha: np.ndarray) -> np.ndarray:
+    """One Dirichlet draw per row of alpha (numpy's dirichlet takes a single alpha)."""
+    g = rng.standard_gamma(alpha)
+    sums = g.sum(axis=1, keepdims=True)
+    return np.divide(g, sums, out=np.full_like(g, 1.0 / g.shape[1]), where=sums > 0)
+
+
+def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> tuple[World, list[Record]]:
+    """Move each non-pole state's alignment toward its doctrine's response."""
+    lev = leverage(world, params)
+    r = response(world, target(world, lev), lev)
+    lam = responsiveness(world, params)[:, None]
+    a = (1.0 - lam) * world.alignment + lam * r
+    nu = params.alignment.noise_concentration
+    if nu > 0:
+        a = dirichlet_rows(rng, nu * (a + params.alignment.noise_floor))
+    a[world.poles] = np.eye(world.k)
+    return world.evolve(alignment=a, leverage=lev), []

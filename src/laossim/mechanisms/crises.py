@@ -1,0 +1,84 @@
+"""Mechanism 6: crises, drawn per dyad with hazard sigmoid(phi0 + phi1 tau - phi2 R - phi3 I) per year.
+
+A crisis of severity s raises the dyad's tension (gain ``tension_gain * s``),
+cuts its trust (decay ``trust_loss * s``), and, when a pole is involved, adds s
+to the polarisation pressure P that raises everyone's responsiveness.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from laossim.mechanisms.records import Record
+from laossim.scenario.parameters import Parameters
+from laossim.world import World, bounded, per_step
+
+
+def hazard(
+    world: World, params: Parameters, i: np.ndarray | slice = slice(None), j: np.ndarray | slice = slice(None)
+) -> np.ndarray:
+    """Crisis probability per step of the dyads (i, j) (default all, (N, N))."""
+    c = params.crises
+    logit = (
+        c.intercept
+        + c.tension * world.tension[i, j]
+        - c.trust * world.trust[i, j]
+        - c.interoperability * world.interoperability[i, j]
+    )
+    return per_step(1.0 / (1.0 + np.exp(-logit)), world.steps_per_year)
+
+
+@lru_cache(maxsize=8)
+def _upper(n: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.triu_indices(n, k=1)
+
+
+def apply(
+    world: World, params: Parameters, i: np.ndarray, j: np.ndarray, severity: np.ndarray, why: str = ""
+) -> tuple[World, list[Record]]:
+    """Effects of crises between pairs (i, j) with the given severities; ``why`` is an
+    explanatory sentence for scheduled crises (drawn ones are described lazily)."""
+    if len(i) == 0:
+        return world, []
+    c = params.crises
+    n = world.n
+    touched, slot = np.unique(np.concatenate([i * n + j, j * n + i]), return_inverse=True)
+    sev = np.zeros(len(touched))
+    np.maximum.at(sev, slot, np.tile(severity, 2))  # two crises of one pair in a step: the worse counts
+    tension, trust = world.tension.copy(), world.trust.copy()
+    tension.flat[touched] = bounded(tension.flat[touched], c.tension_gain * sev, 0.0)
+    trust.flat[touched] = bounded(trust.flat[touched], 0.0, c.trust_loss * sev)
+    pole = world.is_pole
+    polar = float(severity[pole[i] | pole[j]].sum())
+    ids = world.ids
+    records = [
+        Record("crisis", ids[a], ids[b], s, why) if why else Record("crisis", ids[a], ids[b], s)
+        for a, b, s in zip(i.tolist(), j.tolist(), severity.tolist(), strict=True)
+    ]
+    return world.evolve(
+        tension=tension,
+        trust=trust,
+        pressure=world.pressure + polar,
+        crisis_load=world.crisis_load + float(severity.sum()),
+        crisis_count=world.crisis_count + len(i),
+    ), records
+
+
+def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> tuple[World, list[Record]]:
+    """Draw this step's crises: one uniform and one severity per unordered dyad, every step.
+
+    A dyad's crisis probability never exceeds that of the largest tension with
+    no trust, so the exact hazard is computed only for the few dyads whose
+    uniform falls below that bound (the same draws, far less work).
+    """
+    c = params.crises
+    iu, ju = _upper(world.n)
+    draw = rng.random((2, len(iu)))
+    bound = per_step(1.0 / (1.0 + np.exp(-(c.intercept + c.tension * world.tension.max()))), world.steps_per_year)
+    candidates = np.flatnonzero(draw[0] < bound)
+    ci, cj = iu[candidates], ju[candidates]
+    hit = draw[0][candidates] < hazard(world, params, ci, cj)
+    severity = c.severity_min + (c.severity_max - c.severity_min) * draw[1][candidates[hit]]
+    return apply(world, params, ci[hit], cj[hit], severity)

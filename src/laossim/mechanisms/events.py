@@ -1,0 +1,141 @@
+"""Mechanism 1: the scenario's timeline, applied first in each step.
+
+Field changes (``op: set | add | scale``), disasters, crises, scripted
+engagements (a policy lever), extra forum meetings (summits) and chair
+terms. Every applied event is logged in plain words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from laossim.mechanisms import crises, engagement, forums
+from laossim.mechanisms.engagement import KINDS
+from laossim.mechanisms.records import Record
+from laossim.scenario.parameters import Parameters
+from laossim.scenario.schema import (
+    ChairEvent,
+    ChangeEvent,
+    CrisisEvent,
+    DisasterEvent,
+    EngagementEvent,
+    Event,
+    Op,
+    SummitEvent,
+)
+from laossim.world import DOCTRINES, World
+
+STATE_ARRAYS = {
+    "capability": ("capability", 1e-12, None),
+    "autonomy": ("autonomy", 0.0, 1.0),
+    "engagement_budget": ("budget", 0.0, None),
+    "threat_sensitivity": ("threat_sensitivity", 0.0, None),
+    "modernization": ("modernization", -0.5, 1.0),
+    "absorption": ("absorption", 0.0, 1.0),
+    "responsiveness": ("responsiveness", 0.0, 1.0),
+}
+"""Event field -> (World attribute, lower bound, upper bound) for state fields."""
+
+PAIR_ARRAYS = {
+    "trust": ((0.0, 1.0), True),
+    "tension": ((0.0, 1.0), True),
+    "interoperability": ((0.0, 1.0), True),
+    "affinity": ((-1.0, 1.0), True),
+    "trade": ((0.0, 1.0), False),
+    "aid": ((0.0, 1.0), False),
+    "debt": ((0.0, 1.0), False),
+}
+"""Dyad field -> (bounds, symmetric?) for numeric dyad fields."""
+
+
+def _operate(old: float, op: Op, value: float) -> float:
+    return {Op.set: value, Op.add: old + value, Op.scale: old * value}[op]
+
+
+def _clip(x: float, bounds: tuple[float | None, float | None]) -> float:
+    lo, hi = bounds
+    return float(np.clip(x, -np.inf if lo is None else lo, np.inf if hi is None else hi))
+
+
+def change(world: World, ev: ChangeEvent) -> tuple[World, list[Record]]:
+    """Apply one field change; the result is clipped to the field's range."""
+    if ev.state is not None:
+        i = world.index(ev.state)
+        if ev.field == "doctrine":
+            doctrine = world.doctrine.copy()
+            doctrine[i] = [d.value for d in DOCTRINES].index(str(ev.value))
+            text = f"{ev.state} adopts the {ev.value} doctrine"
+            return world.evolve(doctrine=doctrine), [Record("change", ev.state, "", 0.0, text)]
+        attr, lo, hi = STATE_ARRAYS[ev.field]
+        arr = getattr(world, attr).copy()
+        old = float(arr[i])
+        arr[i] = _clip(_operate(old, ev.op, float(ev.value)), (lo, hi))
+        text = f"{ev.state} {ev.field} {ev.op.value} {ev.value}: {old:.3g} -> {arr[i]:.3g}"
+        return world.evolve(**{attr: arr}), [Record("change", ev.state, "", float(arr[i] - old), text)]
+    a, b = ev.between
+    i, j = world.index(a), world.index(b)
+    if ev.field in ("border", "alliance"):
+        arr = getattr(world, ev.field).copy()
+        arr[i, j] = arr[j, i] = bool(ev.value)
+        text = f"{a}-{b} {ev.field} set to {str(bool(ev.value)).lower()}"
+        return world.evolve(**{ev.field: arr}), [Record("change", a, b, float(bool(ev.value)), text)]
+    bounds, symmetric = PAIR_ARRAYS[ev.field]
+    arr = getattr(world, ev.field).copy()
+    old = float(arr[i, j])
+    arr[i, j] = _clip(_operate(old, ev.op, float(ev.value)), bounds)
+    if symmetric:
+        arr[j, i] = arr[i, j]
+    text = f"{a}-{b} {ev.field} {ev.op.value} {ev.value}: {old:.3g} -> {arr[i, j]:.3g}"
+    return world.evolve(**{ev.field: arr}), [Record("change", a, b, float(arr[i, j] - old), text)]
+
+
+def apply_event(world: World, params: Parameters, ev: Event, t: int, attend: np.ndarray) -> tuple[World, list[Record]]:
+    """Apply one scheduled event at step t."""
+    if isinstance(ev, ChangeEvent):
+        return change(world, ev)
+    if isinstance(ev, DisasterEvent):
+        i = world.index(ev.state)
+        disaster = world.disaster.copy()
+        disaster[i] = max(disaster[i], ev.severity)
+        text = f"disaster strikes {ev.state} (severity {ev.severity:.2f})"
+        return world.evolve(disaster=disaster), [Record("disaster", ev.state, "", ev.severity, text)]
+    if isinstance(ev, CrisisEvent):
+        i, j = world.index(ev.between[0]), world.index(ev.between[1])
+        text = f"crisis between {ev.between[0]} and {ev.between[1]} (scheduled, severity {ev.severity:.2f})"
+        return crises.apply(world, params, np.array([i]), np.array([j]), np.array([ev.severity]), text)
+    if isinstance(ev, EngagementEvent):
+        i, j = world.index(ev.between[0]), world.index(ev.between[1])
+        kind = KINDS.index(ev.kind)
+        count = ev.count
+        return engagement.apply(world, params, np.full(count, i), np.full(count, j), np.full(count, kind))
+    if isinstance(ev, SummitEvent):
+        f = world.forum_ids.index(ev.forum)
+        return forums.hold_meeting(world, params, f, attend[f], t, label="holds a summit")
+    if isinstance(ev, ChairEvent):
+        f = world.forum_ids.index(ev.forum)
+        chair, until = world.forum_chair.copy(), world.forum_chair_until.copy()
+        chair[f], until[f] = world.index(ev.state), t + ev.steps - 1
+        text = f"{ev.state} takes the chair of {ev.forum} for {ev.steps} steps"
+        return world.evolve(forum_chair=chair, forum_chair_until=until), [
+            Record("chair", ev.state, ev.forum, ev.steps, text)
+        ]
+    raise TypeError(f"unknown event {type(ev).__name__}")  # pragma: no cover - the schema is closed
+
+
+def step(
+    world: World, params: Parameters, rng: np.random.Generator, t: int, schedule: Mapping[int, Sequence[Event]]
+) -> tuple[World, list[Record]]:
+    """Apply every event scheduled for step t, in file order."""
+    attend = rng.random((len(world.forum_ids), world.n)) < params.forums.participation
+    records: list[Record] = []
+    for ev in schedule.get(t, ()):
+        world, new = apply_event(world, params, ev, t, attend)
+        if ev.note:
+            new = [r._replace(text=f"{r.description} ({ev.note})") for r in new]
+        records += new
+    return world, records
+
+
+__all__ = ["apply_event", "change", "step"]

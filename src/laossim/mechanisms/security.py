@@ -1,0 +1,94 @@
+"""Mechanism 5: the security dilemma, where tension grows from what others do.
+
+Directed pressure on i from j (per year):
+``x_ij = growth_gain * growth_j + distance_gain * TV(a_i, a_j) + border_gain * border_ij
++ hostility_gain * max(-H_ij, 0) + visibility_gain * sum_k vis_jk tau_ik^2``
+(the last term: j's visible engagements with i's rivals k, weighted by i's
+rivalry with k; visibility is read here and only here). Tension is a
+property of the dyad, so the gain uses (x_ij + x_ji) / 2. Decay:
+``base_decay + trust_decay R_ij + interoperability_decay I_ij`` per year.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+
+from laossim.mechanisms.records import Record
+from laossim.scenario.parameters import Parameters
+from laossim.world import World
+
+
+def alignment_distance(alignment: np.ndarray) -> np.ndarray:
+    """Total variation distance between every pair of alignments, (N, N).
+
+    Uses TV(a, b) = 1 - sum_k min(a_k, b_k) for distributions, one (N, N)
+    pass per pole, in place (dyadic arrays are large; memory traffic is the cost).
+    """
+    n = alignment.shape[0]
+    overlap = np.zeros((n, n))
+    buffer = np.empty((n, n))
+    for column in alignment.T:
+        np.minimum(column[:, None], column[None, :], out=buffer)
+        overlap += buffer
+    np.subtract(1.0, overlap, out=overlap)
+    return np.maximum(overlap, 0.0, out=overlap)
+
+
+def rival_visibility(tension: np.ndarray, visibility: sparse.csr_array) -> np.ndarray:
+    """(N, N): sum_k vis_jk tau_ik^2, how much j was seen engaging i's rivals.
+
+    Rivalry is tension squared, so close rivals count far more than
+    lukewarm relations; visibility is sparse (few engagements per step).
+    """
+    return np.asarray(visibility @ np.square(tension).T).T
+
+
+def mutual_rival_visibility(tension: np.ndarray, visibility: sparse.csr_array) -> np.ndarray:
+    """seen + seen.T for :func:`rival_visibility`, in C order: with both arrays
+    symmetric, seen = (V T2)^T, so one sparse product and one transpose suffice."""
+    product = np.asarray(visibility @ np.square(tension))
+    product += product.T.copy()
+    return product
+
+
+def pressure(world: World, params: Parameters) -> np.ndarray:
+    """Symmetric tension gain intensity per year, (N, N): the mean of x_ij and x_ji (all terms >= 0)."""
+    s = params.security
+    growth = 0.5 * s.growth_gain * np.maximum(world.growth, 0.0)
+    x = alignment_distance(world.alignment)
+    x *= s.distance_gain
+    x += s.border_gain * world.border
+    x -= s.hostility_gain * np.minimum(world.affinity, 0.0)
+    x += growth[:, None]
+    x += growth[None, :]
+    if world.visibility.nnz:
+        seen = mutual_rival_visibility(world.tension, world.visibility)
+        seen *= 0.5 * s.visibility_gain
+        x += seen
+    return x
+
+
+def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> tuple[World, list[Record]]:
+    """Tension rises with the dilemma's pressures and decays with trust and interoperability.
+
+    The bounded update g + tau (1 - g - d) with g = 1 - exp(-x / spy) and
+    d = 1 - exp(-y / spy), written with the two survival factors in place.
+    """
+    s = params.security
+    spy = world.steps_per_year
+    stay_calm = pressure(world, params)  # becomes 1 - g
+    stay_calm *= -1.0 / spy
+    np.exp(stay_calm, out=stay_calm)
+    factor = world.trust * (-s.trust_decay / spy)  # becomes 1 - g - d
+    factor += world.interoperability * (-s.interoperability_decay / spy)
+    factor -= s.base_decay / spy
+    np.exp(factor, out=factor)
+    factor += stay_calm
+    factor -= 1.0
+    tension = factor
+    tension *= world.tension
+    tension += 1.0
+    tension -= stay_calm
+    np.fill_diagonal(tension, 0.0)
+    return world.evolve(tension=np.clip(tension, 0.0, 1.0, out=tension)), []

@@ -1,0 +1,141 @@
+"""Results folders: written atomically, never overwritten by accident, with provenance.
+
+A run's folder holds ``manifest.json``, ``summary.json``, ``timeseries``,
+``states``, ``events`` and ``network`` tables as Parquet (and CSV on
+request), and ``plots/``. It is built under a temporary name beside its
+destination and renamed into place only when complete, so an interrupted
+run leaves nothing half-written and an existing folder is never damaged.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import platform
+import shutil
+import subprocess
+import tempfile
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from laossim.run import RunResult
+
+TABLES = ("timeseries", "states", "events", "network")
+
+
+class ResultsExistError(Exception):
+    """The destination folder exists and is not empty, and ``force`` was not given."""
+
+
+def versions() -> dict[str, str]:
+    """Versions of laossim, Python and the libraries that shape results."""
+    out = {"python": platform.python_version()}
+    for pkg in ("laossim", "mesa", "numpy", "pandas", "scipy", "pydantic", "pyarrow"):
+        try:
+            out[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:  # pragma: no cover - always installed
+            out[pkg] = "unknown"
+    return out
+
+
+def git_commit(where: Path) -> str | None:
+    """The commit of the git checkout containing ``where``, if any."""
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=where, capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None if out.returncode == 0 else None
+
+
+def manifest(result: RunResult, started: str | None = None) -> dict[str, Any]:
+    """Everything needed to reproduce a run: versions, commit, inputs, seeds, times."""
+    return {
+        "laossim_results": 1,
+        "scenario": result.scenario.scenario,
+        "versions": versions(),
+        "git_commit": git_commit(Path(__file__).resolve().parent),
+        "inputs": result.provenance.get("files", []),
+        "overrides": result.provenance.get("overrides", []),
+        "root_seed": result.seed,
+        "replication_seeds": result.seeds,
+        "replications": result.provenance.get("replications"),
+        "steps": result.provenance.get("steps"),
+        "started": started or result.provenance.get("started"),
+        "finished": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+        "resolved_scenario": result.scenario.model_dump(mode="json"),
+    }
+
+
+def default_folder(scenario: str, root: Path = Path("results")) -> Path:
+    """``results/<scenario>-<UTC timestamp>``."""
+    stamp = _dt.datetime.now(_dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    return root / f"{scenario}-{stamp}"
+
+
+def write_run(result: RunResult, out: Path, *, csv: bool = False, force: bool = False, plots: bool = True) -> Path:
+    """Write a run's folder atomically.
+
+    Raises:
+        ResultsExistError: ``out`` exists, is not empty, and ``force`` is false.
+    """
+    out = Path(out)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not force:
+        raise ResultsExistError(f"{out} exists and is not empty; choose another --out or pass --force to replace it")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
+    try:
+        for name in TABLES:
+            table: pd.DataFrame = getattr(result, name)
+            table.to_parquet(tmp / f"{name}.parquet", index=False)
+            if csv:
+                table.to_csv(tmp / f"{name}.csv", index=False)
+        if csv:
+            result.summary.to_csv(tmp / "summary.csv", index=False)
+        summary = {
+            "scenario": result.scenario.scenario,
+            "window_steps": _window(result),
+            "scores": result.summary.to_dict(orient="records"),
+        }
+        (tmp / "summary.json").write_text(json.dumps(summary, indent=2, allow_nan=True) + "\n")
+        if plots:
+            from laossim.plotting import save_run_plots
+
+            save_run_plots(result, tmp / "plots")
+        (tmp / "manifest.json").write_text(json.dumps(manifest(result), indent=2) + "\n")
+        _swap_into_place(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out
+
+
+def _window(result: RunResult) -> int:
+    from laossim.run import window_steps
+
+    return window_steps(result.scenario)
+
+
+def _swap_into_place(tmp: Path, out: Path) -> None:
+    """Rename the finished folder into place; an existing folder is moved aside first and
+    removed only after the new one is in place."""
+    if not out.exists():
+        os.replace(tmp, out)
+        return
+    old = out.with_name(f".{out.name}.old-{os.getpid()}")
+    os.replace(out, old)
+    os.replace(tmp, out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def load_run(folder: str | Path) -> dict[str, Any]:
+    """Read a run folder back: its tables as DataFrames plus the manifest and summary."""
+    folder = Path(folder)
+    data: dict[str, Any] = {name: pd.read_parquet(folder / f"{name}.parquet") for name in TABLES}
+    data["manifest"] = json.loads((folder / "manifest.json").read_text())
+    data["summary"] = pd.DataFrame(json.loads((folder / "summary.json").read_text())["scores"])
+    return data

@@ -1,0 +1,179 @@
+"""One run of a scenario: a pure function of (scenario, seed).
+
+``run`` steps one :class:`~laossim.model.LaosModel` per replication, each
+seeded from its own child of the root ``SeedSequence``, and returns tidy
+tables. Nothing here writes files (see :mod:`laossim.results`).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from tqdm.auto import tqdm
+
+from laossim import metrics
+from laossim.calendar import step_label
+from laossim.mechanisms.records import describe
+from laossim.model import LaosModel
+from laossim.scenario import Resolved, Scenario, load_resolved, override_scenario
+from laossim.seeding import replication_sequences, seed_record
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Tables of a run (all replications), with what is needed to reproduce it."""
+
+    scenario: Scenario
+    seed: int
+    seeds: list[dict[str, Any]]
+    timeseries: pd.DataFrame
+    states: pd.DataFrame
+    events: pd.DataFrame
+    network: pd.DataFrame
+    summary: pd.DataFrame
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+    def save(self, out: str | Path, *, csv: bool = False, force: bool = False) -> Path:
+        """Write the results folder atomically (see :func:`laossim.results.write_run`)."""
+        from laossim.results import write_run
+
+        return write_run(self, Path(out), csv=csv, force=force)
+
+
+def replicate(scenario: Scenario, seq: np.random.SeedSequence, steps: int, replication: int) -> dict[str, pd.DataFrame]:
+    """Run one replication and return its tables (timeseries, states, events, network)."""
+    model = LaosModel(scenario, rng=seq, steps=steps)
+    model.run()
+    sim = scenario.simulation
+    labels = [step_label(sim.start, sim.time_unit, t) for t in range(steps + 1)]
+    ts = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    ts.insert(0, "period", labels[: len(ts)])
+    ts.insert(0, "step", np.arange(len(ts)))
+    ts.insert(0, "replication", replication)
+
+    world = model.world
+    ids = list(world.ids)
+    poles = [ids[p] for p in world.poles]
+    align = np.stack(model.alignment_history)  # (T+1, N, K)
+    caps = np.stack(model.capability_history)  # (T+1, N)
+    t_count, n = caps.shape
+    states = pd.DataFrame(
+        {
+            "replication": replication,
+            "step": np.repeat(np.arange(t_count), n),
+            "period": np.repeat(labels[:t_count], n),
+            "state": np.tile(ids, t_count),
+            **{f"alignment_{p}": align[:, :, k].ravel() for k, p in enumerate(poles)},
+            "capability": caps.ravel(),
+            "coalition": np.array(poles)[align.argmax(axis=2).ravel()],
+        }
+    )
+    events = pd.DataFrame(
+        [(replication, t, labels[t], r.kind, r.source, r.target, r.magnitude, describe(r)) for t, r in model.records],
+        columns=[
+            "replication",
+            "step",
+            "period",
+            "kind",
+            "source",
+            "target",
+            "magnitude",
+            "description",
+        ],
+    )
+    iu, ju = np.triu_indices(n, k=1)
+    network = pd.DataFrame(
+        {
+            "replication": replication,
+            "source": np.array(ids)[iu],
+            "target": np.array(ids)[ju],
+            "trust": world.trust[iu, ju],
+            "tension": world.tension[iu, ju],
+            "interoperability": world.interoperability[iu, ju],
+        }
+    )
+    return {"timeseries": ts, "states": states, "events": events, "network": network}
+
+
+def summarise(timeseries: pd.DataFrame, window_steps: int) -> pd.DataFrame:
+    """Each score's mean over the final window of each replication, then the mean and
+    95% confidence interval (Student t) across replications."""
+    last = timeseries["step"].max()
+    final = timeseries[timeseries["step"] > last - window_steps]
+    per_rep = final.groupby("replication")[list(metrics.COLUMNS)].mean()
+    rows = []
+    for name in metrics.COLUMNS:
+        x = per_rep[name].to_numpy()
+        n = len(x)
+        mean = float(x.mean())
+        sd = float(x.std(ddof=1)) if n > 1 else float("nan")
+        half = float(stats.t.ppf(0.975, n - 1) * sd / np.sqrt(n)) if n > 1 else float("nan")
+        rows.append((name, mean, mean - half, mean + half, sd, n))
+    return pd.DataFrame(rows, columns=["score", "mean", "ci_low", "ci_high", "std", "n"])
+
+
+def window_steps(scenario: Scenario) -> int:
+    """Steps in the summary window (``parameters.scores.summary_window`` years)."""
+    sim = scenario.simulation
+    return max(1, round(scenario.parameters.scores.summary_window * sim.steps_per_year))
+
+
+def run(
+    scenario: str | Path | Scenario | Resolved,
+    seed: int | None = None,
+    replications: int | None = None,
+    steps: int | None = None,
+    overrides: list[str] | dict[str, Any] | None = None,
+    progress: bool = False,
+) -> RunResult:
+    """Run a scenario's replications and collect their tables.
+
+    Args:
+        scenario: a file path, a loaded :class:`Scenario`, or a :class:`Resolved` load.
+        seed: root seed (default ``simulation.seed``); replication r uses child r.
+        replications: default ``simulation.replications``.
+        steps: default ``simulation.steps``.
+        overrides: dotted-path overrides, as with ``--set``.
+        progress: show a progress bar over replications.
+    """
+    provenance: dict[str, Any] = {"started": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")}
+    if isinstance(scenario, (str, Path)):
+        scenario = load_resolved(scenario, overrides)
+    elif overrides:
+        base = scenario.scenario if isinstance(scenario, Resolved) else scenario
+        scenario = override_scenario(base, overrides)
+    if isinstance(scenario, Resolved):
+        provenance |= {
+            "files": [{"path": p, "sha256": h} for p, h in scenario.files],
+            "overrides": list(scenario.overrides),
+        }
+        scenario = scenario.scenario
+    sim = scenario.simulation
+    seed = sim.seed if seed is None else int(seed)
+    reps = sim.replications if replications is None else int(replications)
+    steps = sim.steps if steps is None else int(steps)
+    seqs = replication_sequences(seed, reps)
+    parts: dict[str, list[pd.DataFrame]] = {
+        "timeseries": [],
+        "states": [],
+        "events": [],
+        "network": [],
+    }
+    for r, seq in enumerate(tqdm(seqs, desc=scenario.scenario, unit="rep", disable=not progress or reps < 2)):
+        for name, table in replicate(scenario, seq, steps, r).items():
+            parts[name].append(table)
+    tables = {name: pd.concat(frames, ignore_index=True) for name, frames in parts.items()}
+    return RunResult(
+        scenario=scenario,
+        seed=seed,
+        seeds=[seed_record(s) for s in seqs],
+        summary=summarise(tables["timeseries"], window_steps(scenario)),
+        provenance=provenance | {"replications": reps, "steps": steps},
+        **tables,
+    )

@@ -1,0 +1,399 @@
+"""Cross-reference checks that need the whole scenario: ids, the simplex, the calendar.
+
+They run on the assembled document (not on validated objects), guarding each
+access, so they report alongside type errors instead of after them: a user
+sees every mistake of a file in one pass.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from laossim.calendar import TimeUnit, parse_period, step_of
+from laossim.errors import Problem, did_you_mean, show
+from laossim.scenario.compose import pair_label
+from laossim.scenario.schema import PAIR_FIELDS, STATE_FIELDS
+from laossim.scenario.tree import LList, LMap
+
+SIMPLEX_TOLERANCE = 1e-6
+NORMS = ("nonaligned", "none")
+
+
+def _items(doc: LMap, key: str) -> list[tuple[int, LMap, tuple[str, int | None]]]:
+    seq = doc.get(key)
+    if not isinstance(seq, LList):
+        return []
+    return [(i, item, seq.where(i)) for i, item in enumerate(seq) if isinstance(item, LMap)]
+
+
+class _Checker:
+    def __init__(self, doc: LMap) -> None:
+        self.doc = doc
+        self.problems: list[Problem] = []
+        self.ids = [s.get("id") for _, s, _ in _items(doc, "states") if isinstance(s.get("id"), str)]
+        poles = doc.get("poles")
+        self.poles = [p for p in poles if isinstance(p, str)] if isinstance(poles, LList) else []
+
+    def add(
+        self,
+        node: LMap | LList,
+        key: Any,
+        path: str,
+        message: str,
+        expected: str | None = None,
+        got: Any = None,
+        hint: str | None = None,
+    ) -> None:
+        file, line = node.where(key)
+        self.problems.append(Problem(file, line, path, message, expected, None if got is None else show(got), hint))
+
+    def state_ref(self, node: LMap | LList, key: Any, path: str, value: Any) -> None:
+        if isinstance(value, str) and value not in self.ids:
+            self.add(
+                node,
+                key,
+                path,
+                f"unknown state '{value}'",
+                got=None,
+                hint=did_you_mean(value, self.ids) or "declare it under states:",
+            )
+
+    def pair_refs(self, item: LMap, path: str) -> list[str] | None:
+        pair = item.get("between")
+        if not isinstance(pair, LList) or len(pair) != 2:
+            return None
+        for j, sid in enumerate(pair):
+            self.state_ref(pair, j, f"{path}.between[{j}]", sid)
+        if pair[0] == pair[1]:
+            self.add(
+                item,
+                "between",
+                f"{path}.between",
+                "a relation needs two different states",
+                got=list(pair),
+            )
+        return [p for p in pair if isinstance(p, str)]
+
+    # -- sections -----------------------------------------------------------
+    def duplicates(self, section: str, key: str) -> None:
+        seen = Counter(item.get(key) for _, item, _ in _items(self.doc, section) if isinstance(item.get(key), str))
+        for i, item, _ in _items(self.doc, section):
+            if seen.get(item.get(key), 0) > 1:
+                self.add(
+                    self.doc[section],
+                    i,
+                    f"{section}[{i}].{key}",
+                    f"duplicate {key} '{item[key]}'",
+                    hint=f"each {section[:-1]} must have a unique {key}",
+                )
+                seen[item[key]] = 0  # report each duplicate once
+
+    def poles_section(self) -> None:
+        poles = self.doc.get("poles")
+        if not isinstance(poles, LList):
+            return
+        for j, pole in enumerate(poles):
+            self.state_ref(poles, j, f"poles[{j}]", pole)
+        for pole, n in Counter(p for p in poles if isinstance(p, str)).items():
+            if n > 1:
+                self.add(self.doc, "poles", "poles", f"pole '{pole}' listed {n} times")
+
+    def states(self) -> None:
+        focal = []
+        for _, state, _ in _items(self.doc, "states"):
+            sid = state.get("id")
+            path = f"states.{sid}" if isinstance(sid, str) else "states"
+            if state.get("role") == "focal":
+                focal.append(state)
+            alignment = state.get("alignment")
+            if isinstance(alignment, LMap):
+                self.alignment(state, alignment, path, sid)
+        if len(focal) != 1:
+            where = focal[1] if len(focal) > 1 else None
+            if where is not None:
+                self.add(
+                    where,
+                    "role",
+                    f"states.{where.get('id')}.role",
+                    "more than one focal state",
+                    "exactly one state with role: focal",
+                    got=", ".join(str(s.get("id")) for s in focal),
+                )
+            elif self.ids:
+                self.add(
+                    self.doc,
+                    "states",
+                    "states",
+                    "no focal state",
+                    "exactly one state with role: focal",
+                    hint="set role: focal on the state whose autonomy and security are scored",
+                )
+
+    def alignment(self, state: LMap, alignment: LMap, path: str, sid: Any) -> None:
+        values = {}
+        for pole, share in alignment.items():
+            if pole not in self.poles:
+                self.add(
+                    alignment,
+                    pole,
+                    f"{path}.alignment.{pole}",
+                    f"'{pole}' is not a pole",
+                    f"one of {', '.join(self.poles)}",
+                    hint=did_you_mean(pole, self.poles),
+                )
+            elif isinstance(share, (int, float)) and not isinstance(share, bool):
+                values[pole] = float(share)
+        if len(values) != len(alignment) or any(v < 0 for v in values.values()):
+            return
+        total = sum(values.values())
+        if sid in self.poles:
+            vertex = {p: float(p == sid) for p in self.poles}
+            if any(abs(values.get(p, 0.0) - v) > SIMPLEX_TOLERANCE for p, v in vertex.items()):
+                self.add(
+                    state,
+                    "alignment",
+                    f"{path}.alignment",
+                    "a pole's alignment is its own vertex",
+                    f"{{{sid}: 1}} or no alignment",
+                    dict(values),
+                    "remove alignment from this pole",
+                )
+            return
+        if abs(total - 1.0) > SIMPLEX_TOLERANCE:
+            if total > 0:
+                normalised = ", ".join(f"{p}: {v / total:.3f}" for p, v in values.items())
+                hint = f"normalised, that is {{{normalised}}}"
+            else:
+                hint = "give at least one positive share"
+            self.add(
+                state,
+                "alignment",
+                f"{path}.alignment",
+                "alignment is not on the simplex",
+                "shares over the poles summing to 1",
+                f"sum {total:.6g}",
+                hint,
+            )
+
+    def relations(self) -> None:
+        seen: dict[frozenset[str], int] = {}
+        totals: dict[str, dict[str, float]] = {}
+        for i, rel, _ in _items(self.doc, "relations"):
+            pair = self.pair_refs(rel, f"relations[{i}]")
+            if not pair or len(pair) != 2:
+                continue
+            label = pair_label(pair)
+            key = frozenset(pair)
+            if key in seen and len(key) == 2:
+                self.add(
+                    self.doc["relations"],
+                    i,
+                    f"relations.{label}",
+                    f"duplicate relation {label}",
+                    hint=f"merge it with relations[{seen[key]}]",
+                )
+            seen.setdefault(key, i)
+            for field in ("trade", "aid", "debt"):
+                shares = rel.get(field)
+                if not isinstance(shares, LMap):
+                    continue
+                for holder, share in shares.items():
+                    if holder not in pair:
+                        self.add(
+                            shares,
+                            holder,
+                            f"relations.{label}.{field}.{holder}",
+                            f"'{holder}' is not in this relation",
+                            f"one of {', '.join(pair)}",
+                            hint=did_you_mean(holder, pair),
+                        )
+                    elif field == "trade" and isinstance(share, (int, float)) and not isinstance(share, bool):
+                        totals.setdefault(holder, {})[label] = float(share)
+        for holder, shares in totals.items():
+            if sum(shares.values()) > 1.0 + SIMPLEX_TOLERANCE:
+                states = self.doc.get("states")
+                node = next((s for _, s, _ in _items(self.doc, "states") if s.get("id") == holder), None)
+                target, key = (states, self.ids.index(holder)) if node is not None else (self.doc, "relations")
+                self.add(
+                    target,
+                    key,
+                    f"states.{holder}",
+                    "trade shares add up to more than 1",
+                    "a total of at most 1",
+                    f"{sum(shares.values()):.3g} over {', '.join(shares)}",
+                )
+
+    def forums(self) -> None:
+        for i, forum, _ in _items(self.doc, "forums"):
+            fid = forum.get("id")
+            path = f"forums.{fid}" if isinstance(fid, str) else f"forums[{i}]"
+            members = forum.get("members")
+            if isinstance(members, LList):
+                for j, m in enumerate(members):
+                    self.state_ref(members, j, f"{path}.members[{j}]", m)
+                for m, n in Counter(x for x in members if isinstance(x, str)).items():
+                    if n > 1:
+                        self.add(forum, "members", f"{path}.members", f"member '{m}' listed {n} times")
+            norm = forum.get("norm")
+            if isinstance(norm, str) and norm not in NORMS and norm not in self.poles:
+                choices = [*NORMS, *self.poles]
+                self.add(
+                    forum,
+                    "norm",
+                    f"{path}.norm",
+                    "unknown norm",
+                    f"one of {', '.join(choices)}",
+                    norm,
+                    did_you_mean(norm, choices),
+                )
+
+    def events(self) -> None:
+        sim = self.doc.get("simulation") if isinstance(self.doc.get("simulation"), LMap) else LMap()
+        unit_name = sim.get("time_unit", "quarter")
+        unit = TimeUnit(unit_name) if unit_name in TimeUnit.__members__ else None
+        start = str(sim.get("start", "2025-Q1"))
+        steps = sim.get("steps", 80)
+        start_ok = unit is not None and _parses(start, unit)
+        if unit is not None and not start_ok:
+            self.add(
+                sim,
+                "start",
+                "simulation.start",
+                "not a calendar label",
+                f"a {unit.value} label like {unit.example}",
+                start,
+            )
+        forum_ids = [f.get("id") for _, f, _ in _items(self.doc, "forums")]
+        for i, ev, _ in _items(self.doc, "events"):
+            path = f"events[{i}]"
+            self.state_ref(ev, "state", f"{path}.state", ev.get("state"))
+            if isinstance(ev.get("between"), LList):
+                self.pair_refs(ev, path)
+            forum = ev.get("forum")
+            if isinstance(forum, str) and forum not in forum_ids:
+                self.add(
+                    ev,
+                    "forum",
+                    f"{path}.forum",
+                    f"unknown forum '{forum}'",
+                    hint=did_you_mean(forum, forum_ids) or "declare it under forums:",
+                )
+            self.event_time(ev, path, unit, start if start_ok else None, steps)
+            if ev.get("type") == "change":
+                self.change(ev, path)
+
+    def event_time(self, ev: LMap, path: str, unit: TimeUnit | None, start: str | None, steps: Any) -> None:
+        at = ev.get("at")
+        if isinstance(at, bool) or at is None:
+            return
+        step = at if isinstance(at, int) else None
+        if isinstance(at, str) and unit is not None:
+            if not _parses(at, unit):
+                self.add(
+                    ev,
+                    "at",
+                    f"{path}.at",
+                    "not a step or a calendar label",
+                    f"a step number or a {unit.value} label like {unit.example}",
+                    at,
+                )
+                return
+            if start is not None:
+                step = step_of(at, start, unit)
+        if step is None or not isinstance(steps, int) or isinstance(steps, bool):
+            return
+        if step < 1 or step > steps:
+            got = f"{at} (step {step})" if isinstance(at, str) else at
+            self.add(
+                ev,
+                "at",
+                f"{path}.at",
+                "event falls outside the run",
+                f"a step from 1 to {steps}",
+                got,
+                "lengthen simulation.steps or move the event",
+            )
+
+    def change(self, ev: LMap, path: str) -> None:
+        field, op = ev.get("field"), ev.get("op")
+        has_state, has_pair = "state" in ev, "between" in ev
+        if has_state == has_pair:
+            self.add(
+                ev,
+                "field",
+                path,
+                "a change names either state: or between:, not both or neither",
+                "state: ID or between: [A, B]",
+            )
+            return
+        table = STATE_FIELDS if has_state else PAIR_FIELDS
+        kind = "state" if has_state else "relation"
+        if not isinstance(field, str):
+            return
+        if field not in table:
+            self.add(
+                ev,
+                "field",
+                f"{path}.field",
+                f"not a {kind} field a change can set",
+                f"one of {', '.join(table)}",
+                field,
+                did_you_mean(field, table),
+            )
+            return
+        if isinstance(op, str) and op in ("set", "add", "scale") and op not in table[field]:
+            self.add(
+                ev,
+                "op",
+                f"{path}.op",
+                f"op '{op}' does not apply to {field}",
+                f"op: {table[field][0]}",
+                op,
+            )
+        value = ev.get("value")
+        if field == "doctrine":
+            choices = ("hedger", "balancer", "bandwagoner")
+            if value not in choices:
+                self.add(
+                    ev,
+                    "value",
+                    f"{path}.value",
+                    "not a doctrine",
+                    ", ".join(choices),
+                    value,
+                    did_you_mean(value, choices),
+                )
+        elif field in ("border", "alliance"):
+            if not isinstance(value, bool):
+                self.add(
+                    ev,
+                    "value",
+                    f"{path}.value",
+                    f"{field} is true or false",
+                    "true or false",
+                    value,
+                )
+        elif not isinstance(value, (int, float)) or isinstance(value, bool):
+            self.add(ev, "value", f"{path}.value", f"{field} takes a number", "a number", value)
+
+
+def _parses(label: str, unit: TimeUnit) -> bool:
+    try:
+        parse_period(label, unit)
+    except ValueError:
+        return False
+    return True
+
+
+def check(doc: LMap) -> list[Problem]:
+    """Every cross-reference problem of an assembled scenario document."""
+    checker = _Checker(doc)
+    checker.duplicates("states", "id")
+    checker.duplicates("forums", "id")
+    checker.poles_section()
+    checker.states()
+    checker.relations()
+    checker.forums()
+    checker.events()
+    return checker.problems

@@ -1,0 +1,370 @@
+"""Assembling one scenario document: ``extends`` merging, ``remove`` and ``--set`` overrides.
+
+Precedence, lowest first: the parent file (recursively its own parents), the
+child file, then ``--set`` overrides in the order given. Merging rules:
+
+* mappings merge key by key (``simulation``, ``parameters``, a relation's
+  ``trade``/``aid``/``debt``), except a state's ``alignment``, which is a
+  distribution and is replaced whole;
+* ``states`` and ``forums`` merge by ``id`` and ``relations`` by their
+  unordered pair: a child item overlays the parent's item with the same key,
+  new items are appended;
+* ``events`` and ``sources`` append;
+* ``remove: {states: [..], forums: [..], relations: [[A, B]], events: [..]}``
+  deletes from the merged result; removing a state also removes its
+  relations, events and forum memberships. Events are removed by their
+  index in the parent or by a mapping that matches their fields.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from laossim.errors import Problem, did_you_mean, show
+from laossim.scenario.tree import LList, LMap, Loc
+
+KEYED_LISTS = {"states": "id", "forums": "id", "relations": "between"}
+APPENDED_LISTS = ("events", "sources")
+REPLACED_WHOLE = ("alignment", "capital", "members", "between", "poles")
+
+
+def item_key(item: Any, key: str) -> Any:
+    """The merge key of a list item: its id, or its unordered pair."""
+    if not isinstance(item, dict):
+        return None
+    value = item.get(key)
+    if key == "between":
+        if isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value):
+            return frozenset(value) if value[0] != value[1] else None
+        return None
+    return value if isinstance(value, str) else None
+
+
+def pair_label(pair: Any) -> str:
+    """``CHN-LAO``: the unordered pair as it is written in paths (sorted)."""
+    return "-".join(sorted(pair))
+
+
+def normalise_parameters(doc: Any) -> Any:
+    """Expand dotted keys under ``parameters`` (``alignment.responsiveness: 0.1``) into nesting."""
+    if not isinstance(doc, LMap) or not isinstance(doc.get("parameters"), LMap):
+        return doc
+    params = doc["parameters"]
+    nested = LMap(loc=params.loc)
+    for key, value in params.items():
+        parts = str(key).split(".")
+        node = nested
+        for part in parts[:-1]:
+            child = node.get(part)
+            if not isinstance(child, LMap):
+                child = LMap(loc=params.where(key))
+                node.set(part, child, params.where(key))
+            node = child
+        leaf = parts[-1]
+        if isinstance(node.get(leaf), LMap) and isinstance(value, LMap):
+            value = merge_maps(node[leaf], value)
+        node.set(leaf, value, params.where(key))
+    doc.set("parameters", nested, doc.where("parameters"))
+    return doc
+
+
+def merge_maps(parent: LMap, child: LMap) -> LMap:
+    """Lay ``child`` over ``parent`` by the rules of the module docstring."""
+    out = LMap(loc=child.loc)
+    for key, value in parent.items():
+        out.set(key, value, parent.where(key))
+    for key, value in child.items():
+        old = out.get(key)
+        if key in KEYED_LISTS and isinstance(old, LList) and isinstance(value, LList):
+            value = _merge_keyed(old, value, KEYED_LISTS[key])
+        elif key in APPENDED_LISTS and isinstance(old, LList) and isinstance(value, LList):
+            value = _concat(old, value)
+        elif key not in REPLACED_WHOLE and isinstance(old, LMap) and isinstance(value, LMap):
+            value = merge_maps(old, value)
+        out.set(key, value, child.where(key))
+    return out
+
+
+def _concat(a: LList, b: LList) -> LList:
+    out = LList(loc=b.loc)
+    for source in (a, b):
+        for i, item in enumerate(source):
+            out.push(item, source.where(i))
+    return out
+
+
+def _merge_keyed(parent: LList, child: LList, key: str) -> LList:
+    out = LList(loc=child.loc)
+    index: dict[Any, int] = {}
+    for i, item in enumerate(parent):
+        k = item_key(item, key)
+        if k is not None:
+            index[k] = len(out)
+        out.push(item, parent.where(i))
+    for i, item in enumerate(child):
+        k = item_key(item, key)
+        if k is not None and k in index and isinstance(out[index[k]], LMap) and isinstance(item, LMap):
+            j = index[k]
+            out[j] = merge_maps(out[j], item)
+            out.item_locs[j] = child.where(i)
+        else:
+            if k is not None:
+                index[k] = len(out)
+            out.push(item, child.where(i))
+    return out
+
+
+def apply_removals(doc: LMap, remove: Any, problems: list[Problem]) -> LMap:
+    """Delete what a child's ``remove:`` names, reporting names that match nothing."""
+    if remove is None:
+        return doc
+    file, line = doc.where("remove")
+    if not isinstance(remove, LMap):
+        problems.append(
+            Problem(
+                file,
+                line,
+                "remove",
+                "must be a mapping",
+                "{states: [...], events: [...]}",
+                show(remove),
+            )
+        )
+        return doc
+    allowed = ("states", "forums", "relations", "events")
+    for key in remove:
+        if key not in allowed:
+            problems.append(
+                Problem(
+                    *remove.where(key),
+                    f"remove.{key}",
+                    "unknown section",
+                    ", ".join(allowed),
+                    show(key),
+                    did_you_mean(key, allowed),
+                )
+            )
+    gone_states = _names(remove, "states", problems)
+    for section, key in (("states", "id"), ("forums", "id")):
+        names = gone_states if section == "states" else _names(remove, section, problems)
+        _drop(
+            doc,
+            section,
+            lambda item, k=key, n=names: item_key(item, k) in n,
+            names,
+            remove,
+            problems,
+        )
+    pairs = set()
+    rel = remove.get("relations")
+    if isinstance(rel, LList):
+        for i, pair in enumerate(rel):
+            k = item_key({"between": pair}, "between")
+            if k is None:
+                problems.append(
+                    Problem(*rel.where(i), f"remove.relations[{i}]", "not a pair of state ids", "[A, B]", show(pair))
+                )
+            pairs.add(k)
+    _drop(
+        doc,
+        "relations",
+        lambda item: item_key(item, "between") in pairs or bool(set(_states_of(item)) & gone_states),
+        {p for p in pairs if p},
+        remove,
+        problems,
+    )
+    _remove_events(doc, remove.get("events"), remove, gone_states, problems)
+    forums = doc.get("forums")
+    if gone_states and isinstance(forums, LList):
+        for forum in forums:
+            members = forum.get("members") if isinstance(forum, LMap) else None
+            if isinstance(members, LList):
+                kept = LList(loc=members.loc)
+                for i, m in enumerate(members):
+                    if m not in gone_states:
+                        kept.push(m, members.where(i))
+                forum.set("members", kept, forum.where("members"))
+    return doc
+
+
+def _names(remove: LMap, section: str, problems: list[Problem]) -> set[Any]:
+    value = remove.get(section)
+    if value is None:
+        return set()
+    if not isinstance(value, LList):
+        problems.append(
+            Problem(
+                *remove.where(section),
+                f"remove.{section}",
+                "must be a list",
+                "[ID, ...]",
+                show(value),
+            )
+        )
+        return set()
+    return {v for v in value if isinstance(v, str)}
+
+
+def _states_of(item: Any) -> list[str]:
+    if not isinstance(item, dict):
+        return []
+    found = [item[k] for k in ("state",) if isinstance(item.get(k), str)]
+    between = item.get("between")
+    if isinstance(between, list):
+        found += [v for v in between if isinstance(v, str)]
+    return found
+
+
+def _drop(doc: LMap, section: str, gone, names: set[Any], remove: LMap, problems: list[Problem]) -> None:
+    items = doc.get(section)
+    if not isinstance(items, LList):
+        items = LList()
+    kept = LList(loc=items.loc)
+    matched: set[Any] = set()
+    key = KEYED_LISTS[section]
+    for i, item in enumerate(items):
+        if gone(item):
+            matched.add(item_key(item, key))
+        else:
+            kept.push(item, items.where(i))
+    if section in doc:
+        doc.set(section, kept, doc.where(section))
+    for name in names - matched:
+        if section == "relations" and name is not None:
+            label = pair_label(name)
+            problems.append(
+                Problem(
+                    *remove.where(section), f"remove.{section}", f"no relation {label} to remove in the parent scenario"
+                )
+            )
+        elif section != "relations":
+            known = [item_key(it, key) for it in items]
+            problems.append(
+                Problem(
+                    *remove.where(section),
+                    f"remove.{section}",
+                    f"no {section[:-1]} '{name}' to remove in the parent scenario",
+                    hint=did_you_mean(name, known),
+                )
+            )
+
+
+def _remove_events(doc: LMap, spec: Any, remove: LMap, gone_states: set[Any], problems: list[Problem]) -> None:
+    events = doc.get("events")
+    if not isinstance(events, LList):
+        return
+    drop: set[int] = {i for i, ev in enumerate(events) if set(_states_of(ev)) & gone_states}
+    if isinstance(spec, LList):
+        for j, pattern in enumerate(spec):
+            hits = [
+                i
+                for i, ev in enumerate(events)
+                if (isinstance(pattern, int) and not isinstance(pattern, bool) and i == pattern)
+                or (
+                    isinstance(pattern, dict)
+                    and isinstance(ev, dict)
+                    and all(ev.get(k) == v for k, v in pattern.items())
+                )
+            ]
+            if not hits:
+                problems.append(
+                    Problem(
+                        *spec.where(j),
+                        f"remove.events[{j}]",
+                        "matches no event of the parent scenario",
+                        "an event index or a mapping of its fields",
+                        show(pattern),
+                    )
+                )
+            drop.update(hits)
+    elif spec is not None:
+        problems.append(
+            Problem(
+                *remove.where("events"),
+                "remove.events",
+                "must be a list",
+                "[index or {at: .., type: ..}]",
+                show(spec),
+            )
+        )
+    kept = LList(loc=events.loc)
+    for i, ev in enumerate(events):
+        if i not in drop:
+            kept.push(ev, events.where(i))
+    doc.set("events", kept, doc.where("events"))
+
+
+def apply_override(doc: LMap, path: str, value: Any, loc: Loc) -> Problem | None:
+    """Set ``path`` (``states.LAO.autonomy``, ``relations.CHN-LAO.debt.LAO``,
+    ``forums.ADMM.strength``, ``events.3.at``, ``parameters.alignment.responsiveness``)
+    to ``value``. Containers must exist; leaves are validated like file values."""
+    parts = path.split(".")
+    if not path or any(not p for p in parts):
+        return Problem(*loc, path, "not a dotted path", "like states.LAO.autonomy", show(path))
+    node: Any = doc
+    section = ""
+    for depth, part in enumerate(parts[:-1]):
+        if isinstance(node, LList):
+            found = _find_item(node, section, part)
+            if isinstance(found, Problem):
+                return Problem(
+                    *loc,
+                    ".".join(parts[: depth + 1]),
+                    found.message,
+                    found.expected,
+                    found.got,
+                    found.hint,
+                )
+            node = node[found]
+        elif isinstance(node, LMap):
+            child = node.get(part)
+            if child is None:
+                child = LMap(loc=loc)
+                node.set(part, child, loc)
+            elif not isinstance(child, (LMap, LList)):
+                return Problem(*loc, ".".join(parts[: depth + 1]), "is a value, not a section", got=show(child))
+            section = part if depth == 0 else section
+            node = child
+    leaf = parts[-1]
+    if isinstance(node, LList):
+        found = _find_item(node, section, leaf)
+        if isinstance(found, Problem):
+            return Problem(*loc, path, found.message, found.expected, found.got, found.hint)
+        node[found] = value
+        node.item_locs[found] = loc
+    else:
+        node.set(leaf, value, loc)
+    return None
+
+
+def _find_item(items: LList, section: str, part: str) -> int | Problem:
+    key = KEYED_LISTS.get(section)
+    if key == "between":
+        wanted = frozenset(part.split("-"))
+        for i, item in enumerate(items):
+            if item_key(item, key) == wanted:
+                return i
+        known = [pair_label(item_key(it, key)) for it in items if item_key(it, key)]
+        return Problem(
+            "",
+            None,
+            "",
+            f"no relation {part} in the scenario",
+            "a pair like CHN-LAO",
+            hint=did_you_mean(pair_label(wanted), known) or "add the relation to the scenario file first",
+        )
+    if key == "id":
+        for i, item in enumerate(items):
+            if item_key(item, key) == part:
+                return i
+        known = [item_key(it, key) for it in items]
+        return Problem(
+            "",
+            None,
+            "",
+            f"no {section[:-1]} '{part}' in the scenario",
+            hint=did_you_mean(part, known),
+        )
+    if part.isdigit() and int(part) < len(items):
+        return int(part)
+    return Problem("", None, "", "no such item", f"an index below {len(items)}", show(part))

@@ -1,0 +1,437 @@
+"""Loading scenario files: YAML -> assembled document -> every problem at once -> Scenario.
+
+Nothing runs and nothing is written until the whole file is valid; every
+problem is reported as ``FILE:LINE: field.path: problem (expected, got)``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import types
+import typing
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+
+from laossim.errors import Problem, ScenarioError, did_you_mean, show
+from laossim.scenario.checks import check
+from laossim.scenario.compose import (
+    apply_override,
+    apply_removals,
+    item_key,
+    merge_maps,
+    normalise_parameters,
+    pair_label,
+)
+from laossim.scenario.schema import Scenario
+from laossim.scenario.tree import LList, LMap, Loc, parse_yaml_text, read_yaml, to_builtin
+
+MAX_EXTENDS_DEPTH = 16
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A loaded scenario with where it came from (recorded in results)."""
+
+    scenario: Scenario
+    files: tuple[tuple[str, str], ...]
+    """(path, sha256) of the file and every file it extends, child first."""
+    overrides: tuple[str, ...]
+
+
+def parse_overrides(
+    overrides: Iterable[str] | Mapping[str, Any] | None,
+) -> list[tuple[str, Any, Loc]]:
+    """``k=v`` strings (values read as YAML scalars) or a mapping, with their locations."""
+    if overrides is None:
+        return []
+    if isinstance(overrides, Mapping):
+        return [(str(k), v, ("--set", i + 1)) for i, (k, v) in enumerate(overrides.items())]
+    out = []
+    for i, text in enumerate(overrides):
+        path, sep, raw = str(text).partition("=")
+        loc: Loc = ("--set", i + 1)
+        if not sep:
+            out.append((path.strip(), _BadOverride(text), loc))
+            continue
+        value, problems = parse_yaml_text(raw.strip() or "null", "--set")
+        out.append((path.strip(), _BadOverride(text) if problems else value, loc))
+    return out
+
+
+class _BadOverride:
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def _assemble(path: Path, problems: list[Problem], chain: list[tuple[str, str]], depth: int = 0) -> LMap | None:
+    """Read ``path`` and, recursively, the files it extends; merge them parent first."""
+    doc, read_problems = read_yaml(path)
+    problems.extend(read_problems)
+    if read_problems:
+        return None
+    chain.append((str(path), hashlib.sha256(path.read_bytes()).hexdigest()))
+    if not isinstance(doc, LMap):
+        problems.append(
+            Problem(
+                str(path),
+                1,
+                "",
+                "a scenario file is a YAML mapping",
+                "keys such as scenario:, states:",
+                show(type(doc).__name__),
+            )
+        )
+        return None
+    doc = normalise_parameters(doc)
+    parent_ref = doc.get("extends")
+    remove = doc.pop("remove", None)
+    if parent_ref is not None:
+        if not isinstance(parent_ref, str):
+            problems.append(
+                Problem(
+                    *doc.where("extends"),
+                    "extends",
+                    "must be a file path",
+                    "a path such as laos_baseline.yaml",
+                    show(parent_ref),
+                )
+            )
+            return doc
+        parent_path = (path.parent / parent_ref).resolve()
+        if depth >= MAX_EXTENDS_DEPTH or any(Path(p).resolve() == parent_path for p, _ in chain):
+            problems.append(
+                Problem(
+                    *doc.where("extends"),
+                    "extends",
+                    "extends forms a cycle",
+                    "a chain of files ending in one that extends nothing",
+                    parent_ref,
+                )
+            )
+            return doc
+        before = len(problems)
+        parent = _assemble(parent_path, problems, chain, depth + 1)
+        for i in range(before, len(problems)):
+            p = problems[i]
+            if p.file == str(parent_path) and p.message == "file not found":
+                problems[i] = Problem(
+                    *doc.where("extends"),
+                    "extends",
+                    f"parent scenario not found: {parent_path}",
+                    hint="paths are relative to this file",
+                )
+        if parent is not None:
+            doc = merge_maps(parent, doc)
+    if remove is not None:
+        doc.set("remove", remove, (str(path), None))
+        doc = apply_removals(doc, remove, problems)
+        doc.pop("remove")
+    return doc
+
+
+def assemble(
+    path: str | Path, overrides: Iterable[str] | Mapping[str, Any] | None = None
+) -> tuple[LMap | None, list[Problem], list[tuple[str, str]]]:
+    """The merged document of a scenario file with overrides applied, and its problems."""
+    problems: list[Problem] = []
+    chain: list[tuple[str, str]] = []
+    doc = _assemble(Path(path), problems, chain)
+    if doc is None:
+        return None, problems, chain
+    for key, value, loc in parse_overrides(overrides):
+        if isinstance(value, _BadOverride):
+            problems.append(
+                Problem(
+                    *loc,
+                    key,
+                    "an override is written key=value",
+                    "like states.LAO.autonomy=0.5",
+                    value.text,
+                )
+            )
+            continue
+        problem = apply_override(doc, key, value, loc)
+        if problem:
+            problems.append(problem)
+    return doc, problems, chain
+
+
+def validate_document(doc: LMap) -> tuple[Scenario | None, list[Problem]]:
+    """Validate an assembled document: types and ranges, then cross-references."""
+    problems = check(doc)
+    try:
+        scenario = Scenario.model_validate(to_builtin(doc))
+    except ValidationError as exc:
+        problems.extend(_translate(exc, doc))
+        return None, problems
+    return (None if problems else scenario), problems
+
+
+def load_resolved(path: str | Path, overrides: Iterable[str] | Mapping[str, Any] | None = None) -> Resolved:
+    """Load, merge, override and validate; raise :class:`ScenarioError` with every problem."""
+    doc, problems, chain = assemble(path, overrides)
+    scenario = None
+    if doc is not None and not any(p.message.startswith("YAML") for p in problems):
+        scenario, more = validate_document(doc)
+        problems.extend(more)
+    if problems or scenario is None:
+        raise ScenarioError(_unique(problems))
+    names = tuple(f"{k}={v!r}" for k, v, _ in parse_overrides(overrides))
+    return Resolved(scenario, tuple(chain), names)
+
+
+def load_scenario(path: str | Path, overrides: Iterable[str] | Mapping[str, Any] | None = None) -> Scenario:
+    """Load a scenario file (with ``extends`` and ``--set``-style overrides) into a frozen :class:`Scenario`.
+
+    Raises:
+        ScenarioError: listing every problem with file, line and field.
+    """
+    return load_resolved(path, overrides).scenario
+
+
+def override_scenario(scenario: Scenario, overrides: Iterable[str] | Mapping[str, Any]) -> Scenario:
+    """A copy of a loaded scenario with dotted-path overrides, validated like a file."""
+    doc = _to_located(scenario.model_dump(mode="json", exclude_defaults=False), ("<scenario>", None))
+    problems = []
+    for key, value, loc in parse_overrides(overrides):
+        if isinstance(value, _BadOverride):
+            problems.append(
+                Problem(
+                    *loc,
+                    key,
+                    "an override is written key=value",
+                    "like states.LAO.autonomy=0.5",
+                    value.text,
+                )
+            )
+            continue
+        problem = apply_override(doc, key, value, loc)
+        if problem:
+            problems.append(problem)
+    new, more = validate_document(doc) if not problems else (None, [])
+    problems += more
+    if problems or new is None:
+        raise ScenarioError(_unique(problems))
+    return new
+
+
+def _to_located(data: Any, loc: Loc) -> Any:
+    if isinstance(data, dict):
+        out = LMap(loc=loc)
+        for k, v in data.items():
+            out.set(k, _to_located(v, loc), loc)
+        return out
+    if isinstance(data, list):
+        seq = LList(loc=loc)
+        for v in data:
+            seq.push(_to_located(v, loc), loc)
+        return seq
+    return data
+
+
+def dump_yaml(scenario: Scenario) -> str:
+    """The resolved scenario as YAML (``laossim validate --resolved``)."""
+    import io
+
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = None
+    yaml.sort_base_mapping_type_on_output = False
+    buffer = io.StringIO()
+    yaml.dump(scenario.model_dump(mode="json"), buffer)
+    return buffer.getvalue()
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    seen, out = set(), []
+    for p in problems:
+        key = (p.file, p.line, p.path, p.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
+
+
+# -- pydantic errors -> problems -------------------------------------------------
+
+
+def _translate(exc: ValidationError, doc: LMap) -> list[Problem]:
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(err["loc"])
+        (file, line), tree_path, display = _locate(doc, loc)
+        problems.append(_problem(err, file, line, display, tree_path))
+    return problems
+
+
+def _locate(doc: LMap, loc: tuple) -> tuple[Loc, tuple, str]:
+    """The (file, line) of a pydantic error location, its path in the tree, and a readable path."""
+    node: Any = doc
+    where: Loc = doc.loc
+    tree_path: list = []
+    display: list[str] = []
+    section = None
+    for part in loc:
+        if isinstance(node, LMap):
+            if part not in node and node.get("type") == part:
+                continue  # discriminated-union tag, not a key in the file
+            if part == "[key]":
+                continue
+            where = node.where(part) if part in node else where
+            display.append(str(part))
+            if section is None:
+                section = part
+            node = node.get(part)
+        elif isinstance(node, LList) and isinstance(part, int):
+            where = node.where(part)
+            item = node[part] if part < len(node) else None
+            key = item_key(item, "id") if section in ("states", "forums") and len(display) == 1 else None
+            pair = item_key(item, "between") if section == "relations" and len(display) == 1 else None
+            if key:
+                display.append(key)
+            elif pair:
+                display.append(pair_label(pair))
+            elif display:
+                display[-1] += f"[{part}]"
+            node = item
+        else:
+            node = None
+            display.append(str(part))
+        tree_path.append(part)
+    return where, tuple(tree_path), ".".join(display)
+
+
+def _problem(err: dict, file: str, line: int | None, path: str, tree_path: tuple) -> Problem:
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    got = err.get("input")
+    if kind == "missing":
+        return Problem(file, line, path, "required field missing", hint=f"add {tree_path[-1]}: ...")
+    if kind == "extra_forbidden":
+        known = _fields_at(tree_path[:-1])
+        key = tree_path[-1]
+        hint = did_you_mean(key, known) or (f"known fields: {', '.join(known)}" if known else None)
+        return Problem(file, line, path, "unknown field", hint=hint)
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        sign = {
+            "greater_than": ">",
+            "greater_than_equal": ">=",
+            "less_than": "<",
+            "less_than_equal": "<=",
+        }[kind]
+        bound = next(iter(ctx.values()), "?")
+        return Problem(file, line, path, "out of range", f"a number {sign} {bound}", show(got))
+    if kind in ("enum", "literal_error"):
+        expected = str(ctx.get("expected", "")).replace("'", "")
+        choices = [c.strip() for c in expected.replace(" or ", ",").split(",") if c.strip()]
+        return Problem(
+            file,
+            line,
+            path,
+            "not an allowed value",
+            f"one of {', '.join(choices)}",
+            show(got),
+            did_you_mean(got, choices),
+        )
+    if kind == "union_tag_invalid":
+        tags = [t.strip(" '") for t in str(ctx.get("expected_tags", "")).split(",")]
+        return Problem(
+            file,
+            line,
+            path,
+            "unknown event type",
+            f"one of {', '.join(tags)}",
+            show(ctx.get("tag")),
+            did_you_mean(ctx.get("tag"), tags),
+        )
+    if kind == "union_tag_not_found":
+        return Problem(
+            file,
+            line,
+            path,
+            "event has no type",
+            "type: change | disaster | crisis | engagement | summit | chair",
+        )
+    if kind in (
+        "float_parsing",
+        "float_type",
+        "int_parsing",
+        "int_type",
+        "int_from_float",
+        "finite_number",
+    ):
+        what = "a whole number" if kind.startswith("int") else "a number"
+        return Problem(file, line, path, f"not {what}", what, show(got))
+    if kind in ("bool_type", "bool_parsing"):
+        return Problem(file, line, path, "not true or false", "true or false", show(got))
+    if kind in ("string_type", "string_pattern_mismatch"):
+        expected = "an id of letters, digits and _ starting with a letter" if "pattern" in kind else "text"
+        return Problem(
+            file,
+            line,
+            path,
+            "not a valid " + ("id" if "pattern" in kind else "string"),
+            expected,
+            show(got),
+        )
+    if kind in ("too_short", "too_long"):
+        return Problem(file, line, path, err["msg"].lower(), got=show(got))
+    if kind in ("list_type", "tuple_type", "dict_type", "model_type", "model_attributes_type"):
+        expected = {"list_type": "a list", "tuple_type": "a list", "dict_type": "a mapping"}.get(kind, "a mapping")
+        return Problem(file, line, path, "wrong kind of value", expected, show(got))
+    return Problem(file, line, path, err["msg"], got=show(got))
+
+
+def _fields_at(tree_path: tuple) -> list[str]:
+    """Field names of the schema object at a tree path (for "did you mean")."""
+    t: Any = Scenario
+    for part in tree_path:
+        t = _strip(t)
+        if isinstance(t, type) and issubclass(t, BaseModel):
+            field = t.model_fields.get(part) if isinstance(part, str) else None
+            if field is None:
+                return []
+            t = field.annotation
+            continue
+        origin = typing.get_origin(t)
+        if origin in (list, tuple):
+            t = typing.get_args(t)[0]
+        elif origin is dict:
+            t = typing.get_args(t)[1]
+        elif origin in (typing.Union, types.UnionType):
+            options = [a for a in typing.get_args(t) if isinstance(a, type) and issubclass(a, BaseModel)]
+            match = [
+                a
+                for a in options
+                if "type" in a.model_fields and typing.get_args(a.model_fields["type"].annotation) == (part,)
+            ]
+            if not match:
+                return []
+            t = match[0]
+        else:
+            return []
+    t = _strip(t)
+    if isinstance(t, type) and issubclass(t, BaseModel):
+        return list(t.model_fields)
+    options = [a for a in typing.get_args(t) if isinstance(a, type) and issubclass(a, BaseModel)]
+    return sorted({f for a in options for f in a.model_fields})
+
+
+def _strip(t: Any) -> Any:
+    """Remove Annotated[...] and Optional[...] wrappers."""
+    while True:
+        origin = typing.get_origin(t)
+        if origin is typing.Annotated:
+            t = typing.get_args(t)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(t) if a is not type(None)]
+            if len(args) == 1:
+                t = args[0]
+            else:
+                return t
+        else:
+            return t

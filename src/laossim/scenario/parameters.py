@@ -1,0 +1,244 @@
+"""Mechanism coefficients: one frozen, typed tree with one default each.
+
+Every coefficient's default, unit and provenance (*sourced* or *judgement*)
+live here and only here; ``docs/model.md`` renders the same table
+(``laossim params``) and a test keeps the two in step. Rates are per year
+and converted to the step length by the mechanisms.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+def param(default: float, description: str, ge: float | None = 0.0, le: float | None = None):
+    """A coefficient with its default, bounds and a description ending in its provenance."""
+    return Field(default, description=description, ge=ge, le=le)
+
+
+class Frozen(BaseModel):
+    """Base of every configuration object: immutable, unknown keys rejected."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class EngagementKind(StrEnum):
+    """The seven kinds of military engagement of MODEL.md, mechanism 3."""
+
+    joint_exercise = "joint_exercise"
+    training = "training"
+    attache = "attache"
+    disaster_response = "disaster_response"
+    border_patrol = "border_patrol"
+    peacekeeping = "peacekeeping"
+    defence_project = "defence_project"
+
+
+class EngagementType(Frozen):
+    """Costs and effects of one engagement kind (per engagement)."""
+
+    weight: float = param(1.0, "Base propensity to choose this kind. judgement")
+    cost: float = param(1.0, "Engagement units spent. judgement", ge=0.01)
+    trust_gain: float = param(0.03, "Trust gain of the pair. judgement", le=1)
+    interoperability_gain: float = param(0.03, "Interoperability gain of the pair. judgement", le=1)
+    capability_gain: float = param(
+        0.0, "Capability gain of the receiving (weaker) side, share of its own. judgement", le=1
+    )
+    finance: float = param(0.0, "Debt the receiving side takes on toward the provider, share of GDP. judgement", le=1)
+    visibility: float = param(0.3, "How visible it is to third parties (read by mechanism 5). judgement", le=1)
+
+
+def _types() -> dict[EngagementKind, EngagementType]:
+    k = EngagementKind
+    t = EngagementType
+    return {
+        k.joint_exercise: t(
+            weight=1.0, cost=1.0, trust_gain=0.04, interoperability_gain=0.05, capability_gain=0.002, visibility=1.0
+        ),
+        k.training: t(
+            weight=1.5, cost=1.0, trust_gain=0.03, interoperability_gain=0.02, capability_gain=0.01, visibility=0.3
+        ),
+        k.attache: t(weight=1.5, cost=0.5, trust_gain=0.02, interoperability_gain=0.01, visibility=0.1),
+        k.disaster_response: t(weight=3.0, cost=1.0, trust_gain=0.08, interoperability_gain=0.03, visibility=0.2),
+        k.border_patrol: t(
+            weight=1.0, cost=0.5, trust_gain=0.03, interoperability_gain=0.03, capability_gain=0.001, visibility=0.2
+        ),
+        k.peacekeeping: t(
+            weight=0.5, cost=1.0, trust_gain=0.02, interoperability_gain=0.04, capability_gain=0.003, visibility=0.1
+        ),
+        k.defence_project: t(
+            weight=0.5,
+            cost=2.0,
+            trust_gain=0.02,
+            interoperability_gain=0.02,
+            capability_gain=0.02,
+            finance=0.01,
+            visibility=0.6,
+        ),
+    }
+
+
+class AlignmentParams(Frozen):
+    """Mechanism 2: alignment pressure toward the poles."""
+
+    responsiveness: float = param(
+        0.3,
+        "Share of the gap to the response closed per year (lambda), unless a state sets its own. judgement",
+        le=1,
+    )
+    capability_exponent: float = param(0.5, "alpha: weight of the pole's capability, (c_p / max c)^alpha. judgement")
+    trade: float = param(1.0, "beta_T, weight of trade share. judgement")
+    aid: float = param(1.0, "beta_A, weight of aid share. judgement")
+    debt: float = param(1.0, "beta_D, weight of debt (share of GDP). judgement")
+    affinity: float = param(0.5, "beta_H, weight of positive historical affinity. judgement")
+    border: float = param(0.2, "beta_B, weight of a shared border. judgement")
+    alliance: float = param(0.5, "beta_S, weight of an alliance. judgement")
+    trust: float = param(0.5, "beta_R, weight of trust. judgement")
+    threat: float = param(1.0, "beta_X, weight of tension (scaled by threat_sensitivity). judgement")
+    pressure_gain: float = param(
+        1.0,
+        "gamma: polarisation pressure P raises lambda to lambda + (1 - lambda)(1 - exp(-gamma P)). judgement",
+    )
+    noise_concentration: float = param(
+        2000.0, "nu: alignment drawn from Dirichlet(nu (a + eps)); 0 turns noise off. judgement"
+    )
+    noise_floor: float = param(0.01, "eps: lets zero components move under noise. judgement", ge=1e-9)
+
+
+class EngagementParams(Frozen):
+    """Mechanism 3: military engagements."""
+
+    max_per_step: int = Field(
+        4,
+        ge=1,
+        le=64,
+        description="Engagement slots drawn per state per step (fixed-shape draws). judgement",
+    )
+    temperature: float = param(0.5, "Softmax temperature of partner choice. judgement", ge=1e-3)
+    trust_weight: float = param(1.0, "Value of a partner's trust. judgement")
+    capability_weight: float = param(1.0, "Value of a partner's relative capability. judgement")
+    leverage_weight: float = param(0.5, "Value of a partner's leverage over the chooser. judgement")
+    tension_weight: float = param(2.0, "Cost of a partner's tension with the chooser (rivals rarely engage). judgement")
+    autonomy_cost: float = param(
+        2.0,
+        "Hedgers' cost of engaging partners aligned like themselves (times autonomy). judgement",
+    )
+    acceptance_slope: float = param(4.0, "Slope of the partner's acceptance in its own value. judgement")
+    acceptance_bias: float = param(1.0, "Acceptance log-odds at zero value. judgement", ge=None)
+    trust_decay: float = param(0.15, "Share of trust lost per year without engagement. judgement", le=1)
+    interoperability_decay: float = param(0.1, "Share of interoperability lost per year. judgement", le=1)
+    types: dict[EngagementKind, EngagementType] = Field(
+        default_factory=_types, description="Costs and effects of each engagement kind."
+    )
+
+
+class ForumParams(Frozen):
+    """Mechanism 4: multilateral forums."""
+
+    participation: float = param(0.9, "Probability a member attends a meeting. judgement", le=1)
+    trust_gain: float = param(0.2, "Trust gain per meeting, times strength and turnout. judgement", le=1)
+    norm_pull: float = param(0.2, "Alignment pull toward the norm per meeting, times strength. judgement", le=1)
+    advocacy_gain: float = param(0.5, "Extra norm pull per advocate (the focal hedger; the chair). judgement")
+
+
+class SecurityParams(Frozen):
+    """Mechanism 5: the security dilemma (rates per year)."""
+
+    growth_gain: float = param(2.0, "Tension per unit of the other side's yearly capability growth. judgement")
+    distance_gain: float = param(0.1, "Tension per unit of alignment distance (total variation). judgement")
+    border_gain: float = param(0.05, "Tension from a shared border. judgement")
+    hostility_gain: float = param(0.3, "Tension per unit of negative affinity. judgement")
+    visibility_gain: float = param(
+        0.5,
+        "Tension per unit of visible engagement with one's rivals, times rivalry (tension squared). judgement",
+    )
+    base_decay: float = param(0.3, "Tension decay rate. judgement")
+    trust_decay: float = param(0.3, "Extra decay per unit of trust. judgement")
+    interoperability_decay: float = param(0.2, "Extra decay per unit of interoperability. judgement")
+
+
+class CrisisParams(Frozen):
+    """Mechanism 6: crises with hazard sigmoid(phi0 + phi1 tau - phi2 R - phi3 I) per year."""
+
+    intercept: float = param(-4.5, "phi0. judgement", ge=None)
+    tension: float = param(4.0, "phi1. judgement")
+    trust: float = param(2.0, "phi2. judgement")
+    interoperability: float = param(1.0, "phi3. judgement")
+    severity_min: float = param(0.2, "Smallest severity (uniform draw). judgement", le=1)
+    severity_max: float = param(1.0, "Largest severity. judgement", le=1)
+    tension_gain: float = param(0.3, "Tension gain per unit of severity. judgement", le=1)
+    trust_loss: float = param(0.2, "Share of trust lost per unit of severity. judgement", le=1)
+    pressure_decay: float = param(0.5, "Share of polarisation pressure lost per year. judgement", le=1)
+    disaster_decay: float = param(0.75, "Share of a disaster's severity gone per year. judgement", le=1)
+
+
+class EconomyParams(Frozen):
+    """Mechanism 7: economy and modernisation."""
+
+    trade_drift: float = param(
+        0.02, "Share of trade that moves per year toward trusted, aligned partners. judgement", le=1
+    )
+    aid_drift: float = param(0.02, "Same for aid. judgement", le=1)
+    debt_repayment: float = param(0.05, "Share of debt repaid per year. judgement", le=1)
+
+
+class ScoreParams(Frozen):
+    """Scores and their components."""
+
+    summary_window: float = param(2.0, "Years at the end of a run averaged into its summary. judgement", ge=0.25)
+    crisis_window: float = param(1.0, "Years of crises counted in crisis intensity. judgement", ge=0.25)
+    crisis_scale: float = param(1.0, "Severity sum at which crisis intensity reaches 1 - 1/e. judgement", ge=1e-6)
+    capability_exponent: float = param(0.5, "Weights of capability-weighted means are c^this. judgement")
+    polarisation_alpha: float = param(1.0, "Esteban-Ray alpha. Esteban & Ray 1994", le=1.6)
+    volatility_scale: float = param(
+        0.5,
+        "Yearly mean |delta a| (total variation) that counts as fully volatile. judgement",
+        ge=1e-6,
+    )
+    w_crisis: float = param(0.2, "Stability weight of crisis intensity. judgement")
+    w_tension: float = param(0.25, "Stability weight of mean tension. judgement")
+    w_polarisation: float = param(0.2, "Stability weight of polarisation. judgement")
+    w_volatility: float = param(0.1, "Stability weight of volatility. judgement")
+    w_frustration: float = param(0.25, "Stability weight of landscape frustration. judgement")
+    w_trust: float = param(0.3, "Cooperation weight of mean trust. judgement")
+    w_engagement: float = param(0.3, "Cooperation weight of engagement volume. judgement")
+    w_forums: float = param(0.2, "Cooperation weight of forum participation. judgement")
+    w_interoperability: float = param(0.2, "Cooperation weight of interoperability. judgement")
+
+
+class LandscapeParams(Frozen):
+    """Propensities of the in-run landscape: p_ij = affinity H_ij + trust (R_ij - tau_ij)."""
+
+    affinity: float = param(0.5, "Weight of affinity in p_ij. judgement")
+    trust: float = param(0.5, "Weight of trust minus tension in p_ij. judgement")
+
+
+class DefaultParams(Frozen):
+    """Initial dyadic values where a scenario gives none."""
+
+    trust_base: float = param(0.3, "Trust with no affinity. judgement", le=1)
+    trust_affinity: float = param(0.4, "Trust per unit of affinity (clipped to [0.02, 0.98]). judgement")
+    tension_base: float = param(0.1, "Tension with no hostility. judgement", le=1)
+    tension_hostility: float = param(0.5, "Tension per unit of negative affinity. judgement")
+    interoperability_base: float = param(0.05, "Interoperability of non-allies. judgement", le=1)
+    interoperability_alliance: float = param(0.3, "Interoperability of allies. judgement", le=1)
+
+
+class Parameters(Frozen):
+    """Every mechanism coefficient, grouped by mechanism."""
+
+    alignment: AlignmentParams = Field(default_factory=AlignmentParams)
+    engagement: EngagementParams = Field(default_factory=EngagementParams)
+    forums: ForumParams = Field(default_factory=ForumParams)
+    security: SecurityParams = Field(default_factory=SecurityParams)
+    crises: CrisisParams = Field(default_factory=CrisisParams)
+    economy: EconomyParams = Field(default_factory=EconomyParams)
+    scores: ScoreParams = Field(default_factory=ScoreParams)
+    landscape: LandscapeParams = Field(default_factory=LandscapeParams)
+    defaults: DefaultParams = Field(default_factory=DefaultParams)
+
+
+Share = Annotated[float, Field(ge=0.0, le=1.0)]

@@ -1,0 +1,241 @@
+"""The scenario file format as frozen, typed objects (pydantic v2).
+
+Field types and ranges live here; cross-references between sections (a
+relation naming an unknown state, an event after the run ends, ...) are
+checked in :mod:`laossim.scenario.checks`, which sees the whole file at once.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import cached_property
+from typing import Annotated, Literal
+
+from pydantic import Field, StrictBool
+
+from laossim.calendar import TimeUnit, parse_period, step_of
+from laossim.scenario.parameters import EngagementKind, Frozen, Parameters, Share
+
+FORMAT_VERSION = 1
+
+StateId = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z][A-Za-z0-9_]*$")]
+Pair = tuple[StateId, StateId]
+
+
+class Role(StrEnum):
+    focal = "focal"
+    regional = "regional"
+    external = "external"
+
+
+class Doctrine(StrEnum):
+    """How a non-pole state answers alignment pressure (MODEL.md, mechanism 2)."""
+
+    hedger = "hedger"
+    balancer = "balancer"
+    bandwagoner = "bandwagoner"
+
+
+class Op(StrEnum):
+    set = "set"
+    add = "add"
+    scale = "scale"
+
+
+class Source(Frozen):
+    """Where a figure comes from."""
+
+    name: str
+    url: str | None = None
+    year: int | None = None
+    note: str | None = None
+
+
+class Simulation(Frozen):
+    """Run length, calendar and seeding."""
+
+    start: str = Field("2025-Q1", description="First simulated period, e.g. 2025-Q1.")
+    time_unit: TimeUnit = TimeUnit.quarter
+    steps: int = Field(80, ge=1, le=100_000)
+    seed: int = Field(2025, ge=0)
+    replications: int = Field(10, ge=1, le=100_000)
+
+    @property
+    def steps_per_year(self) -> int:
+        return self.time_unit.steps_per_year
+
+
+class State(Frozen):
+    """A state: one Mesa agent."""
+
+    id: StateId
+    name: str | None = None
+    role: Role = Role.regional
+    doctrine: Doctrine = Doctrine.hedger
+    capital: tuple[Annotated[float, Field(ge=-90, le=90)], Annotated[float, Field(ge=-180, le=180)]]
+    capability: float = Field(gt=0, description="CINC-like share of world capability.")
+    autonomy: Share = 0.5
+    engagement_budget: float = Field(4.0, ge=0, description="Engagement units per year.")
+    threat_sensitivity: float = Field(1.0, ge=0)
+    modernization: float = Field(0.02, ge=-0.5, le=1, description="Capability growth per year.")
+    absorption: float = Field(
+        0.1,
+        ge=0,
+        le=1,
+        description="Most capability absorbed from partners per year, share of own.",
+    )
+    responsiveness: Share | None = Field(None, description="Own lambda; default parameters.alignment.responsiveness.")
+    alignment: dict[StateId, Share] | None = Field(None, description="Shares over the poles; default uniform.")
+
+
+DirectedShares = dict[StateId, Share]
+
+
+class Relation(Frozen):
+    """The dyad between two states; directed fields are keyed by the state they describe."""
+
+    between: Pair
+    affinity: Annotated[float, Field(ge=-1, le=1)] = 0.0
+    border: StrictBool = False
+    alliance: StrictBool = False
+    trust: Share | None = None
+    tension: Share | None = None
+    interoperability: Share | None = None
+    trade: DirectedShares = Field(default_factory=dict, description="Share of each side's trade with the other.")
+    aid: DirectedShares = Field(
+        default_factory=dict, description="Aid from the other as a share of each side's budget."
+    )
+    debt: DirectedShares = Field(default_factory=dict, description="What each side owes the other, share of its GDP.")
+
+
+class Forum(Frozen):
+    """A multilateral forum (ASEAN, ADMM, ADMM-Plus, ...)."""
+
+    id: StateId
+    name: str | None = None
+    members: list[StateId] = Field(min_length=2)
+    period: int = Field(4, ge=1, description="Steps between meetings.")
+    strength: Share = 0.2
+    norm: str = Field("nonaligned", description="nonaligned (the uniform point), a pole id, or none.")
+
+
+class _Event(Frozen):
+    at: int | str = Field(description="Step (1 = first period) or calendar label such as 2028-Q1.")
+    note: str | None = None
+    source: str | None = None
+
+
+class ChangeEvent(_Event):
+    """Change a state or dyad field; ``op`` says whether the value sets, adds or scales."""
+
+    type: Literal["change"]
+    state: StateId | None = None
+    between: Pair | None = None
+    field: str
+    op: Op
+    value: float | str | bool
+
+
+class DisasterEvent(_Event):
+    type: Literal["disaster"]
+    state: StateId
+    severity: Annotated[float, Field(gt=0, le=1)] = 0.5
+
+
+class CrisisEvent(_Event):
+    type: Literal["crisis"]
+    between: Pair
+    severity: Annotated[float, Field(gt=0, le=1)] = 0.5
+
+
+class EngagementEvent(_Event):
+    """A scripted engagement: a policy lever ("LAO and VNM hold a joint exercise")."""
+
+    type: Literal["engagement"]
+    kind: EngagementKind
+    between: Pair = Field(description="[initiator, partner]")
+    count: int = Field(1, ge=1, le=100)
+
+
+class SummitEvent(_Event):
+    """An extra meeting of a forum."""
+
+    type: Literal["summit"]
+    forum: StateId
+
+
+class ChairEvent(_Event):
+    """A member chairs a forum for some steps: it advocates the forum's norm."""
+
+    type: Literal["chair"]
+    forum: StateId
+    state: StateId
+    steps: int = Field(4, ge=1)
+
+
+Event = Annotated[
+    ChangeEvent | DisasterEvent | CrisisEvent | EngagementEvent | SummitEvent | ChairEvent,
+    Field(discriminator="type"),
+]
+
+STATE_FIELDS: dict[str, tuple[Op, ...]] = {
+    "capability": (Op.set, Op.add, Op.scale),
+    "autonomy": (Op.set, Op.add, Op.scale),
+    "engagement_budget": (Op.set, Op.add, Op.scale),
+    "threat_sensitivity": (Op.set, Op.add, Op.scale),
+    "modernization": (Op.set, Op.add, Op.scale),
+    "absorption": (Op.set, Op.add, Op.scale),
+    "responsiveness": (Op.set, Op.add, Op.scale),
+    "doctrine": (Op.set,),
+}
+"""State fields a change event may touch, with the ops each allows."""
+
+PAIR_FIELDS: dict[str, tuple[Op, ...]] = {
+    "trust": (Op.set, Op.add, Op.scale),
+    "tension": (Op.set, Op.add, Op.scale),
+    "interoperability": (Op.set, Op.add, Op.scale),
+    "affinity": (Op.set, Op.add, Op.scale),
+    "border": (Op.set,),
+    "alliance": (Op.set,),
+    "trade": (Op.set, Op.add, Op.scale),
+    "aid": (Op.set, Op.add, Op.scale),
+    "debt": (Op.set, Op.add, Op.scale),
+}
+"""Dyad fields a change event may touch. trade, aid and debt are directed: the
+first state of ``between`` is the one whose share (or debt) it is."""
+
+
+class Scenario(Frozen):
+    """A resolved scenario: what runs, and what results record."""
+
+    format_version: Literal[1] = FORMAT_VERSION
+    scenario: str = Field(min_length=1, description="Short name, used in result folder names.")
+    description: str = ""
+    extends: str | None = Field(None, description="Parent scenario file this one overrides.")
+    sources: list[Source] = Field(default_factory=list)
+    simulation: Simulation = Field(default_factory=Simulation)
+    poles: list[StateId] = Field(min_length=2, description="The alignment axes: the only place poles are named.")
+    states: list[State] = Field(min_length=2)
+    relations: list[Relation] = Field(default_factory=list)
+    forums: list[Forum] = Field(default_factory=list)
+    events: list[Event] = Field(default_factory=list)
+    parameters: Parameters = Field(default_factory=Parameters)
+
+    @cached_property
+    def state_ids(self) -> tuple[str, ...]:
+        return tuple(s.id for s in self.states)
+
+    @cached_property
+    def focal(self) -> str:
+        """The id of the focal state (the loader checks there is exactly one)."""
+        return next(s.id for s in self.states if s.role is Role.focal)
+
+    def event_step(self, at: int | str) -> int:
+        """The step an event's ``at`` (a step or a calendar label) falls on."""
+        if isinstance(at, int):
+            return at
+        sim = self.simulation
+        return step_of(at, sim.start, sim.time_unit)
+
+    def period_index(self) -> int:
+        return parse_period(self.simulation.start, self.simulation.time_unit)

@@ -1,0 +1,150 @@
+"""YAML documents as plain dicts and lists that remember where each value came from.
+
+A scenario is assembled from several sources (a file, the files it
+``extends``, ``--set`` overrides); each value keeps its own (file, line) so an
+error always points at the line that wrote it.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from laossim.errors import Problem
+
+Loc = tuple[str, int | None]
+
+
+class LMap(dict):
+    """A mapping with the location of itself and of each key."""
+
+    def __init__(self, *args: Any, loc: Loc = ("?", None), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.loc: Loc = loc
+        self.key_locs: dict[Any, Loc] = {}
+
+    def set(self, key: Any, value: Any, loc: Loc) -> None:
+        self[key] = value
+        self.key_locs[key] = loc
+
+    def where(self, key: Any) -> Loc:
+        return self.key_locs.get(key, self.loc)
+
+
+class LList(list):
+    """A sequence with the location of itself and of each item."""
+
+    def __init__(self, *args: Any, loc: Loc = ("?", None)) -> None:
+        super().__init__(*args)
+        self.loc: Loc = loc
+        self.item_locs: list[Loc] = []
+
+    def push(self, value: Any, loc: Loc) -> None:
+        self.append(value)
+        self.item_locs.append(loc)
+
+    def where(self, index: int) -> Loc:
+        return self.item_locs[index] if 0 <= index < len(self.item_locs) else self.loc
+
+
+def _plain(node: Any, file: str) -> Any:
+    """Turn ruamel's round-trip nodes into LMap/LList with 1-based line numbers."""
+    if isinstance(node, CommentedMap):
+        out = LMap(loc=(file, node.lc.line + 1))
+        for key in node:
+            line = node.lc.key(key)[0] + 1 if node.lc.data and key in node.lc.data else out.loc[1]
+            out.set(_scalar_key(key), _plain(node[key], file), (file, line))
+        return out
+    if isinstance(node, CommentedSeq):
+        out_list = LList(loc=(file, node.lc.line + 1))
+        for i, item in enumerate(node):
+            line = node.lc.item(i)[0] + 1 if node.lc.data and i in node.lc.data else out_list.loc[1]
+            out_list.push(_plain(item, file), (file, line))
+        return out_list
+    if isinstance(node, dict):  # tagged or merged mappings fall back to plain dicts
+        out = LMap(loc=(file, None))
+        for key, value in node.items():
+            out.set(_scalar_key(key), _plain(value, file), (file, None))
+        return out
+    if isinstance(node, list):
+        out_list = LList(loc=(file, None))
+        for item in node:
+            out_list.push(_plain(item, file), (file, None))
+        return out_list
+    if isinstance(node, (_dt.date, _dt.datetime)):
+        return node.isoformat()
+    if node is None or isinstance(node, (bool, int, float, str)):
+        return _scalar(node)
+    return str(node)
+
+
+def _scalar(value: Any) -> Any:
+    # ruamel's ScalarFloat / ScalarInt / ScalarString subclasses become builtins
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    return str(value)
+
+
+def _scalar_key(key: Any) -> Any:
+    return _scalar(key) if isinstance(key, (bool, int, float, str)) or key is None else str(key)
+
+
+def _yaml() -> YAML:
+    # round-trip mode keeps line numbers and, like safe mode, never builds Python objects
+    yaml = YAML(typ="rt", pure=True)
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def parse_yaml_text(text: str, file: str) -> tuple[Any, list[Problem]]:
+    """Parse YAML text into located plain data, or report the syntax error with its line."""
+    try:
+        data = _yaml().load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        what = " ".join(str(x) for x in (exc.context, exc.problem) if x)
+        return None, [
+            Problem(
+                file,
+                line,
+                "",
+                f"YAML syntax error: {what}",
+                hint="check indentation, colons and quotes",
+            )
+        ]
+    except YAMLError as exc:  # pragma: no cover - ruamel raises marked errors for syntax
+        return None, [Problem(file, None, "", f"YAML error: {exc}")]
+    except (ValueError, TypeError, RecursionError) as exc:
+        return None, [Problem(file, None, "", f"YAML could not be read: {exc}")]
+    return _plain(data, file), []
+
+
+def read_yaml(path: Path) -> tuple[Any, list[Problem]]:
+    """Read a YAML file, reporting a missing file or bad encoding as a problem."""
+    file = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None, [Problem(file, None, "", "file not found", hint="check the path")]
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [Problem(file, None, "", f"cannot read file: {exc}")]
+    return parse_yaml_text(text, file)
+
+
+def to_builtin(node: Any) -> Any:
+    """A deep copy as plain dicts and lists (for printing and hashing)."""
+    if isinstance(node, dict):
+        return {k: to_builtin(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [to_builtin(v) for v in node]
+    return node

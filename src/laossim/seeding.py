@@ -1,0 +1,49 @@
+"""The SeedSequence tree: the only place random generators are made.
+
+A run has one root ``SeedSequence``; replication r uses its r-th spawned
+child; within a replication each mechanism m at step t draws from the
+generator keyed (m, t). Every mechanism therefore sees the same random
+numbers at the same step in two scenarios run with the same seed, however
+many numbers it or any other mechanism used before (common random numbers).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+SeedLike = int | np.random.SeedSequence | np.random.Generator | None
+
+
+def root_sequence(seed: SeedLike) -> np.random.SeedSequence:
+    """A SeedSequence from an int, a SeedSequence, or a Generator (which gives one int)."""
+    if isinstance(seed, np.random.SeedSequence):
+        return seed
+    if isinstance(seed, np.random.Generator):
+        return np.random.SeedSequence(int(seed.integers(2**63)))
+    return np.random.SeedSequence(seed)
+
+
+def replication_sequences(seed: int, replications: int) -> list[np.random.SeedSequence]:
+    """One child sequence per replication, spawned from the run's root seed."""
+    return np.random.SeedSequence(seed).spawn(replications)
+
+
+def seed_record(seq: np.random.SeedSequence) -> dict[str, object]:
+    """A JSON-able record of a sequence, enough to rebuild it."""
+    return {"entropy": int(seq.entropy), "spawn_key": [int(x) for x in seq.spawn_key]}
+
+
+class Streams:
+    """Per-mechanism, per-step generators of one replication."""
+
+    def __init__(self, seq: np.random.SeedSequence, mechanisms: tuple[str, ...]) -> None:
+        self._seq = seq
+        self._index = {name: i for i, name in enumerate(mechanisms)}
+
+    def generator(self, mechanism: str, step: int) -> np.random.Generator:
+        key = (*self._seq.spawn_key, self._index[mechanism], step)
+        return np.random.Generator(np.random.PCG64(np.random.SeedSequence(self._seq.entropy, spawn_key=key)))
+
+    def mesa_seed(self) -> int:
+        """An int for Mesa's own generators (laossim's mechanisms never use them)."""
+        return int(self._seq.generate_state(1, np.uint32)[0])

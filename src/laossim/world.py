@@ -1,0 +1,223 @@
+"""The world state: per-state vectors and N x N dyadic arrays, built once from a scenario.
+
+No Mesa and no randomness here. Mechanisms take a :class:`World` and return a
+new one (``dataclasses.replace`` with fresh arrays for what they change), so
+each can be tested on a hand-made world and the model only composes them.
+
+Conventions: index i is a state in scenario order; ``poles`` holds the state
+indices of the K poles and ``alignment[i, k]`` is state i's share on pole k.
+Directed arrays (``trade``, ``aid``, ``debt``) are read by row: ``debt[i, j]``
+is what i owes j. Symmetric arrays (``affinity``, ``trust``, ``tension``,
+``interoperability``, ``border``, ``alliance``) hold both triangles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Self
+
+import numpy as np
+from scipy import sparse
+
+from laossim.scenario.parameters import Parameters
+from laossim.scenario.schema import Doctrine, Scenario
+
+DOCTRINES: tuple[Doctrine, ...] = (Doctrine.hedger, Doctrine.balancer, Doctrine.bandwagoner)
+"""Doctrine codes stored in ``World.doctrine`` are indices into this tuple."""
+
+FloatArray = np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class World:
+    """Everything that changes during a run, as numpy arrays."""
+
+    ids: tuple[str, ...]
+    poles: np.ndarray
+    focal: int
+    steps_per_year: int
+    # per state, shape (N,)
+    capability: FloatArray
+    autonomy: FloatArray
+    budget: FloatArray
+    threat_sensitivity: FloatArray
+    modernization: FloatArray
+    absorption: FloatArray
+    responsiveness: FloatArray
+    doctrine: np.ndarray
+    disaster: FloatArray
+    # (N, K)
+    alignment: FloatArray
+    # dyads, shape (N, N)
+    border: np.ndarray
+    alliance: np.ndarray
+    affinity: FloatArray
+    trade: FloatArray
+    aid: FloatArray
+    debt: FloatArray
+    trust: FloatArray
+    tension: FloatArray
+    interoperability: FloatArray
+    # forums, F rows
+    forum_ids: tuple[str, ...]
+    forum_members: np.ndarray
+    forum_period: np.ndarray
+    forum_strength: FloatArray
+    forum_norm: FloatArray
+    forum_chair: np.ndarray
+    forum_chair_until: np.ndarray
+    # slow state read by the scores (exponential moving sums; see metrics)
+    pressure: float = 0.0
+    crisis_load: float = 0.0
+    engaged_units: float = 0.0
+    budget_units: float = 0.0
+    forum_attended: float = 0.0
+    forum_expected: float = 0.0
+    # what happened in the current step (reset by ``begin_step``)
+    leverage: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
+    visibility: sparse.csr_array = field(default_factory=lambda: sparse.csr_array((0, 0)))
+    """Visible engagement volume of each pair this step (sparse: few engagements per step)."""
+    capability_gain: FloatArray = field(default_factory=lambda: np.zeros(0))
+    crisis_count: int = 0
+    prev_alignment: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
+    growth: FloatArray = field(default_factory=lambda: np.zeros(0))
+    """Each state's capability growth in the last economy step, per year."""
+
+    @property
+    def n(self) -> int:
+        return len(self.ids)
+
+    @property
+    def k(self) -> int:
+        return len(self.poles)
+
+    @property
+    def is_pole(self) -> np.ndarray:
+        mask = np.zeros(self.n, dtype=bool)
+        mask[self.poles] = True
+        return mask
+
+    def index(self, state_id: str) -> int:
+        return self.ids.index(state_id)
+
+    def evolve(self, **changes: object) -> Self:
+        """A copy with some fields replaced (arrays are never modified in place)."""
+        return replace(self, **changes)
+
+
+def per_step(rate_per_year: float | np.ndarray, steps_per_year: int) -> float | np.ndarray:
+    """Convert a per-year share r to the share per step: 1 - (1 - r)^(1/steps_per_year)."""
+    return 1.0 - np.power(1.0 - np.clip(rate_per_year, 0.0, 1.0), 1.0 / steps_per_year)
+
+
+def per_step_intensity(rate_per_year: float | np.ndarray, steps_per_year: int) -> float | np.ndarray:
+    """Share per step of a process with intensity x per year: 1 - exp(-x / steps_per_year)."""
+    return 1.0 - np.exp(-np.maximum(rate_per_year, 0.0) / steps_per_year)
+
+
+def bounded(x: np.ndarray, gain: np.ndarray | float, decay: np.ndarray | float) -> np.ndarray:
+    """The bounded update x + g(1 - x) - d x, with g, d in [0, 1]: stays in [0, 1].
+
+    Computed as g + x (1 - g - d), which lies between g and 1 - d.
+    """
+    return gain + x * (1.0 - gain - decay)
+
+
+def build_world(scenario: Scenario) -> World:
+    """The initial world of a scenario; dyads without figures take the documented defaults."""
+    params: Parameters = scenario.parameters
+    d = params.defaults
+    ids = scenario.state_ids
+    index = {sid: i for i, sid in enumerate(ids)}
+    n = len(ids)
+    poles = np.array([index[p] for p in scenario.poles], dtype=np.int64)
+    k = len(poles)
+    states = scenario.states
+
+    alignment = np.full((n, k), 1.0 / k)
+    for i, s in enumerate(states):
+        if s.alignment:
+            alignment[i] = [s.alignment.get(p, 0.0) for p in scenario.poles]
+    alignment[poles] = np.eye(k)
+
+    affinity = np.zeros((n, n))
+    border = np.zeros((n, n), dtype=bool)
+    alliance = np.zeros((n, n), dtype=bool)
+    trade, aid, debt = np.zeros((n, n)), np.zeros((n, n)), np.zeros((n, n))
+    given = {name: np.full((n, n), np.nan) for name in ("trust", "tension", "interoperability")}
+    for rel in scenario.relations:
+        a, b = index[rel.between[0]], index[rel.between[1]]
+        for i, j in ((a, b), (b, a)):
+            affinity[i, j] = rel.affinity
+            border[i, j] = rel.border
+            alliance[i, j] = rel.alliance
+            for name in given:
+                value = getattr(rel, name)
+                if value is not None:
+                    given[name][i, j] = value
+        for arr, shares in ((trade, rel.trade), (aid, rel.aid), (debt, rel.debt)):
+            for holder, share in shares.items():
+                i = index[holder]
+                arr[i, b if i == a else a] = share
+
+    trust_default = np.clip(d.trust_base + d.trust_affinity * affinity, 0.02, 0.98)
+    tension_default = np.clip(d.tension_base + d.tension_hostility * np.maximum(-affinity, 0.0), 0.0, 1.0)
+    interop_default = np.where(alliance, d.interoperability_alliance, d.interoperability_base)
+    trust = np.where(np.isnan(given["trust"]), trust_default, given["trust"])
+    tension = np.where(np.isnan(given["tension"]), tension_default, given["tension"])
+    interop = np.where(np.isnan(given["interoperability"]), interop_default, given["interoperability"])
+    for arr in (trust, tension, interop):
+        np.fill_diagonal(arr, 0.0)
+
+    fids = tuple(f.id for f in scenario.forums)
+    members = np.zeros((len(fids), n), dtype=bool)
+    norms = np.full((len(fids), k), np.nan)
+    for f, forum in enumerate(scenario.forums):
+        members[f, [index[m] for m in forum.members]] = True
+        if forum.norm == "nonaligned":
+            norms[f] = 1.0 / k
+        elif forum.norm in scenario.poles:
+            norms[f] = np.eye(k)[scenario.poles.index(forum.norm)]
+
+    vec = lambda name: np.array([float(getattr(s, name)) for s in states])  # noqa: E731
+    responsiveness = np.array(
+        [s.responsiveness if s.responsiveness is not None else params.alignment.responsiveness for s in states]
+    )
+    capability = vec("capability")
+    return World(
+        ids=ids,
+        poles=poles,
+        focal=index[scenario.focal],
+        steps_per_year=scenario.simulation.steps_per_year,
+        capability=capability,
+        autonomy=vec("autonomy"),
+        budget=vec("engagement_budget"),
+        threat_sensitivity=vec("threat_sensitivity"),
+        modernization=vec("modernization"),
+        absorption=vec("absorption"),
+        responsiveness=responsiveness,
+        doctrine=np.array([DOCTRINES.index(s.doctrine) for s in states], dtype=np.int8),
+        disaster=np.zeros(n),
+        alignment=alignment,
+        border=border,
+        alliance=alliance,
+        affinity=affinity,
+        trade=trade,
+        aid=aid,
+        debt=debt,
+        trust=trust,
+        tension=tension,
+        interoperability=interop,
+        forum_ids=fids,
+        forum_members=members,
+        forum_period=np.array([f.period for f in scenario.forums], dtype=np.int64),
+        forum_strength=np.array([f.strength for f in scenario.forums], dtype=float),
+        forum_norm=norms,
+        forum_chair=np.full(len(fids), -1, dtype=np.int64),
+        forum_chair_until=np.zeros(len(fids), dtype=np.int64),
+        leverage=np.zeros((n, k)),
+        visibility=sparse.csr_array((n, n)),
+        capability_gain=np.zeros(n),
+        prev_alignment=alignment.copy(),
+        growth=np.zeros(n),
+    )
