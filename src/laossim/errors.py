@@ -68,8 +68,14 @@ def did_you_mean(word: object, choices: Iterable[str]) -> str | None:
     return f"did you mean '{matches[0]}'?" if matches else None
 
 
+class Raw(str):
+    """Text already written for a message (``show`` leaves it unquoted)."""
+
+
 def show(value: object, limit: int = 60) -> str:
-    """A short, readable rendering of a value for an error message."""
+    """A short, readable rendering of a value for an error message (strings quoted)."""
+    if isinstance(value, Raw):
+        return str(value)
     text = repr(value) if isinstance(value, str) else str(value)
     if isinstance(value, bool):
         text = "true" if value else "false"

@@ -101,21 +101,30 @@ def replicate(scenario: Scenario, seq: np.random.SeedSequence, steps: int, repli
     return {"timeseries": ts, "states": states, "events": events, "network": network}
 
 
-def summarise(timeseries: pd.DataFrame, window_steps: int) -> pd.DataFrame:
-    """Each score's mean over the final window of each replication, then the mean and
-    95% confidence interval (Student t) across replications."""
+def replication_scores(timeseries: pd.DataFrame, window_steps: int) -> pd.DataFrame:
+    """Each replication's mean of every score over the final ``window_steps`` steps."""
     last = timeseries["step"].max()
     final = timeseries[timeseries["step"] > last - window_steps]
-    per_rep = final.groupby("replication")[list(metrics.COLUMNS)].mean()
-    rows = []
-    for name in metrics.COLUMNS:
-        x = per_rep[name].to_numpy()
-        n = len(x)
-        mean = float(x.mean())
-        sd = float(x.std(ddof=1)) if n > 1 else float("nan")
-        half = float(stats.t.ppf(0.975, n - 1) * sd / np.sqrt(n)) if n > 1 else float("nan")
-        rows.append((name, mean, mean - half, mean + half, sd, n))
+    return final.groupby("replication")[list(metrics.COLUMNS)].mean()
+
+
+def summarise(timeseries: pd.DataFrame, window_steps: int) -> pd.DataFrame:
+    """Each score's final-window mean per replication, then the mean and 95% confidence
+    interval (Student t) across replications."""
+    per_rep = replication_scores(timeseries, window_steps)
+    rows = [(name, *mean_ci(per_rep[name].to_numpy())) for name in metrics.COLUMNS]
     return pd.DataFrame(rows, columns=["score", "mean", "ci_low", "ci_high", "std", "n"])
+
+
+def mean_ci(x: np.ndarray) -> tuple[float, float, float, float, int]:
+    """Mean, 95% CI bounds (Student t), standard deviation and n of a sample."""
+    n = len(x)
+    mean = float(x.mean())
+    if n < 2:
+        return mean, float("nan"), float("nan"), float("nan"), n
+    sd = float(x.std(ddof=1))
+    half = float(stats.t.ppf(0.975, n - 1) * sd / np.sqrt(n))
+    return mean, mean - half, mean + half, sd, n
 
 
 def window_steps(scenario: Scenario) -> int:
@@ -177,3 +186,15 @@ def run(
         provenance=provenance | {"replications": reps, "steps": steps},
         **tables,
     )
+
+
+def paired_difference(variant: RunResult, baseline: RunResult) -> pd.DataFrame:
+    """Each score's variant-minus-baseline difference, paired by replication (the runs
+    must share seeds: common random numbers), with its 95% CI."""
+    window = window_steps(variant.scenario)
+    a = replication_scores(variant.timeseries, window)
+    b = replication_scores(baseline.timeseries, window)
+    if not a.index.equals(b.index):
+        raise ValueError("paired runs need the same replications")
+    rows = [(name, *mean_ci((a[name] - b[name]).to_numpy())) for name in metrics.COLUMNS]
+    return pd.DataFrame(rows, columns=["score", "difference", "ci_low", "ci_high", "std", "n"])

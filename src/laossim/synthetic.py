@@ -67,7 +67,7 @@ def synthetic_scenario(
         )
     half = n_states // 2
     forums = [
-        {"id": "NORTH", "members": ids[poles : poles + max(2, half)], "period": 4, "strength": 0.2},
+        {"id": "NORTH", "members": ids[: max(2, half)], "period": 4, "strength": 0.2},
         {"id": "GLOBAL", "members": ids, "period": 4, "strength": 0.1},
     ]
     return Scenario.model_validate(

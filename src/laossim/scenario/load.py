@@ -102,8 +102,8 @@ def _assemble(path: Path, problems: list[Problem], chain: list[tuple[str, str]],
                 )
             )
             return doc
-        parent_path = (path.parent / parent_ref).resolve()
-        if depth >= MAX_EXTENDS_DEPTH or any(Path(p).resolve() == parent_path for p, _ in chain):
+        parent_path = path.parent / parent_ref
+        if depth >= MAX_EXTENDS_DEPTH or any(Path(p).resolve() == parent_path.resolve() for p, _ in chain):
             problems.append(
                 Problem(
                     *doc.where("extends"),
@@ -123,7 +123,7 @@ def _assemble(path: Path, problems: list[Problem], chain: list[tuple[str, str]],
                     *doc.where("extends"),
                     "extends",
                     f"parent scenario not found: {parent_path}",
-                    hint="paths are relative to this file",
+                    hint="paths are relative to the file that extends them",
                 )
         if parent is not None:
             doc = merge_maps(parent, doc)
@@ -235,14 +235,15 @@ def _to_located(data: Any, loc: Loc) -> Any:
 
 
 def dump_yaml(scenario: Scenario) -> str:
-    """The resolved scenario as YAML (``laossim validate --resolved``)."""
+    """The resolved scenario as a standalone YAML file (``laossim validate --resolved``):
+    ``extends`` already applied and dropped, unset optional fields left out."""
     import io
 
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = None
     yaml.sort_base_mapping_type_on_output = False
     buffer = io.StringIO()
-    yaml.dump(scenario.model_dump(mode="json"), buffer)
+    yaml.dump(scenario.model_dump(mode="json", exclude_none=True, exclude={"extends"}), buffer)
     return buffer.getvalue()
 
 

@@ -112,15 +112,11 @@ def parse_yaml_text(text: str, file: str) -> tuple[Any, list[Problem]]:
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
-        what = " ".join(str(x) for x in (exc.context, exc.problem) if x)
+        what = str(exc.problem or exc.context or "cannot parse")
+        if exc.context and exc.context_mark is not None and exc.problem:
+            what += f" ({exc.context} that starts on line {exc.context_mark.line + 1})"
         return None, [
-            Problem(
-                file,
-                line,
-                "",
-                f"YAML syntax error: {what}",
-                hint="check indentation, colons and quotes",
-            )
+            Problem(file, line, "", f"YAML syntax error: {what}", hint="check indentation, colons and brackets")
         ]
     except YAMLError as exc:  # pragma: no cover - ruamel raises marked errors for syntax
         return None, [Problem(file, None, "", f"YAML error: {exc}")]

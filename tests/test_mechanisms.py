@@ -1,0 +1,305 @@
+"""Each mechanism's documented effect, in direction and size, on a hand-made world."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from conftest import idx, rng, tiny_scenario
+from laossim.mechanisms import alignment, begin_step, crises, economy, engagement, events, forums, security
+from laossim.scenario.parameters import EngagementKind
+from laossim.scenario.schema import ChangeEvent, DisasterEvent, EngagementEvent
+from laossim.world import World, bounded, build_world, per_step
+
+
+def test_per_step_converts_a_yearly_share_exactly():
+    r = per_step(0.19, 4)
+    assert (1 - r) ** 4 == pytest.approx(0.81)
+    assert per_step(0.3, 1) == pytest.approx(0.3)
+
+
+def test_bounded_update_matches_its_formula_and_never_leaves_the_unit_interval():
+    x = np.array([0.0, 0.3, 1.0])
+    np.testing.assert_allclose(bounded(x, 0.2, 0.1), x + 0.2 * (1 - x) - 0.1 * x)
+    extreme = bounded(x, 1.0, 1.0)
+    assert ((extreme >= 0) & (extreme <= 1)).all()
+
+
+# --- alignment ---------------------------------------------------------------
+
+
+def test_leverage_grows_with_trade_and_falls_with_tension(world: World, tiny):
+    lao, chn = idx(world, "LAO", "CHN")
+    p = tiny.parameters
+    base = alignment.leverage(world, p)[lao, 0]
+    more_trade = world.trade.copy()
+    more_trade[lao, chn] += 0.2
+    assert alignment.leverage(world.evolve(trade=more_trade), p)[lao, 0] == pytest.approx(
+        base + 0.2 * p.alignment.trade * 1.0
+    )
+    tense = world.tension.copy()
+    tense[lao, chn] = tense[chn, lao] = 0.9
+    assert alignment.leverage(world.evolve(tension=tense), p)[lao, 0] < base
+
+
+def test_threat_from_one_pole_pushes_toward_its_rival(world: World):
+    lev = np.array([[-1.0, 0.0], [0.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    t = alignment.target(world, lev)
+    np.testing.assert_allclose(t[0], [0.0, 1.0])  # CHN threatens LAO: all pull goes to USA
+    np.testing.assert_allclose(t[1], [0.5, 0.5])  # nothing positive: the uniform point
+
+
+def test_doctrines_answer_as_documented(world: World):
+    tgt = np.tile([0.8, 0.2], (world.n, 1))
+    lev = np.tile([2.0, 1.0], (world.n, 1))
+    kappa = 0.5
+    capability = world.capability.copy()
+    capability[world.index("CHN")] = 0.3  # CHN dominates for the balancer
+    w = world.evolve(autonomy=np.full(world.n, kappa), capability=capability)
+    by = {d: alignment.response(w.evolve(doctrine=np.full(w.n, d, dtype=np.int8)), tgt, lev)[1] for d in (0, 1, 2)}
+    np.testing.assert_allclose(by[alignment.HEDGER], 0.5 * np.array([0.8, 0.2]) + 0.5 * np.array([0.5, 0.5]))
+    np.testing.assert_allclose(by[alignment.BANDWAGONER], 0.5 * np.array([1.0, 0.0]) + 0.5 * np.array([0.8, 0.2]))
+    # balancer: the dominant pole (CHN) is removed from the target, which renormalises onto USA
+    np.testing.assert_allclose(by[alignment.BALANCER], 0.5 * np.array([0.0, 1.0]) + 0.5 * np.array([0.5, 0.5]))
+
+
+def test_alignment_step_moves_by_the_responsiveness_and_keeps_poles_fixed(tiny):
+    scenario = tiny_scenario(alignment={"noise_concentration": 0.0, "responsiveness": 1.0})
+    world = build_world(scenario)
+    moved, _ = alignment.step(world, scenario.parameters, rng(), 1)
+    lao = world.index("LAO")
+    lev = alignment.leverage(world, scenario.parameters)
+    expected = alignment.response(world, alignment.target(world, lev), lev)[lao]
+    np.testing.assert_allclose(moved.alignment[lao], expected)  # lambda = 1: jumps to the response
+    np.testing.assert_array_equal(moved.alignment[world.poles], np.eye(2))
+
+
+def test_polarisation_pressure_raises_responsiveness(world: World, tiny):
+    calm = alignment.responsiveness(world, tiny.parameters)
+    pressed = alignment.responsiveness(world.evolve(pressure=2.0), tiny.parameters)
+    assert (pressed > calm).all()
+    assert (pressed <= 1).all()
+
+
+def test_alignment_noise_keeps_rows_on_the_simplex(world: World, tiny):
+    out, _ = alignment.step(world, tiny.parameters, rng(3), 1)
+    np.testing.assert_allclose(out.alignment.sum(axis=1), 1.0)
+    assert (out.alignment >= 0).all()
+
+
+# --- engagements --------------------------------------------------------------
+
+
+def test_scripted_engagement_adds_its_gains_and_logs_it(world: World, tiny):
+    lao, vnm = idx(world, "LAO", "VNM")
+    kind = engagement.KINDS.index(EngagementKind.joint_exercise)
+    gain = tiny.parameters.engagement.types[EngagementKind.joint_exercise].trust_gain
+    out, records = engagement.apply(world, tiny.parameters, np.array([lao]), np.array([vnm]), np.array([kind]))
+    before = world.trust[lao, vnm]
+    expected = before + (1 - np.exp(-gain)) * (1 - before)
+    assert out.trust[lao, vnm] == pytest.approx(expected)
+    assert out.trust[vnm, lao] == pytest.approx(expected)
+    assert out.visibility[lao, vnm] == pytest.approx(1.0)
+    assert records[0].kind == "joint_exercise" and "LAO and VNM hold a joint exercise" in records[0].description
+    assert world.trust[lao, vnm] == before  # the input world is untouched
+
+
+def test_defence_project_gives_capability_and_debt_to_the_weaker_side(world: World, tiny):
+    lao, chn = idx(world, "LAO", "CHN")
+    kind = engagement.KINDS.index(EngagementKind.defence_project)
+    t = tiny.parameters.engagement.types[EngagementKind.defence_project]
+    out, _ = engagement.apply(world, tiny.parameters, np.array([chn]), np.array([lao]), np.array([kind]))
+    assert out.capability_gain[lao] == pytest.approx(t.capability_gain)
+    assert out.capability_gain[chn] == 0
+    assert out.debt[lao, chn] == pytest.approx(world.debt[lao, chn] + t.finance)
+
+
+def test_engagement_step_spends_budgets_and_prefers_trusted_partners(tiny):
+    scenario = tiny_scenario(engagement={"acceptance_bias": 20.0})
+    world = build_world(scenario)
+    lao, vnm, chn, usa = idx(world, "LAO", "VNM", "CHN", "USA")
+    trust = world.trust.copy()
+    trust[lao, vnm] = trust[vnm, lao] = 0.95
+    trust[lao, [chn, usa]] = trust[[chn, usa], lao] = 0.0
+    world = world.evolve(trust=trust)
+    partners = []
+    for t in range(40):
+        _, records = engagement.step(world, scenario.parameters, rng(t), t)
+        partners += [r.target for r in records if r.source == "LAO"]
+    assert partners.count("VNM") > len(partners) / 2
+    out, _ = engagement.step(world, scenario.parameters, rng(1), 1)
+    assert out.budget_units == pytest.approx(world.budget.sum() / 4)
+
+
+def test_disaster_response_needs_a_disaster_and_border_patrol_a_border(world: World, tiny):
+    seen = set()
+    for t in range(30):
+        _, records = engagement.step(world, tiny.parameters, rng(t), t)
+        for r in records:
+            seen.add(r.kind)
+            if r.kind == "border_patrol":
+                assert world.border[world.index(r.source), world.index(r.target)]
+    assert "disaster_response" not in seen
+    hit = world.evolve(disaster=np.array([0.9, 0.0, 0.0, 0.0]))
+    kinds = {r.kind for t in range(30) for r in engagement.step(hit, tiny.parameters, rng(t), t)[1]}
+    assert "disaster_response" in kinds
+
+
+# --- forums -------------------------------------------------------------------
+
+
+def test_forum_meeting_calms_tension_and_pulls_toward_the_norm(world: World, tiny):
+    lao, vnm = idx(world, "LAO", "VNM")
+    tension = world.tension.copy()
+    tension[lao, vnm] = tension[vnm, lao] = 0.6
+    skewed = world.alignment.copy()
+    skewed[lao] = [0.9, 0.1]
+    w = world.evolve(tension=tension, alignment=skewed)
+    out, records = forums.hold_meeting(w, tiny.parameters, 0, np.ones(w.n, dtype=bool), 2)
+    strength = 0.5
+    assert out.tension[lao, vnm] == pytest.approx(0.6 * (1 - strength))
+    assert out.tension[0, 2] == w.tension[0, 2]  # non-members untouched
+    assert out.alignment[lao, 0] < 0.9
+    # LAO is a focal hedger: it advocates the norm, which strengthens the pull
+    pull = tiny.parameters.forums.norm_pull * strength * (1 + tiny.parameters.forums.advocacy_gain)
+    assert out.alignment[lao, 0] == pytest.approx((1 - pull) * 0.9 + pull * 0.5)
+    assert records[0].kind == "forum_meeting" and records[0].magnitude == 1.0
+
+
+def test_forums_meet_on_their_period(world: World):
+    assert forums.meets(world, 2).tolist() == [True]
+    assert forums.meets(world, 3).tolist() == [False]
+
+
+# --- security dilemma --------------------------------------------------------
+
+
+def test_visible_exercise_with_a_rival_raises_tension_with_the_third_party(world: World, tiny):
+    """A LAO-VNM exercise is read in Beijing when CHN and VNM are rivals."""
+    lao, vnm, chn = idx(world, "LAO", "VNM", "CHN")
+    tension = world.tension.copy()
+    tension[chn, vnm] = tension[vnm, chn] = 0.8
+    w = world.evolve(tension=tension)
+    kind = engagement.KINDS.index(EngagementKind.joint_exercise)
+    seen, _ = engagement.apply(w, tiny.parameters, np.array([lao]), np.array([vnm]), np.array([kind]))
+    quiet, _ = security.step(w, tiny.parameters, rng(), 1)
+    loud, _ = security.step(seen, tiny.parameters, rng(), 1)
+    assert loud.tension[chn, lao] > quiet.tension[chn, lao]
+
+
+def test_trust_makes_tension_decay_faster(world: World, tiny):
+    lao, chn = idx(world, "LAO", "CHN")
+    tension = world.tension.copy()
+    tension[lao, chn] = tension[chn, lao] = 0.8
+    low, high = world.trust.copy(), world.trust.copy()
+    low[lao, chn] = low[chn, lao] = 0.0
+    high[lao, chn] = high[chn, lao] = 1.0
+    a, _ = security.step(world.evolve(tension=tension, trust=low), tiny.parameters, rng(), 1)
+    b, _ = security.step(world.evolve(tension=tension, trust=high), tiny.parameters, rng(), 1)
+    assert b.tension[lao, chn] < a.tension[lao, chn]
+
+
+def test_alignment_distance_is_total_variation():
+    a = np.array([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]])
+    np.testing.assert_allclose(security.alignment_distance(a), [[0, 1, 0.5], [1, 0, 0.5], [0.5, 0.5, 0]])
+
+
+# --- crises -------------------------------------------------------------------
+
+
+def test_hazard_rises_with_tension_and_falls_with_trust(world: World, tiny):
+    h = crises.hazard(world, tiny.parameters)
+    tense = world.evolve(tension=np.minimum(world.tension + 0.4, 1.0))
+    trusting = world.evolve(trust=np.minimum(world.trust + 0.4, 1.0))
+    assert (crises.hazard(tense, tiny.parameters) >= h).all()
+    assert (crises.hazard(trusting, tiny.parameters) <= h).all()
+
+
+def test_crisis_raises_tension_cuts_trust_and_feeds_polarisation_when_a_pole_is_involved(world: World, tiny):
+    lao, vnm, chn, usa = idx(world, "LAO", "VNM", "CHN", "USA")
+    c = tiny.parameters.crises
+    out, records = crises.apply(world, tiny.parameters, np.array([chn]), np.array([usa]), np.array([0.5]))
+    assert out.tension[chn, usa] == pytest.approx(world.tension[chn, usa] + c.tension_gain * 0.5 * (1 - 0.5))
+    assert out.trust[usa, chn] == pytest.approx(world.trust[usa, chn] * (1 - c.trust_loss * 0.5))
+    assert out.pressure == pytest.approx(0.5)
+    assert out.crisis_count == 1 and records[0].kind == "crisis"
+    calm, _ = crises.apply(world, tiny.parameters, np.array([lao]), np.array([vnm]), np.array([0.5]))
+    assert calm.pressure == 0.0  # no pole involved
+
+
+def test_crisis_draws_follow_the_hazard(tiny):
+    scenario = tiny_scenario(crises={"intercept": 0.0, "tension": 0.0, "trust": 0.0, "interoperability": 0.0})
+    world = build_world(scenario)  # hazard sigmoid(0) = 0.5 per year for every dyad
+    count = sum(crises.step(world, scenario.parameters, rng(t), t)[0].crisis_count for t in range(400))
+    expected = 400 * 6 * per_step(0.5, 4)
+    assert abs(count - expected) < 4 * np.sqrt(expected)
+
+
+# --- economy ------------------------------------------------------------------
+
+
+def test_capability_grows_by_modernisation_plus_capped_absorption(world: World, tiny):
+    gain = np.array([1.0, 0.0, 0.0, 0.0])
+    out, _ = economy.step(world.evolve(capability_gain=gain), tiny.parameters, rng(), 1)
+    growth = (1.02) ** 0.25 - 1
+    cap = world.absorption[0] / 4
+    assert out.capability[0] == pytest.approx(world.capability[0] * (1 + growth + cap))
+    assert out.capability[1] == pytest.approx(world.capability[1] * (1 + growth))
+
+
+def test_trade_drifts_toward_trusted_partners_keeping_totals():
+    shares = np.array([[0.0, 0.3, 0.3], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]])
+    out = economy.drift(shares, lambda i, j: np.where(j == 1, 2.0, 1.0), 0.5)
+    assert out[0].sum() == pytest.approx(0.6)
+    assert out[0, 1] > 0.3 > out[0, 2]
+    assert out[0, 0] == 0.0
+
+
+def test_debt_is_repaid_at_the_yearly_rate(world: World, tiny):
+    out, _ = economy.step(world, tiny.parameters, rng(), 1)
+    lao, chn = idx(world, "LAO", "CHN")
+    world = world.evolve(debt=np.where(np.eye(4) > 0, 0, 0.4))
+    out, _ = economy.step(world, tiny.parameters, rng(), 1)
+    assert out.debt[lao, chn] == pytest.approx(0.4 * (1 - per_step(0.05, 4)))
+
+
+# --- scheduled events ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(("op", "value", "expected"), [("set", 0.2, 0.2), ("add", 0.2, 0.7), ("scale", 0.5, 0.25)])
+def test_change_event_ops(world: World, op, value, expected):
+    ev = ChangeEvent(type="change", at=1, state="LAO", field="autonomy", op=op, value=value)
+    out, records = events.change(world, ev)
+    assert out.autonomy[0] == pytest.approx(expected)
+    assert "autonomy" in records[0].description
+
+
+def test_change_event_clips_to_the_field_range_and_sets_directed_fields(world: World):
+    up = ChangeEvent(type="change", at=1, state="LAO", field="autonomy", op="add", value=5.0)
+    assert events.change(world, up)[0].autonomy[0] == 1.0
+    debt = ChangeEvent(type="change", at=1, between=("LAO", "CHN"), field="debt", op="set", value=0.6)
+    out, _ = events.change(world, debt)
+    lao, chn = idx(world, "LAO", "CHN")
+    assert out.debt[lao, chn] == 0.6 and out.debt[chn, lao] == 0.0
+    trust = ChangeEvent(type="change", at=1, between=("LAO", "CHN"), field="trust", op="set", value=0.9)
+    out, _ = events.change(world, trust)
+    assert out.trust[lao, chn] == out.trust[chn, lao] == 0.9
+
+
+def test_events_step_applies_only_that_steps_events(world: World, tiny):
+    disaster = DisasterEvent(type="disaster", at=3, state="LAO", severity=0.7)
+    drill = EngagementEvent(type="engagement", at=3, kind="joint_exercise", between=("LAO", "VNM"), count=2)
+    out, records = events.step(world, tiny.parameters, rng(), 2, schedule={3: [disaster, drill]})
+    assert records == [] and out is world
+    out, records = events.step(world, tiny.parameters, rng(), 3, schedule={3: [disaster, drill]})
+    assert out.disaster[0] == 0.7
+    assert [r.kind for r in records] == ["disaster", "joint_exercise", "joint_exercise"]
+
+
+def test_begin_step_ages_slow_state_and_clears_the_step(world: World, tiny):
+    w = world.evolve(pressure=1.0, crisis_count=3, engaged_units=4.0)
+    out = begin_step(w, tiny.parameters)
+    assert out.pressure == pytest.approx(1 - per_step(0.5, 4))
+    assert out.crisis_count == 0
+    assert out.engaged_units == pytest.approx(4.0 * np.exp(-0.25))
+    assert out.visibility.nnz == 0

@@ -1,0 +1,52 @@
+"""Scores: each in [0, 1], with the documented extremes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from laossim import metrics
+from laossim.world import World
+
+
+def test_all_scores_are_in_the_unit_interval_on_a_fresh_world(world: World, tiny):
+    scores = metrics.scores(world, tiny.parameters)
+    assert set(scores) == set(metrics.COLUMNS)
+    for name in metrics.SCORES + ("mean_tension", "mean_trust", "polarisation", "frustration"):
+        assert 0.0 <= scores[name] <= 1.0, name
+
+
+def test_entropy_share_is_one_when_balanced_and_zero_at_a_vertex():
+    assert metrics.entropy_share(np.array([1 / 3, 1 / 3, 1 / 3])) == pytest.approx(1.0)
+    assert metrics.entropy_share(np.array([1.0, 0.0, 0.0])) == 0.0
+
+
+def test_polarisation_is_one_for_two_equal_opposed_blocs_and_zero_for_consensus():
+    blocs = np.array([[1.0, 0.0]] * 3 + [[0.0, 1.0]] * 3)
+    assert metrics.polarisation(blocs, 1.0) == pytest.approx(1.0)
+    assert metrics.polarisation(np.array([[0.6, 0.4]] * 5), 1.0) == 0.0
+
+
+def test_weighted_dyad_mean_ignores_the_diagonal_and_weights_by_capability():
+    x = np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 0.0]])
+    equal = metrics.weighted_dyad_mean(x, np.ones(3), 1.0)
+    assert equal == pytest.approx(2 / 6)
+    heavy = metrics.weighted_dyad_mean(x, np.array([10.0, 10.0, 1.0]), 1.0)
+    assert heavy > equal
+
+
+def test_focal_security_falls_with_a_strong_neighbours_tension(world: World, tiny):
+    calm = metrics.scores(world, tiny.parameters)["focal_security"]
+    tension = world.tension.copy()
+    tension[0, 2] = tension[2, 0] = 0.9
+    tense = metrics.scores(world.evolve(tension=tension), tiny.parameters)["focal_security"]
+    assert tense < calm
+    threat = metrics.threat_toward(world.evolve(tension=tension), 0)
+    assert threat[2] == pytest.approx(0.9 * 0.2 / (0.001 + 0.2))
+
+
+def test_stability_falls_as_crises_accumulate(world: World, tiny):
+    quiet = metrics.scores(world, tiny.parameters)
+    stormy = metrics.scores(world.evolve(crisis_load=5.0), tiny.parameters)
+    assert stormy["crisis_intensity"] == pytest.approx(1 - np.exp(-5.0))
+    assert stormy["stability"] < quiet["stability"]
