@@ -12,7 +12,7 @@ from laossim.world import World
 def test_all_scores_are_in_the_unit_interval_on_a_fresh_world(world: World, tiny):
     scores = metrics.scores(world, tiny.parameters)
     assert set(scores) == set(metrics.COLUMNS)
-    for name in metrics.SCORES + ("mean_tension", "mean_trust", "polarisation", "frustration"):
+    for name in (*metrics.SCORES, "mean_tension", "mean_trust", "polarisation", "frustration"):
         assert 0.0 <= scores[name] <= 1.0, name
 
 

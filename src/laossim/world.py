@@ -13,7 +13,8 @@ is what i owes j. Symmetric arrays (``affinity``, ``trust``, ``tension``,
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+import copy
+from dataclasses import dataclass, field
 from typing import Self
 
 import numpy as np
@@ -101,8 +102,17 @@ class World:
         return self.ids.index(state_id)
 
     def evolve(self, **changes: object) -> Self:
-        """A copy with some fields replaced (arrays are never modified in place)."""
-        return replace(self, **changes)
+        """A copy with some fields replaced (arrays are never modified in place).
+
+        Like ``dataclasses.replace`` without re-running ``__init__``: a step
+        makes dozens of these, and the world has many fields.
+        """
+        unknown = changes.keys() - self.__dataclass_fields__.keys()
+        if unknown:
+            raise TypeError(f"World has no field(s) {sorted(unknown)}")
+        new = copy.copy(self)
+        new.__dict__.update(changes)
+        return new
 
 
 def per_step(rate_per_year: float | np.ndarray, steps_per_year: int) -> float | np.ndarray:

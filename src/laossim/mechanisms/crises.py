@@ -75,10 +75,10 @@ def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> 
     """
     c = params.crises
     iu, ju = _upper(world.n)
-    draw = rng.random((2, len(iu)))
+    draw = rng.random((2, len(iu)), dtype=np.float32)  # one draw per dyad: single precision halves the work
     bound = per_step(1.0 / (1.0 + np.exp(-(c.intercept + c.tension * world.tension.max()))), world.steps_per_year)
     candidates = np.flatnonzero(draw[0] < bound)
     ci, cj = iu[candidates], ju[candidates]
     hit = draw[0][candidates] < hazard(world, params, ci, cj)
-    severity = c.severity_min + (c.severity_max - c.severity_min) * draw[1][candidates[hit]]
+    severity = c.severity_min + (c.severity_max - c.severity_min) * draw[1][candidates[hit]].astype(float)
     return apply(world, params, ci[hit], cj[hit], severity)

@@ -18,21 +18,25 @@ from laossim.mechanisms.records import Record
 from laossim.scenario.parameters import Parameters
 from laossim.world import World
 
+PRESSURE_DTYPE = np.float32
+"""The pressure is a yearly rate: single precision (relative rounding 1e-7, far below
+any coefficient's precision) halves the memory traffic of the largest array work of a step."""
 
-def alignment_distance(alignment: np.ndarray) -> np.ndarray:
+
+def alignment_distance(alignment: np.ndarray, dtype: type = np.float64) -> np.ndarray:
     """Total variation distance between every pair of alignments, (N, N).
 
     Uses TV(a, b) = 1 - sum_k min(a_k, b_k) for distributions, one (N, N)
     pass per pole, in place (dyadic arrays are large; memory traffic is the cost).
     """
     n = alignment.shape[0]
-    overlap = np.zeros((n, n))
-    buffer = np.empty((n, n))
+    alignment = alignment.astype(dtype, copy=False)
+    overlap = np.zeros((n, n), dtype=dtype)
+    buffer = np.empty((n, n), dtype=dtype)
     for column in alignment.T:
         np.minimum(column[:, None], column[None, :], out=buffer)
         overlap += buffer
-    np.subtract(1.0, overlap, out=overlap)
-    return np.maximum(overlap, 0.0, out=overlap)
+    return np.subtract(1.0, overlap, out=overlap)
 
 
 def rival_visibility(tension: np.ndarray, visibility: sparse.csr_array) -> np.ndarray:
@@ -47,7 +51,7 @@ def rival_visibility(tension: np.ndarray, visibility: sparse.csr_array) -> np.nd
 def mutual_rival_visibility(tension: np.ndarray, visibility: sparse.csr_array) -> np.ndarray:
     """seen + seen.T for :func:`rival_visibility`, in C order: with both arrays
     symmetric, seen = (V T2)^T, so one sparse product and one transpose suffice."""
-    product = np.asarray(visibility @ np.square(tension))
+    product = np.asarray(visibility @ np.square(tension, dtype=PRESSURE_DTYPE))
     product += product.T.copy()
     return product
 
@@ -55,11 +59,11 @@ def mutual_rival_visibility(tension: np.ndarray, visibility: sparse.csr_array) -
 def pressure(world: World, params: Parameters) -> np.ndarray:
     """Symmetric tension gain intensity per year, (N, N): the mean of x_ij and x_ji (all terms >= 0)."""
     s = params.security
-    growth = 0.5 * s.growth_gain * np.maximum(world.growth, 0.0)
-    x = alignment_distance(world.alignment)
+    growth = (0.5 * s.growth_gain * np.maximum(world.growth, 0.0)).astype(PRESSURE_DTYPE)
+    x = alignment_distance(world.alignment, PRESSURE_DTYPE)
     x *= s.distance_gain
-    x += s.border_gain * world.border
-    x -= s.hostility_gain * np.minimum(world.affinity, 0.0)
+    x += np.where(world.border, np.float32(s.border_gain), np.float32(0.0))
+    x -= np.minimum(world.affinity, 0.0).astype(PRESSURE_DTYPE) * np.float32(s.hostility_gain)
     x += growth[:, None]
     x += growth[None, :]
     if world.visibility.nnz:
@@ -78,7 +82,7 @@ def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> 
     s = params.security
     spy = world.steps_per_year
     stay_calm = pressure(world, params)  # becomes 1 - g
-    stay_calm *= -1.0 / spy
+    stay_calm *= np.float32(-1.0 / spy)
     np.exp(stay_calm, out=stay_calm)
     factor = world.trust * (-s.trust_decay / spy)  # becomes 1 - g - d
     factor += world.interoperability * (-s.interoperability_decay / spy)

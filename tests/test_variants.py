@@ -1,0 +1,43 @@
+"""Each shipped variant moves its headline score in the documented direction, measured
+against the baseline with the same seeds (a paired 95% CI that excludes zero).
+
+The directions are the ones docs/scenarios.md states; the figures there come from
+the same comparisons (``python docs/make_scenarios_table.py``).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import laossim
+from conftest import BASELINE, SCENARIOS
+from laossim.run import paired_difference
+
+REPLICATIONS = 10
+HEADLINES = {
+    "china_debt_leverage": ("focal_autonomy", -1),
+    "us_china_crisis": ("stability", -1),
+    "asean_chair_year": ("focal_autonomy", +1),
+    "mekong_disaster_response": ("cooperation", +1),
+    "vietnam_special_relationship": ("focal_security", -1),
+}
+
+
+@pytest.mark.parametrize(("variant", "headline"), HEADLINES.items(), ids=list(HEADLINES))
+def test_variant_moves_its_headline_score(variant, headline):
+    score, sign = headline
+    v = laossim.run(SCENARIOS / f"{variant}.yaml", replications=REPLICATIONS)
+    b = laossim.run(BASELINE, replications=REPLICATIONS, steps=v.provenance["steps"])
+    assert v.seed == b.seed
+    row = paired_difference(v, b).set_index("score").loc[score]
+    if sign > 0:
+        assert row["ci_low"] > 0, row
+    else:
+        assert row["ci_high"] < 0, row
+
+
+def test_every_shipped_variant_extends_the_baseline_and_has_a_headline():
+    variants = {p.stem for p in SCENARIOS.glob("*.yaml")} - {"laos_baseline", "teaching_minimal"}
+    assert variants == set(HEADLINES)
+    for name in variants:
+        assert laossim.load_scenario(SCENARIOS / f"{name}.yaml").extends == "laos_baseline.yaml"
