@@ -63,8 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     scenario = laossim.load_scenario(ROOT / "scenarios" / "laos_baseline.yaml")
     baseline_run(scenario)  # warm-up: imports and caches
     times = timed(lambda: baseline_run(scenario), repeats)
-    rows.append(("baseline run, 80 steps x 1 replication (median)", f"{statistics.median(times):.3f} s",
-                 "well under 1 s"))  # fmt: skip
+    rows.append(
+        ("baseline run, 80 steps x 1 replication (median)", f"{statistics.median(times):.3f} s", "well under 1 s")
+    )
     sizes = (10, 50, 200) if args.quick else (10, 50, 200, 1000)
     for n in sizes:
         rows.append((f"step time, synthetic world of {n} states", f"{step_time(n, 10) * 1000:.1f} ms", ""))

@@ -24,8 +24,15 @@ def tiny_scenario(**parameters: Any) -> Scenario:
             "simulation": {"steps": 8, "seed": 1, "replications": 2},
             "poles": ["CHN", "USA"],
             "states": [
-                {"id": "LAO", "role": "focal", "capital": [18, 102.6], "capability": 0.001, "autonomy": 0.5,
-                 "alignment": {"CHN": 0.5, "USA": 0.5}, "engagement_budget": 8},
+                {
+                    "id": "LAO",
+                    "role": "focal",
+                    "capital": [18, 102.6],
+                    "capability": 0.001,
+                    "autonomy": 0.5,
+                    "alignment": {"CHN": 0.5, "USA": 0.5},
+                    "engagement_budget": 8,
+                },
                 {"id": "VNM", "capital": [21, 105.8], "capability": 0.01, "alignment": {"CHN": 0.5, "USA": 0.5}},
                 {"id": "CHN", "capital": [39.9, 116.4], "capability": 0.2},
                 {"id": "USA", "capital": [38.9, -77.0], "capability": 0.2},
@@ -38,7 +45,7 @@ def tiny_scenario(**parameters: Any) -> Scenario:
             "forums": [{"id": "ASEAN", "members": ["LAO", "VNM"], "period": 2, "strength": 0.5}],
             "parameters": parameters,
         }
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture

@@ -12,8 +12,20 @@ from laossim.cli import main
 
 def test_run_prints_the_score_table_and_writes_the_folder(tmp_path, capsys):
     out = tmp_path / "baseline"
-    code = main(["run", str(BASELINE), "--out", str(out), "--replications", "2", "--steps", "8", "--set",
-                 "states.LAO.autonomy=0.6"])  # fmt: skip
+    code = main(
+        [
+            "run",
+            str(BASELINE),
+            "--out",
+            str(out),
+            "--replications",
+            "2",
+            "--steps",
+            "8",
+            "--set",
+            "states.LAO.autonomy=0.6",
+        ]
+    )
     text = capsys.readouterr().out
     assert code == 0
     for score in ("stability", "cooperation", "focal_autonomy", "focal_security", "95% CI"):

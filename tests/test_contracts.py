@@ -47,8 +47,9 @@ def check_world(w: World) -> None:
     intercept=st.sampled_from([-20.0, 0.0, 20.0]),
     strength=extreme,
 )
-def test_every_mechanism_keeps_the_world_valid(n, seed, responsiveness, noise, threat, temperature, decay,
-                                               intercept, strength):  # fmt: skip
+def test_every_mechanism_keeps_the_world_valid(
+    n, seed, responsiveness, noise, threat, temperature, decay, intercept, strength
+):
     scenario = override_scenario(
         laossim.synthetic_scenario(n, seed=seed, steps=6),
         {

@@ -55,9 +55,28 @@ def test_mutated_baseline_yields_scenario_or_report(tmp_path, position, width, i
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(doc=st.dictionaries(st.sampled_from(["format_version", "scenario", "simulation", "poles", "states", "relations",
-                                            "forums", "events", "parameters", "extends", "remove", "junk"]),
-                           yaml_values, max_size=8))  # fmt: skip
+@given(
+    doc=st.dictionaries(
+        st.sampled_from(
+            [
+                "format_version",
+                "scenario",
+                "simulation",
+                "poles",
+                "states",
+                "relations",
+                "forums",
+                "events",
+                "parameters",
+                "extends",
+                "remove",
+                "junk",
+            ]
+        ),
+        yaml_values,
+        max_size=8,
+    )
+)
 def test_random_documents_yield_scenario_or_report(tmp_path, doc):
     import yaml_writer
 

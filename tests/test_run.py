@@ -42,8 +42,18 @@ def test_replication_r_is_the_same_whatever_the_number_of_replications(result):
 
 
 def test_tables_have_the_documented_columns(result):
-    assert {"replication", "step", "period", "stability", "cooperation", "focal_autonomy", "focal_security",
-            "frustration", "dependence_concentration", "engagement_volume"} <= set(result.timeseries.columns)  # fmt: skip
+    assert {
+        "replication",
+        "step",
+        "period",
+        "stability",
+        "cooperation",
+        "focal_autonomy",
+        "focal_security",
+        "frustration",
+        "dependence_concentration",
+        "engagement_volume",
+    } <= set(result.timeseries.columns)
     assert result.timeseries.period.iloc[1] == "2025-Q1"
     assert {"state", "alignment_CHN", "alignment_USA", "alignment_VNM", "capability", "coalition"} <= set(
         result.states.columns
@@ -75,8 +85,16 @@ def test_save_writes_the_folder_atomically_and_refuses_to_overwrite(result, tmp_
     out = tmp_path / "run"
     result.save(out, csv=True)
     names = {p.name for p in out.iterdir()}
-    assert {"manifest.json", "summary.json", "timeseries.parquet", "states.parquet", "events.parquet",
-            "network.parquet", "plots", "timeseries.csv"} <= names  # fmt: skip
+    assert {
+        "manifest.json",
+        "summary.json",
+        "timeseries.parquet",
+        "states.parquet",
+        "events.parquet",
+        "network.parquet",
+        "plots",
+        "timeseries.csv",
+    } <= names
     assert {p.name for p in (out / "plots").iterdir()} == {"scores.png", "alignment.png", "network.png"}
     back = load_run(out)
     pd.testing.assert_frame_equal(back["timeseries"], result.timeseries)
