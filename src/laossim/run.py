@@ -14,7 +14,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 from tqdm.auto import tqdm
 
 from laossim import metrics
@@ -122,6 +121,8 @@ def mean_ci(x: np.ndarray) -> tuple[float, float, float, float, int]:
     mean = float(x.mean())
     if n < 2:
         return mean, float("nan"), float("nan"), float("nan"), n
+    from scipy import stats  # imported here: it costs half a second at start-up
+
     sd = float(x.std(ddof=1))
     half = float(stats.t.ppf(0.975, n - 1) * sd / np.sqrt(n))
     return mean, mean - half, mean + half, sd, n
