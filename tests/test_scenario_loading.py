@@ -165,3 +165,24 @@ def test_json_schema_describes_the_format():
     schema = Scenario.model_json_schema()
     assert "states" in schema["properties"] and "$defs" in schema
     json.dumps(schema)
+
+
+def test_overriding_one_field_of_an_engagement_kind_keeps_its_other_defaults(baseline):
+    default = baseline.parameters.engagement.types
+    changed = load_scenario(BASELINE, ["parameters.engagement.types.joint_exercise.visibility=0.2"])
+    types = changed.parameters.engagement.types
+    assert types["joint_exercise"].visibility == 0.2
+    assert types["joint_exercise"].trust_gain == default["joint_exercise"].trust_gain
+    assert types["defence_project"] == default["defence_project"]
+
+
+def test_inconsistent_parameters_are_reported_with_their_place():
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(
+            BASELINE,
+            [f"parameters.scores.{w}=0" for w in ("w_trust", "w_engagement", "w_forums", "w_interoperability")]
+            + ["parameters.crises.severity_min=0.9", "parameters.crises.severity_max=0.5"],
+        )
+    text = str(err.value)
+    assert "parameters.scores: the cooperation weights" in text
+    assert "parameters.crises: severity_min (0.9) is above severity_max (0.5)" in text

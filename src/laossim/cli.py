@@ -14,6 +14,7 @@ from pathlib import Path
 
 from laossim import __version__
 from laossim.errors import ScenarioError
+from laossim.results import ResultsExistError
 
 BAD_INPUT = 2
 
@@ -144,8 +145,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ScenarioError as exc:
         print(exc.render(), file=sys.stderr)
         return BAD_INPUT
+    except ResultsExistError as exc:
+        print(f"laossim: {exc}", file=sys.stderr)
+        return BAD_INPUT
+    except OSError as exc:
+        print(f"laossim: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
-        print("laossim: interrupted; nothing was written", file=sys.stderr)
+        print("laossim: interrupted; no results folder was written", file=sys.stderr)
         return 130
 
 

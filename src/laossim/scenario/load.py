@@ -27,6 +27,7 @@ from laossim.scenario.compose import (
     normalise_parameters,
     pair_label,
 )
+from laossim.scenario.parameters import Parameters
 from laossim.scenario.schema import Scenario
 from laossim.scenario.tree import LList, LMap, Loc, parse_yaml_text, read_yaml, to_builtin
 
@@ -164,8 +165,13 @@ def assemble(
 def validate_document(doc: LMap) -> tuple[Scenario | None, list[Problem]]:
     """Validate an assembled document: types and ranges, then cross-references."""
     problems = check(doc)
+    data = to_builtin(doc)
+    if isinstance(data.get("parameters"), dict):
+        # lay the file's parameters over the full defaults, so overriding one field of an
+        # engagement kind keeps that kind's other defaults
+        data["parameters"] = _deep_merge(Parameters().model_dump(mode="json"), data["parameters"])
     try:
-        scenario = Scenario.model_validate(to_builtin(doc))
+        scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         problems.extend(_translate(exc, doc))
         return None, problems
@@ -218,6 +224,15 @@ def override_scenario(scenario: Scenario, overrides: Iterable[str] | Mapping[str
     if problems or new is None:
         raise ScenarioError(_unique(problems))
     return new
+
+
+def _deep_merge(base: dict, over: dict) -> dict:
+    out = dict(base)
+    for key, value in over.items():
+        out[key] = (
+            _deep_merge(base[key], value) if isinstance(base.get(key), dict) and isinstance(value, dict) else value
+        )
+    return out
 
 
 def _to_located(data: Any, loc: Loc) -> Any:
@@ -384,6 +399,8 @@ def _problem(err: dict, file: str, line: int | None, path: str, tree_path: tuple
     if kind in ("list_type", "tuple_type", "dict_type", "model_type", "model_attributes_type"):
         expected = {"list_type": "a list", "tuple_type": "a list", "dict_type": "a mapping"}.get(kind, "a mapping")
         return Problem(file, line, path, "wrong kind of value", expected, show(got))
+    if kind == "value_error":
+        return Problem(file, line, path, str(ctx.get("error", err["msg"])))
     return Problem(file, line, path, err["msg"], got=show(got))
 
 

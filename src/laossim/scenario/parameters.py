@@ -11,7 +11,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 def param(default: float, description: str, ge: float | None = 0.0, le: float | None = None):
@@ -174,6 +174,12 @@ class CrisisParams(Frozen):
     pressure_decay: float = param(0.5, "Share of polarisation pressure lost per year. judgement", le=1)
     disaster_decay: float = param(0.75, "Share of a disaster's severity gone per year. judgement", le=1)
 
+    @model_validator(mode="after")
+    def _severity_range(self) -> CrisisParams:
+        if self.severity_min > self.severity_max:
+            raise ValueError(f"severity_min ({self.severity_min}) is above severity_max ({self.severity_max})")
+        return self
+
 
 class EconomyParams(Frozen):
     """Mechanism 7: economy and modernisation."""
@@ -207,6 +213,14 @@ class ScoreParams(Frozen):
     w_engagement: float = param(0.3, "Cooperation weight of engagement volume. judgement")
     w_forums: float = param(0.2, "Cooperation weight of forum participation. judgement")
     w_interoperability: float = param(0.2, "Cooperation weight of interoperability. judgement")
+
+    @model_validator(mode="after")
+    def _weights_are_usable(self) -> ScoreParams:
+        if self.w_crisis + self.w_tension + self.w_polarisation + self.w_volatility + self.w_frustration <= 0:
+            raise ValueError("the stability weights w_crisis ... w_frustration must not all be zero")
+        if self.w_trust + self.w_engagement + self.w_forums + self.w_interoperability <= 0:
+            raise ValueError("the cooperation weights w_trust ... w_interoperability must not all be zero")
+        return self
 
 
 class LandscapeParams(Frozen):
