@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BASELINE, SCENARIOS
+from conftest import BASELINE, ROOT, SCENARIOS
 from laossim.calendar import TimeUnit, step_label, step_of
 from laossim.errors import ScenarioError
 from laossim.scenario import dump_yaml, load_resolved, load_scenario, override_scenario
@@ -33,15 +33,10 @@ def test_baseline_capabilities_are_the_2016_cinc_scores(baseline):
     """The baseline's capabilities are the COW NMC v6.0 CINC scores for 2016 (../shared/data)."""
     import csv
 
-    data = ROOT_DATA / "cow_nmc6_asia_2000_2016.csv"
-    if not data.exists():
-        pytest.skip("calibration data not beside the repository")
+    data = ROOT / "data" / "cow_nmc6_asia_2000_2016.csv"
     rows = {r["iso3"]: float(r["cinc"]) for r in csv.DictReader(data.open()) if r["year"] == "2016"}
     for state in baseline.states:
         assert state.capability == pytest.approx(rows[state.id], rel=1e-6), state.id
-
-
-ROOT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
 def test_calendar_labels_round_trip():
