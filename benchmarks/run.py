@@ -2,7 +2,9 @@
 
 Prints one table: the baseline run (80 steps, one replication; median of
 repeated runs), the time per step of synthetic worlds of 10 to 1,000 states,
-the 1,000-state x 50-step run against its 10 s target, and peak memory.
+the 1,000-state x 50-step run against its 10 s target, exact landscape
+enumeration (every minimum and basin) for n = 16, 20 and 22 actors, and peak
+memory.
 Figures are wall-clock on whatever machine runs it: compare ratios measured
 in the same run, not absolute numbers across machines.
 """
@@ -16,7 +18,10 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 import laossim
+from laossim import landscape
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -72,6 +77,14 @@ def main(argv: list[str] | None = None) -> int:
     if not args.quick:
         total = whole_run(1000, 50)
         rows.append(("1,000 states x 50 steps (build + run)", f"{total:.2f} s", "within 10 s"))
+    for n in (16, 20) if args.quick else (16, 20, 22):
+        rng = np.random.default_rng(n)
+        p = rng.uniform(-1, 1, (n, n))
+        sizes = rng.uniform(0.1, 2.0, n)
+        seconds = timed(lambda s=sizes, q=(p + p.T) / 2: landscape.minima(s, q), 1)[0]
+        rows.append(
+            (f"landscape: all minima and basins, n = {n} (2 coalitions)", f"{seconds:.2f} s", "a few seconds at n = 20")
+        )
     rows.append(("peak memory (resident)", f"{peak_mb():.0f} MB", ""))
 
     width = max(len(r[0]) for r in rows)

@@ -7,6 +7,7 @@ FILE:LINE: field: problem); 130 interrupted.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from collections.abc import Sequence
@@ -86,6 +87,33 @@ def cmd_params(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_landscape(args: argparse.Namespace) -> int:
+    from laossim.landscape_report import analyse, is_landscape_file, render, scenario_landscape
+    from laossim.scenario import load_scenario
+    from laossim.scenario.landscape_file import dump_landscape, load_landscape
+
+    if is_landscape_file(args.file):
+        if args.step is not None:
+            print("laossim: --step applies to scenario files, not landscape files", file=sys.stderr)
+            return BAD_INPUT
+        spec = load_landscape(args.file)
+        sources = None
+    else:
+        scenario = load_scenario(args.file, args.set)
+        step = 0 if args.step is None else args.step
+        if not 0 <= step <= scenario.simulation.steps:
+            print(f"laossim: --step must be between 0 and {scenario.simulation.steps}, got {step}", file=sys.stderr)
+            return BAD_INPUT
+        spec = scenario_landscape(scenario, step)
+        sources = [s.model_dump() for s in scenario.sources]
+    if args.export:
+        spec = dataclasses.replace(spec, name=Path(args.export).stem)
+        Path(args.export).write_text(dump_landscape(spec, sources))
+    report = analyse(spec, args.coalitions, args.rule, args.seed, args.starts)
+    print(json.dumps(report, indent=2) if args.json else render(report, args.top))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="laossim", description="Scenario simulation engine for the military diplomacy of Laos."
@@ -120,16 +148,30 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("schema", help="print the JSON Schema of scenario files")
     s.set_defaults(func=cmd_schema)
 
+    la = sub.add_parser("landscape", help="minima, basins and structural balance of a landscape or scenario")
+    la.add_argument("file", help="a landscape file (landscapes/*.yaml) or a scenario file")
+    la.add_argument("--coalitions", type=int, default=2, help="number of coalitions K (default 2)")
+    la.add_argument("--top", type=int, help="show the N lowest minima")
+    la.add_argument("--json", action="store_true", help="print the report as JSON")
+    la.add_argument("--step", type=int, help="for a scenario: the step whose world is analysed (default 0)")
+    la.add_argument("--rule", choices=["steepest", "random"], default="steepest", help="descent rule for basins")
+    la.add_argument("--seed", type=int, default=0, help="seed of the random rule and of multi-start search")
+    la.add_argument("--starts", type=int, help="starts of the multi-start search (large landscapes)")
+    la.add_argument("--set", action="append", default=[], metavar="PATH=VALUE", help="scenario override")
+    la.add_argument("--export", metavar="PATH", help="also write the analysed landscape as a landscape file")
+    la.set_defaults(func=cmd_landscape)
+
     pa = sub.add_parser("params", help="print every mechanism parameter with its default (Markdown)")
     pa.set_defaults(func=cmd_params)
     return p
 
 
 def _positive(args: argparse.Namespace) -> str | None:
-    for name in ("replications", "steps"):
+    for name in ("replications", "steps", "coalitions", "top", "starts"):
         value = getattr(args, name, None)
-        if value is not None and value < 1:
-            return f"--{name} must be at least 1 (got {value})"
+        least = 2 if name == "coalitions" else 1
+        if value is not None and value < least:
+            return f"--{name} must be at least {least} (got {value})"
     return None
 
 

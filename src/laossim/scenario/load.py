@@ -173,7 +173,7 @@ def validate_document(doc: LMap) -> tuple[Scenario | None, list[Problem]]:
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        problems.extend(_translate(exc, doc))
+        problems.extend(translate(exc, doc))
         return None, problems
     return (None if problems else scenario), problems
 
@@ -275,12 +275,13 @@ def _unique(problems: list[Problem]) -> list[Problem]:
 # -- pydantic errors -> problems -------------------------------------------------
 
 
-def _translate(exc: ValidationError, doc: LMap) -> list[Problem]:
+def translate(exc: ValidationError, doc: LMap, root: type[BaseModel] = Scenario) -> list[Problem]:
+    """Pydantic's errors as problems with the file, line and readable path of each."""
     problems = []
     for err in exc.errors(include_url=False):
         loc = tuple(err["loc"])
         (file, line), tree_path, display = _locate(doc, loc)
-        problems.append(_problem(err, file, line, display, tree_path))
+        problems.append(_problem(err, file, line, display, tree_path, root))
     return problems
 
 
@@ -302,10 +303,12 @@ def _locate(doc: LMap, loc: tuple) -> tuple[Loc, tuple, str]:
             if section is None:
                 section = part
             node = node.get(part)
+        elif isinstance(node, LList) and isinstance(part, str):
+            continue  # a union's tag (e.g. ``pairs``), not a place in the file
         elif isinstance(node, LList) and isinstance(part, int):
             where = node.where(part)
             item = node[part] if part < len(node) else None
-            key = item_key(item, "id") if section in ("states", "forums") and len(display) == 1 else None
+            key = item_key(item, "id") if section in ("states", "forums", "actors") and len(display) == 1 else None
             pair = item_key(item, "between") if section == "relations" and len(display) == 1 else None
             if key:
                 display.append(key)
@@ -321,14 +324,14 @@ def _locate(doc: LMap, loc: tuple) -> tuple[Loc, tuple, str]:
     return where, tuple(tree_path), ".".join(display)
 
 
-def _problem(err: dict, file: str, line: int | None, path: str, tree_path: tuple) -> Problem:
+def _problem(err: dict, file: str, line: int | None, path: str, tree_path: tuple, root: type[BaseModel]) -> Problem:
     kind = err["type"]
     ctx = err.get("ctx") or {}
     got = err.get("input")
     if kind == "missing":
         return Problem(file, line, path, "required field missing", hint=f"add {tree_path[-1]}: ...")
     if kind == "extra_forbidden":
-        known = _fields_at(tree_path[:-1])
+        known = _fields_at(tree_path[:-1], root)
         key = tree_path[-1]
         hint = did_you_mean(key, known) or (f"known fields: {', '.join(known)}" if known else None)
         return Problem(file, line, path, "unknown field", hint=hint)
@@ -404,9 +407,9 @@ def _problem(err: dict, file: str, line: int | None, path: str, tree_path: tuple
     return Problem(file, line, path, err["msg"], got=show(got))
 
 
-def _fields_at(tree_path: tuple) -> list[str]:
+def _fields_at(tree_path: tuple, root: type[BaseModel]) -> list[str]:
     """Field names of the schema object at a tree path (for "did you mean")."""
-    t: Any = Scenario
+    t: Any = root
     for part in tree_path:
         t = _strip(t)
         if isinstance(t, type) and issubclass(t, BaseModel):
