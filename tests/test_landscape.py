@@ -215,3 +215,14 @@ def test_agreement_handles_mirror_symmetry_and_names_the_misplaced():
     assert landscape.agreement([0, 0, 1, 1], [1, 1, 0, 0]).agreement == 1.0
     result = landscape.agreement([0, 0, 1, 1], [1, 1, 0, 1])
     assert result.agreement == 0.75 and result.misplaced == (3,)
+
+
+def test_random_rule_basins_are_reproducible_and_end_at_true_minima():
+    sizes, p = instance(8, 5)
+    a = landscape.minima(sizes, p, rule="random", seed=4)
+    b = landscape.minima(sizes, p, rule="random", seed=4)
+    assert a == b and a.method == "exact" and a.rule == "random"
+    assert {m.assignment for m in a.minima} <= set(brute_minima(sizes, p))
+    assert sum(m.basin for m in a.minima) == pytest.approx(1.0)
+    big = landscape.minima(*instance(18, 5), rule="random", seed=4, starts=50)
+    assert big.method == "search" and big.starts == 50

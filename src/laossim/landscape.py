@@ -36,6 +36,9 @@ EXACT_LIMIT_TWO = 26
 EXACT_LIMIT_STATES = 2_000_000
 """Largest number of labelled configurations k^n enumerated exactly for k > 2."""
 
+RANDOM_EXACT_LIMIT = 40_000
+"""With the random rule, every start is descended only while k^n is at most this."""
+
 
 # -- energies -------------------------------------------------------------------
 
@@ -217,14 +220,18 @@ def minima(
     k coalitions while k^n <= 2 million, otherwise multi-start local search
     (Florian & Galam 2000) from ``starts`` random configurations. The
     ``random`` rule (random sequential moves, seeded) gives its basins by
-    descending once from every start.
+    descending once from every start while k^n <= 40,000, and by multi-start
+    search beyond.
     """
     s = np.asarray(sizes, dtype=float)
     p = np.asarray(propensities, dtype=float)
     _check_inputs(s, p, coalitions)
     n = len(s)
     if exact is None:
-        exact = (n <= EXACT_LIMIT_TWO) if coalitions == 2 else coalitions**n <= EXACT_LIMIT_STATES
+        if rule == "random":  # one Python descent per start: exact only while that stays quick
+            exact = coalitions**n <= RANDOM_EXACT_LIMIT
+        else:
+            exact = (n <= EXACT_LIMIT_TWO) if coalitions == 2 else coalitions**n <= EXACT_LIMIT_STATES
     if exact and coalitions == 2 and rule == "steepest":
         return _exact_two(s, p)
     if exact:
