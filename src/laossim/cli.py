@@ -114,6 +114,27 @@ def cmd_landscape(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from laossim.experiment.load import load_experiment
+    from laossim.experiment.sweep import SweepError, sweep
+
+    loaded = load_experiment(args.experiment)
+    out = Path(args.out) if args.out else Path("results") / f"sweep-{loaded.experiment.experiment}"
+    try:
+        summary = sweep(loaded, out, executor=args.executor, workers=args.workers, resume=args.resume, limit=args.limit)
+    except SweepError as exc:
+        print(f"laossim: {exc}", file=sys.stderr)
+        return BAD_INPUT
+    print(
+        f"{loaded.experiment.experiment}: {summary.runs} runs in the design; {summary.skipped} already done, "
+        f"{summary.done} done now, {summary.failed} failed ({summary.seconds:.1f} s). Results in {out}/"
+    )
+    if summary.failed:
+        print(f"laossim: {summary.failed} run(s) failed: tracebacks in {out}/status/", file=sys.stderr)
+        return 1
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="laossim", description="Scenario simulation engine for the military diplomacy of Laos."
@@ -161,13 +182,22 @@ def parser() -> argparse.ArgumentParser:
     la.add_argument("--export", metavar="PATH", help="also write the analysed landscape as a landscape file")
     la.set_defaults(func=cmd_landscape)
 
+    sw = sub.add_parser("sweep", help="run an experiment's design: crash-safe, resumable, on processes or Dask")
+    sw.add_argument("experiment", help="experiment YAML file, e.g. experiments/debt_leverage_grid.yaml")
+    sw.add_argument("--out", help="sweep folder (default results/sweep-<experiment>)")
+    sw.add_argument("--executor", default="process", help="process (default), serial, dask, or dask://HOST:PORT")
+    sw.add_argument("--workers", type=int, help="worker processes (default: all cores)")
+    sw.add_argument("--resume", action="store_true", help="continue the sweep in --out, skipping finished runs")
+    sw.add_argument("--limit", type=int, help="submit at most this many runs (try a design quickly)")
+    sw.set_defaults(func=cmd_sweep)
+
     pa = sub.add_parser("params", help="print every mechanism parameter with its default (Markdown)")
     pa.set_defaults(func=cmd_params)
     return p
 
 
 def _positive(args: argparse.Namespace) -> str | None:
-    for name in ("replications", "steps", "coalitions", "top", "starts"):
+    for name in ("replications", "steps", "coalitions", "top", "starts", "workers", "limit"):
         value = getattr(args, name, None)
         least = 2 if name == "coalitions" else 1
         if value is not None and value < least:

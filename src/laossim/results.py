@@ -139,3 +139,35 @@ def load_run(folder: str | Path) -> dict[str, Any]:
     data["manifest"] = json.loads((folder / "manifest.json").read_text())
     data["summary"] = pd.DataFrame(json.loads((folder / "summary.json").read_text())["scores"])
     return data
+
+
+def load(folder: str | Path, series: bool = False) -> pd.DataFrame:
+    """A sweep folder as one tidy DataFrame.
+
+    By default one row per run of the design: ``run_id``, ``point``,
+    ``replication``, the varied values, ``status`` (done, failed or pending)
+    and each output's mean over the final summary window (NaN unless done).
+    With ``series=True``, one row per run and step with the outputs instead.
+    """
+    folder = Path(folder)
+    if not (folder / "design.parquet").exists():
+        raise FileNotFoundError(f"{folder} is not a sweep folder (no design.parquet)")
+    design = pd.read_parquet(folder / "design.parquet")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    outputs = manifest["outputs"]
+    status = {
+        int(p.stem.split("-")[1]): json.loads(p.read_text())["status"] for p in (folder / "status").glob("run-*.json")
+    }
+    files = sorted((folder / "runs").glob("run-*.parquet"))
+    frames = [pd.read_parquet(p) for p in files]
+    steps = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["run_id", "step", *outputs])
+    if series:
+        return design.merge(steps, on="run_id", how="inner").sort_values(["run_id", "step"], ignore_index=True)
+    scenario = manifest["resolved_scenario"]
+    per_year = {"quarter": 4, "month": 12, "year": 1}[scenario["simulation"]["time_unit"]]
+    window = max(1, round(scenario["parameters"]["scores"]["summary_window"] * per_year))
+    last = manifest["steps"]
+    summary = steps[steps["step"] > last - window].groupby("run_id")[outputs].mean().reset_index()
+    table = design.merge(summary, on="run_id", how="left")
+    table.insert(3, "status", table["run_id"].map(status).fillna("pending"))
+    return table

@@ -1,0 +1,82 @@
+"""The design table: every run of a sweep, fixed before anything runs.
+
+One row per run: ``run_id``, ``point`` (design point), ``replication``, the
+seed (``seed_entropy`` and ``seed_key``: replication r uses child r of the
+root ``SeedSequence``, the same at every point, so differences between points
+are not noise) and the value of every varied path. Samplers: scipy.stats.qmc
+for Latin hypercubes, SALib for the Saltelli (Sobol) and Morris designs.
+Runs are ordered replication by replication, and within a replication in
+bit-reversed (van der Corput) point order, so a partial sweep already spreads
+over the whole design.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+
+from laossim.experiment.load import LoadedExperiment
+from laossim.experiment.schema import Method, Range
+
+
+def salib_problem(loaded: LoadedExperiment) -> dict:
+    """SALib's problem definition for the experiment's (numeric) varied paths."""
+    vary = loaded.experiment.vary
+    return {
+        "num_vars": len(vary),
+        "names": list(vary),
+        "bounds": [[r.start, r.to] for r in vary.values() if isinstance(r, Range)],
+    }
+
+
+def design_points(loaded: LoadedExperiment) -> pd.DataFrame:
+    """One row per design point, one column per varied path (in the experiment's order)."""
+    exp = loaded.experiment
+    design = exp.design
+    names = list(exp.vary)
+    if design.method is Method.grid:
+        axes = [
+            np.linspace(v.start, v.to, v.steps).tolist() if isinstance(v, Range) else list(v) for v in exp.vary.values()
+        ]
+        return pd.DataFrame(list(itertools.product(*axes)), columns=names)
+    problem = salib_problem(loaded)
+    if design.method is Method.lhs:
+        from scipy.stats import qmc
+
+        unit = qmc.LatinHypercube(d=len(names), seed=design.seed).random(design.samples)
+        lows, highs = np.array(problem["bounds"]).T
+        return pd.DataFrame(qmc.scale(unit, lows, highs), columns=names)
+    if design.method is Method.sobol:
+        from SALib.sample import sobol
+
+        points = sobol.sample(problem, design.samples, calc_second_order=False, seed=design.seed)
+        return pd.DataFrame(points, columns=names)
+    from SALib.sample import morris
+
+    points = morris.sample(problem, design.samples, num_levels=design.levels, seed=design.seed)
+    return pd.DataFrame(points, columns=names)
+
+
+def interleaved(count: int) -> np.ndarray:
+    """0..count-1 in bit-reversed order: every prefix spreads over the whole range."""
+    bits = max(1, int(np.ceil(np.log2(max(count, 2)))))
+    keys = np.array([int(f"{i:0{bits}b}"[::-1], 2) for i in range(count)])
+    return np.argsort(keys, kind="stable")
+
+
+def design_table(loaded: LoadedExperiment) -> pd.DataFrame:
+    """Every run of the sweep, in execution order, with its seed and parameter values."""
+    points = design_points(loaded)
+    replications = loaded.experiment.replications
+    root = np.random.SeedSequence(loaded.root_seed)
+    order = interleaved(len(points))
+    rows = []
+    for r, child in enumerate(root.spawn(replications)):
+        for point in order:
+            rows.append((int(point), r, str(child.entropy), int(child.spawn_key[0])))
+    table = pd.DataFrame(rows, columns=["point", "replication", "seed_entropy", "seed_key"])
+    table.insert(0, "run_id", np.arange(len(table)))
+    values = points.iloc[table["point"].to_numpy()].reset_index(drop=True)
+    return pd.concat([table, values], axis=1)

@@ -1,0 +1,178 @@
+"""Loading experiment files: every mistake at once, varied paths checked against the scenario."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from laossim.errors import Problem, ScenarioError, did_you_mean, show
+from laossim.experiment.schema import Experiment, Method, Range
+from laossim.metrics import COLUMNS
+from laossim.scenario import Scenario, load_resolved, override_scenario
+from laossim.scenario.load import translate
+from laossim.scenario.tree import LList, LMap, read_yaml, to_builtin
+
+SAMPLED = (Method.lhs, Method.sobol, Method.morris)
+
+
+@dataclass(frozen=True)
+class LoadedExperiment:
+    """A validated experiment with its scenario and the hashes of every input file."""
+
+    experiment: Experiment
+    path: Path
+    scenario: Scenario
+    files: tuple[tuple[str, str], ...]
+    """(path, sha256) of the experiment file, then its scenario chain."""
+
+    @property
+    def root_seed(self) -> int:
+        return self.experiment.seed if self.experiment.seed is not None else self.scenario.simulation.seed
+
+    @property
+    def steps(self) -> int:
+        return self.experiment.steps or self.scenario.simulation.steps
+
+
+def load_experiment(path: str | Path) -> LoadedExperiment:
+    """Read and validate an experiment file and the scenario it names.
+
+    Raises:
+        ScenarioError: with every problem, in the experiment file or its scenario.
+    """
+    path = Path(path)
+    file = str(path)
+    doc, problems = read_yaml(path)
+    if problems:
+        raise ScenarioError(problems)
+    if not isinstance(doc, LMap):
+        raise ScenarioError([Problem(file, 1, "", "an experiment file is a YAML mapping", "keys experiment:, vary:")])
+    problems = _check_outputs(doc)
+    try:
+        experiment = Experiment.model_validate(to_builtin(doc))
+    except ValidationError as exc:
+        raise ScenarioError(problems + translate(exc, doc, Experiment)) from None
+    problems += _check_design(doc, experiment)
+    scenario_path = path.parent / experiment.scenario
+    try:
+        resolved = load_resolved(scenario_path)
+    except ScenarioError as exc:
+        if any(p.message == "file not found" for p in exc.problems):
+            problems.append(
+                Problem(
+                    *doc.where("scenario"),
+                    "scenario",
+                    f"scenario file not found: {scenario_path}",
+                    hint="paths are relative to the experiment file",
+                )
+            )
+            raise ScenarioError(problems) from None
+        raise ScenarioError(problems + list(exc.problems)) from None
+    problems += _check_paths(doc, experiment, resolved.scenario)
+    if problems:
+        raise ScenarioError(problems)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return LoadedExperiment(experiment, path, resolved.scenario, ((file, digest), *resolved.files))
+
+
+def _check_outputs(doc: LMap) -> list[Problem]:
+    outputs = doc.get("outputs")
+    if not isinstance(outputs, LList):
+        return []
+    return [
+        Problem(
+            *outputs.where(i),
+            f"outputs[{i}]",
+            "unknown output",
+            "a score or component of docs/model.md",
+            show(name),
+            did_you_mean(name, COLUMNS),
+        )
+        for i, name in enumerate(outputs)
+        if isinstance(name, str) and name not in COLUMNS
+    ]
+
+
+def _check_design(doc: LMap, exp: Experiment) -> list[Problem]:
+    problems = []
+    design = doc.get("design") if isinstance(doc.get("design"), LMap) else doc
+    vary = doc["vary"]
+    method = exp.design.method
+    if method in SAMPLED and exp.design.samples is None:
+        problems.append(
+            Problem(
+                *design.where("method"),
+                "design.samples",
+                f"{method.value} needs a sample size",
+                "samples: N",
+                hint="for sobol a power of two, e.g. 256",
+            )
+        )
+    if method is Method.sobol and exp.design.samples and exp.design.samples & (exp.design.samples - 1):
+        problems.append(
+            Problem(
+                *design.where("samples"),
+                "design.samples",
+                "Sobol samples must be a power of two",
+                "e.g. 128, 256, 512",
+                show(exp.design.samples),
+            )
+        )
+    for key, values in exp.vary.items():
+        where = vary.where(key)
+        if method in SAMPLED and not isinstance(values, Range):
+            problems.append(
+                Problem(
+                    *where,
+                    f"vary.{key}",
+                    f"a {method.value} design samples numeric ranges",
+                    "{from: LOW, to: HIGH}",
+                    show(values),
+                    "use a grid design for a list of values",
+                )
+            )
+        elif method is Method.grid and isinstance(values, Range) and values.steps is None:
+            problems.append(
+                Problem(
+                    *where, f"vary.{key}", "a grid range needs its number of values", "{from: LOW, to: HIGH, steps: N}"
+                )
+            )
+        elif isinstance(values, list):
+            if len({_kind(v) for v in values}) > 1:
+                problems.append(
+                    Problem(
+                        *where,
+                        f"vary.{key}",
+                        "values of one parameter must be of one kind",
+                        "all numbers, all text or all true/false",
+                        show(values),
+                    )
+                )
+            if not values:
+                problems.append(Problem(*where, f"vary.{key}", "no values to vary over", "a non-empty list"))
+    return problems
+
+
+def _check_paths(doc: LMap, exp: Experiment, scenario: Scenario) -> list[Problem]:
+    """Every varied path must exist in the scenario and accept the values it will be given."""
+    problems = []
+    vary = doc["vary"]
+    for key, values in exp.vary.items():
+        probes = [values.start, values.to] if isinstance(values, Range) else list(values)
+        for value in probes:
+            try:
+                override_scenario(scenario, {key: value})
+            except ScenarioError as exc:
+                first = exc.problems[0]
+                problems.append(
+                    Problem(*vary.where(key), f"vary.{key}", first.message, first.expected, first.got, first.hint)
+                )
+                break
+    return problems
+
+
+def _kind(value: object) -> str:
+    return "bool" if isinstance(value, bool) else "text" if isinstance(value, str) else "number"

@@ -1,0 +1,64 @@
+"""Experiment files: which scenario, what to vary, which design, how many replications."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from laossim.metrics import SCORES
+from laossim.scenario.parameters import Frozen
+
+Scalar = float | int | bool | str
+
+
+class Method(StrEnum):
+    grid = "grid"
+    lhs = "lhs"
+    sobol = "sobol"
+    morris = "morris"
+
+
+class Range(Frozen):
+    """A numeric interval; ``steps`` gives a grid's evenly spaced values (ends included)."""
+
+    start: float = Field(alias="from")
+    to: float
+    steps: int | None = Field(None, ge=2, le=10_000)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        if not self.start < self.to:
+            raise ValueError(f"'from' ({self.start:g}) must be below 'to' ({self.to:g})")
+        return self
+
+
+class Design(Frozen):
+    """How design points are chosen.
+
+    grid: every combination of the values; lhs: ``samples`` Latin-hypercube
+    points (scipy.stats.qmc); sobol: SALib's Saltelli scheme with base sample
+    ``samples`` (a power of two; samples x (d + 2) points); morris: ``samples``
+    trajectories on ``levels`` levels (samples x (d + 1) points).
+    """
+
+    method: Method
+    samples: int | None = Field(None, ge=1, le=1_000_000)
+    seed: int = Field(0, ge=0)
+    levels: int = Field(4, ge=2, le=100)
+
+
+class Experiment(Frozen):
+    """An experiment file, validated."""
+
+    format_version: Literal[1] = 1
+    experiment: str = Field(min_length=1)
+    description: str = ""
+    scenario: str = Field(description="Scenario file, relative to the experiment file.")
+    replications: int = Field(10, ge=1, le=100_000)
+    seed: int | None = Field(None, ge=0, description="Root seed of the runs; default the scenario's.")
+    steps: int | None = Field(None, ge=1)
+    design: Design
+    vary: dict[str, list[Scalar] | Range] = Field(min_length=1)
+    outputs: list[str] = Field(default_factory=lambda: list(SCORES), min_length=1)

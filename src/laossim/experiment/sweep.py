@@ -1,0 +1,299 @@
+"""Sweeps: every run of a design table on any ``concurrent.futures`` executor, written as it goes.
+
+Output folder::
+
+    design.parquet      the design table (written first, atomically)
+    manifest.json       versions, git commit, input hashes, root seed, design, executor, times
+    runs/run-000123.parquet   one file per finished run: the outputs at every step
+    status/run-000123.json    done or failed (with its traceback), wall time
+
+Every file is written under a temporary name and renamed, so a sweep killed at
+any moment (even by SIGKILL) loses no finished run and leaves no corrupt file;
+``resume=True`` skips the runs whose file exists and never duplicates one.
+The parent keeps at most a few runs in flight and writes each result as it
+arrives, so its memory does not grow with the number of runs. A run is a pure
+function of its row of the design table, so results are identical whatever
+the executor and the number of workers.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+import time
+import traceback
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from tqdm.auto import tqdm
+
+from laossim.experiment.design import design_table
+from laossim.experiment.load import LoadedExperiment, load_experiment
+from laossim.model import LaosModel
+from laossim.results import git_commit, versions
+from laossim.scenario import Scenario, override_scenario
+
+PARAMETER_PREFIX = "vary."
+
+
+class SweepError(Exception):
+    """A sweep cannot start (the folder holds another sweep, or is not empty without --resume)."""
+
+
+@dataclass(frozen=True)
+class Task:
+    """Everything a worker needs for one run; small and picklable."""
+
+    run_id: int
+    scenario: Scenario
+    overrides: dict[str, Any]
+    seed_entropy: int
+    seed_key: int
+    steps: int
+    outputs: tuple[str, ...]
+
+
+def execute(task: Task) -> tuple[int, pd.DataFrame | None, str | None, float]:
+    """Run one task: (run_id, per-step outputs or None, traceback or None, wall seconds).
+
+    Never raises: a failing run is returned with its traceback so the sweep goes on.
+    """
+    start = time.perf_counter()
+    try:
+        scenario = override_scenario(task.scenario, task.overrides) if task.overrides else task.scenario
+        seq = np.random.SeedSequence(task.seed_entropy, spawn_key=(task.seed_key,))
+        model = LaosModel(scenario, rng=seq, steps=task.steps)
+        model.run()
+        frame = model.datacollector.get_model_vars_dataframe()[list(task.outputs)].reset_index(drop=True)
+        frame.insert(0, "step", np.arange(len(frame), dtype=np.int64))
+        frame.insert(0, "run_id", np.int64(task.run_id))
+        return task.run_id, frame, None, time.perf_counter() - start
+    except Exception:
+        return task.run_id, None, traceback.format_exc(), time.perf_counter() - start
+
+
+def _atomic_write_bytes(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def _atomic_parquet(frame: pd.DataFrame, path: Path) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    frame.to_parquet(tmp, index=False)
+    os.replace(tmp, path)
+
+
+def run_file(out: Path, run_id: int) -> Path:
+    return out / "runs" / f"run-{run_id:06d}.parquet"
+
+
+def status_file(out: Path, run_id: int) -> Path:
+    return out / "status" / f"run-{run_id:06d}.json"
+
+
+def _design_hash(table: pd.DataFrame) -> str:
+    return hashlib.sha256(pd.util.hash_pandas_object(table, index=True).values.tobytes()).hexdigest()
+
+
+@contextmanager
+def make_executor(kind: str | Executor, workers: int | None) -> Iterator[tuple[Executor, str]]:
+    """An executor by name: ``serial``, ``process`` (a local pool), ``dask`` (a LocalCluster),
+    ``dask://HOST:PORT`` (a running scheduler), or an Executor given directly."""
+    if isinstance(kind, Executor):
+        yield kind, type(kind).__name__
+        return
+    workers = workers or os.cpu_count() or 1
+    if kind == "serial":
+        yield _Serial(), "serial"
+    elif kind == "process":
+        # forkserver: workers start clean, never inheriting a parent's threads
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("forkserver")) as pool:
+            yield pool, f"process pool, {workers} workers"
+    elif kind == "dask" or kind.startswith("dask://") or kind.startswith("tcp://"):
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError as exc:  # pragma: no cover - the extra is installed in CI
+            raise SweepError("the Dask executor needs the cluster extra: pip install 'laossim[cluster]'") from exc
+        if kind == "dask":
+            with (
+                LocalCluster(
+                    n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
+                ) as cluster,
+                Client(cluster) as client,
+            ):
+                yield client.get_executor(pure=False), f"dask LocalCluster, {workers} workers"
+        else:
+            address = "tcp://" + kind.split("://", 1)[1]
+            with Client(address) as client:
+                yield client.get_executor(pure=False), f"dask scheduler {address}"
+    else:
+        raise SweepError(f"unknown executor {kind!r}: serial, process, dask or dask://HOST:PORT")
+
+
+class _Serial(Executor):
+    """Runs each task at submission, in this process (for debugging and tiny sweeps)."""
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:  # type: ignore[override]
+        future: Future = Future()
+        future.set_result(fn(*args, **kwargs))
+        return future
+
+
+@dataclass(frozen=True)
+class SweepSummary:
+    out: Path
+    runs: int
+    done: int
+    failed: int
+    skipped: int
+    seconds: float
+
+
+def sweep(
+    experiment: str | Path | LoadedExperiment,
+    out: str | Path,
+    *,
+    executor: str | Executor = "process",
+    workers: int | None = None,
+    resume: bool = False,
+    progress: bool = True,
+    limit: int | None = None,
+) -> SweepSummary:
+    """Run every run of an experiment's design, writing each result as it finishes.
+
+    Args:
+        experiment: an experiment file or a loaded experiment.
+        out: the sweep folder.
+        executor: ``process`` (default), ``serial``, ``dask``, ``dask://HOST:PORT`` or an Executor.
+        workers: processes for ``process`` and ``dask`` (default: all cores).
+        resume: continue a sweep in ``out``, skipping its finished runs.
+        limit: stop after submitting this many runs (to try a design quickly).
+    """
+    loaded = experiment if isinstance(experiment, LoadedExperiment) else load_experiment(experiment)
+    out = Path(out)
+    table = design_table(loaded)
+    digest = _design_hash(table)
+    _prepare(out, table, digest, resume)
+    finished = {int(p.stem.split("-")[1]) for p in (out / "runs").glob("run-*.parquet")}
+    todo = table[~table["run_id"].isin(finished)]
+    if limit is not None:
+        todo = todo.head(limit)
+    names = list(loaded.experiment.vary)
+    outputs = tuple(loaded.experiment.outputs)
+    started = time.time()
+    done = failed = 0
+    with make_executor(executor, workers) as (pool, description):
+        manifest = _manifest(loaded, digest, description, len(table))
+        _atomic_write_bytes(out / "manifest.json", (json.dumps(manifest, indent=2) + "\n").encode())
+        in_flight: set[Future] = set()
+        window = 4 * (workers or os.cpu_count() or 1)
+        rows = todo.itertuples(index=False, name=None)
+        columns = list(todo.columns)
+        bar = tqdm(total=len(todo), desc=loaded.experiment.experiment, unit="run", disable=not progress)
+        try:
+            exhausted = False
+            while in_flight or not exhausted:
+                while not exhausted and len(in_flight) < window:
+                    row = next(rows, None)
+                    if row is None:
+                        exhausted = True
+                        break
+                    record = dict(zip(columns, row, strict=True))
+                    task = Task(
+                        int(record["run_id"]),
+                        loaded.scenario,
+                        {k: _plain(record[k]) for k in names},
+                        int(record["seed_entropy"]),
+                        int(record["seed_key"]),
+                        loaded.steps,
+                        outputs,
+                    )
+                    in_flight.add(pool.submit(execute, task))
+                if not in_flight:
+                    break
+                finished_now, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+                for future in finished_now:
+                    run_id, frame, error, seconds = future.result()
+                    _record(out, run_id, frame, error, seconds)
+                    done += error is None
+                    failed += error is not None
+                    bar.update(1)
+                    bar.set_postfix(done=done, failed=failed, refresh=False)
+        finally:
+            bar.close()
+        manifest |= {"finished": _now(), "wall_seconds": round(time.time() - started, 3)}
+        _atomic_write_bytes(out / "manifest.json", (json.dumps(manifest, indent=2) + "\n").encode())
+    return SweepSummary(out, len(table), done, failed, len(finished), time.time() - started)
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _prepare(out: Path, table: pd.DataFrame, digest: str, resume: bool) -> None:
+    design = out / "design.parquet"
+    if out.exists() and any(out.iterdir()):
+        if not resume:
+            raise SweepError(f"{out} is not empty; pass --resume to continue the sweep in it, or choose another --out")
+        if not design.exists():
+            raise SweepError(f"{out} holds no sweep (no design.parquet) to resume")
+        if _design_hash(pd.read_parquet(design)) != digest:
+            raise SweepError(f"{out} holds a sweep of a different design; choose another --out")
+    (out / "runs").mkdir(parents=True, exist_ok=True)
+    (out / "status").mkdir(exist_ok=True)
+    if not design.exists():
+        _atomic_parquet(table, design)
+    for stale in list((out / "runs").glob(".*.tmp")) + list((out / "status").glob(".*.tmp")):
+        stale.unlink(missing_ok=True)  # left by a killed sweep: never a finished run
+
+
+def _record(out: Path, run_id: int, frame: pd.DataFrame | None, error: str | None, seconds: float) -> None:
+    if frame is not None:
+        _atomic_parquet(frame, run_file(out, run_id))
+    status = {"run_id": run_id, "status": "done" if error is None else "failed", "seconds": round(seconds, 4)}
+    if error is not None:
+        status["traceback"] = error
+    _atomic_write_bytes(status_file(out, run_id), (json.dumps(status) + "\n").encode())
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
+
+
+def _manifest(loaded: LoadedExperiment, digest: str, executor: str, runs: int) -> dict[str, Any]:
+    exp = loaded.experiment
+    return {
+        "laossim_sweep": 1,
+        "experiment": exp.experiment,
+        "versions": versions(),
+        "git_commit": git_commit(Path(__file__).resolve().parent),
+        "inputs": [{"path": p, "sha256": h} for p, h in loaded.files],
+        "root_seed": loaded.root_seed,
+        "design": exp.design.model_dump(mode="json"),
+        "vary": {
+            k: (v.model_dump(mode="json", by_alias=True) if hasattr(v, "model_dump") else v)
+            for k, v in exp.vary.items()
+        },
+        "replications": exp.replications,
+        "steps": loaded.steps,
+        "outputs": list(exp.outputs),
+        "runs": runs,
+        "design_sha256": digest,
+        "executor": executor,
+        "started": _now(),
+        "experiment_definition": exp.model_dump(mode="json", by_alias=True),
+        "resolved_scenario": loaded.scenario.model_dump(mode="json"),
+    }

@@ -1,0 +1,152 @@
+"""Sweeps: design tables, identical results on every executor, failures recorded, kill and resume."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import ROOT
+from laossim import results
+from laossim.cli import main
+from laossim.errors import ScenarioError
+from laossim.experiment.design import design_table, interleaved
+from laossim.experiment.load import load_experiment
+from laossim.experiment.sweep import SweepError, sweep
+
+HERE = Path(__file__).parent / "experiments"
+SHIPPED = sorted((ROOT / "experiments").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
+def test_shipped_experiments_validate_and_have_reproducible_designs(path):
+    loaded = load_experiment(path)
+    a, b = design_table(loaded), design_table(loaded)
+    pd.testing.assert_frame_equal(a, b)
+    exp = loaded.experiment
+    points = a["point"].nunique()
+    assert len(a) == points * exp.replications
+    expected = {
+        "grid": None,
+        "lhs": exp.design.samples,
+        "sobol": (exp.design.samples or 0) * (len(exp.vary) + 2),
+        "morris": (exp.design.samples or 0) * (len(exp.vary) + 1),
+    }[exp.design.method.value]
+    if expected is not None:
+        assert points == expected
+    for name, spec in exp.vary.items():
+        if hasattr(spec, "start"):
+            assert a[name].between(spec.start, spec.to).all(), name
+    # common random numbers: every point of a replication has the same seed
+    assert (a.groupby("replication")["seed_key"].nunique() == 1).all()
+
+
+def test_grid_design_and_interleaving():
+    loaded = load_experiment(HERE / "tiny_grid.yaml")
+    table = design_table(loaded)
+    assert len(table) == 2 * 2 * 2 * 2 and table["point"].nunique() == 8
+    assert table["replication"].tolist() == [0] * 8 + [1] * 8
+    assert sorted(interleaved(8)) == list(range(8)) and interleaved(8)[:2].tolist() == [0, 4]
+
+
+def test_experiment_mistakes_are_all_reported_with_lines(tmp_path):
+    with pytest.raises(ScenarioError) as err:
+        load_experiment(HERE / "bad.yaml")
+    text = str(err.value)
+    assert "bad.yaml:4: replications: out of range" in text
+    assert "bad.yaml:10: outputs[0]: unknown output" in text and "did you mean 'stability'?" in text
+    with pytest.raises(ScenarioError) as err:
+        load_experiment(_fixed(HERE / "bad.yaml", tmp_path))
+    text = str(err.value)
+    assert "vary.states.LOA.autonomy: no state 'LOA' in the scenario; did you mean 'LAO'?" in text
+    assert "vary.parameters.alignment.responsivness: unknown field; did you mean 'responsiveness'?" in text
+    assert "Sobol samples must be a power of two" in text
+    assert "vary.states.LAO.doctrine: a sobol design samples numeric ranges" in text
+
+
+def _fixed(path: Path, folder: Path) -> Path:
+    """bad.yaml with its schema errors mended, leaving the errors found against the scenario."""
+    fixed = folder / "bad_paths.yaml"
+    text = path.read_text().replace("replications: 0", "replications: 1").replace("stabilty", "stability")
+    fixed.write_text(text.replace("../../scenarios/", f"{ROOT}/scenarios/"))
+    return fixed
+
+
+def _tables(out: Path) -> pd.DataFrame:
+    return results.load(out, series=True)
+
+
+def test_results_are_identical_on_serial_two_processes_and_a_dask_cluster(tmp_path):
+    loaded = load_experiment(HERE / "tiny_grid.yaml")
+    serial = sweep(loaded, tmp_path / "serial", executor="serial", progress=False)
+    pool = sweep(loaded, tmp_path / "pool", executor="process", workers=2, progress=False)
+    dask = sweep(loaded, tmp_path / "dask", executor="dask", workers=2, progress=False)
+    assert serial.done == pool.done == dask.done
+    base = _tables(tmp_path / "serial")
+    pd.testing.assert_frame_equal(base, _tables(tmp_path / "pool"))
+    pd.testing.assert_frame_equal(base, _tables(tmp_path / "dask"))
+    manifest = json.loads((tmp_path / "dask" / "manifest.json").read_text())
+    assert manifest["executor"].startswith("dask LocalCluster") and manifest["design_sha256"]
+
+
+def test_a_failing_run_is_recorded_and_the_rest_complete(tmp_path):
+    out = tmp_path / "sweep"
+    summary = sweep(HERE / "tiny_grid.yaml", out, executor="serial", progress=False)
+    # severity_min 0.9 with severity_max 0.5 is inconsistent: those runs fail, the others finish
+    assert summary.failed == 4 and summary.done == 12
+    table = results.load(out)
+    failed = table[table.status == "failed"]
+    assert (failed["parameters.crises.severity_min"] > failed["parameters.crises.severity_max"]).all()
+    assert failed["stability"].isna().all() and table[table.status == "done"]["stability"].notna().all()
+    status = json.loads((out / "status" / f"run-{int(failed.run_id.iloc[0]):06d}.json").read_text())
+    assert "severity_min (0.9) is above severity_max (0.5)" in status["traceback"]
+    assert main(["sweep", str(HERE / "tiny_grid.yaml"), "--out", str(out), "--executor", "serial"]) == 2  # not empty
+
+
+def test_a_sweep_killed_with_sigkill_resumes_with_every_run_exactly_once(tmp_path):
+    out = tmp_path / "killed"
+    cmd = [
+        sys.executable,
+        "-m",
+        "laossim",
+        "sweep",
+        str(HERE / "slow_grid.yaml"),
+        "--out",
+        str(out),
+        "--executor",
+        "serial",
+    ]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and len(list((out / "runs").glob("run-*.parquet"))) < 5:
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    partial = len(list((out / "runs").glob("run-*.parquet")))
+    assert 5 <= partial < 24
+    for path in (out / "runs").glob("run-*.parquet"):
+        pd.read_parquet(path)  # every finished file is readable
+    summary = sweep(HERE / "slow_grid.yaml", out, executor="process", workers=2, resume=True, progress=False)
+    assert summary.skipped == partial and summary.done == 24 - partial
+    table = results.load(out)
+    assert len(table) == 24 and table["run_id"].is_unique and (table.status == "done").all()
+    assert not list(out.rglob(".*.tmp"))
+    fresh = sweep(HERE / "slow_grid.yaml", tmp_path / "fresh", executor="process", workers=2, progress=False)
+    assert fresh.done == 24
+    pd.testing.assert_frame_equal(_tables(out), _tables(tmp_path / "fresh"))
+
+
+def test_resume_refuses_another_design(tmp_path):
+    out = tmp_path / "sweep"
+    sweep(HERE / "tiny_grid.yaml", out, executor="serial", progress=False, limit=2)
+    with pytest.raises(SweepError, match="different design"):
+        sweep(HERE / "slow_grid.yaml", out, executor="serial", resume=True, progress=False)
+    assert np.isnan(results.load(out).query("status == 'pending'")["stability"]).all()
