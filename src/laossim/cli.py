@@ -135,6 +135,62 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from laossim.analysis import AnalysisError, analyze
+
+    try:
+        tables = analyze(args.folder)
+    except (AnalysisError, FileNotFoundError) as exc:
+        print(f"laossim: {exc}", file=sys.stderr)
+        return BAD_INPUT
+    with_pandas_width()
+    print(tables["points"].round(4).to_string(index=False))
+    if "indices" in tables:
+        print()
+        print(tables["indices"].round(4).to_string(index=False))
+    print(f"\nanalysis written to {Path(args.folder) / 'analysis'}/")
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from laossim.metrics import COLUMNS
+    from laossim.run import paired_difference, run
+    from laossim.scenario import load_resolved
+
+    first, second = load_resolved(args.a), load_resolved(args.b)
+    # both runs cover the shorter of the two horizons unless --steps says otherwise
+    steps = args.steps or min(first.scenario.simulation.steps, second.scenario.simulation.steps)
+    a = run(first, replications=args.replications, steps=steps, progress=True)
+    b = run(second, replications=args.replications, seed=a.seed, steps=steps, progress=True)
+    diff = paired_difference(b, a)
+    print(
+        f"{b.scenario.scenario} minus {a.scenario.scenario}: {a.provenance['replications']} paired replications "
+        f"of {steps} steps (common random numbers, seed {a.seed}), "
+        f"final {a.scenario.parameters.scores.summary_window:g} years"
+    )
+    print(f"{'score':<26}{'difference':>11}   {'95% CI':<19} distinguishable")
+    for row in diff.set_index("score").loc[list(COLUMNS if args.all_scores else COLUMNS[:4])].itertuples():
+        sure = "yes" if row.ci_low > 0 or row.ci_high < 0 else "no"
+        print(f"{row.Index:<26}{row.difference:>+11.4f}   [{row.ci_low:+.4f}, {row.ci_high:+.4f}]  {sure}")
+    if args.plot:
+        from laossim.plotting import paired_differences_figure, plt
+
+        fig = paired_differences_figure(
+            b.timeseries, a.timeseries, f"{b.scenario.scenario} minus {a.scenario.scenario}"
+        )
+        fig.savefig(args.plot, dpi=110)
+        plt.close(fig)
+        print(f"plot written to {args.plot}")
+    return 0
+
+
+def with_pandas_width() -> None:
+    import pandas as pd
+
+    pd.set_option("display.width", 200)
+    pd.set_option("display.max_columns", 50)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="laossim", description="Scenario simulation engine for the military diplomacy of Laos."
@@ -190,6 +246,19 @@ def parser() -> argparse.ArgumentParser:
     sw.add_argument("--resume", action="store_true", help="continue the sweep in --out, skipping finished runs")
     sw.add_argument("--limit", type=int, help="submit at most this many runs (try a design quickly)")
     sw.set_defaults(func=cmd_sweep)
+
+    an = sub.add_parser("analyze", help="summaries, sensitivity indices and plots of a sweep folder")
+    an.add_argument("folder")
+    an.set_defaults(func=cmd_analyze)
+
+    co = sub.add_parser("compare", help="paired comparison of two scenarios with common random numbers")
+    co.add_argument("a", help="the reference scenario")
+    co.add_argument("b", help="the scenario compared with it")
+    co.add_argument("--replications", type=int)
+    co.add_argument("--steps", type=int)
+    co.add_argument("--plot", metavar="PNG", help="write the paired differences over time")
+    co.add_argument("--all-scores", action="store_true")
+    co.set_defaults(func=cmd_compare)
 
     pa = sub.add_parser("params", help="print every mechanism parameter with its default (Markdown)")
     pa.set_defaults(func=cmd_params)

@@ -108,6 +108,26 @@ def network_map(network: pd.DataFrame, scenario: Scenario, title: str = "") -> F
     return fig
 
 
+def paired_differences_figure(variant: pd.DataFrame, baseline: pd.DataFrame, title: str = "") -> Figure:
+    """Each score's variant-minus-baseline difference over time, paired by replication and step:
+    the mean with a 95% band of the paired differences."""
+    keys = ["replication", "step"]
+    joined = variant.merge(baseline, on=keys, suffixes=("", "_base"))
+    fig, axes = plt.subplots(2, 2, figsize=(11, 7), sharex=True, constrained_layout=True)
+    for ax, name in zip(axes.ravel(), SCORES, strict=True):
+        diff = (joined[name] - joined[f"{name}_base"]).groupby(joined["step"])
+        mean, n = diff.mean(), diff.count()
+        half = 1.96 * diff.std(ddof=1).fillna(0) / np.sqrt(n)
+        ax.fill_between(mean.index, mean - half, mean + half, alpha=0.25)
+        ax.plot(mean.index, mean, lw=2)
+        ax.axhline(0, color="k", lw=0.8)
+        ax.set_title(name.replace("_", " "))
+        ax.grid(alpha=0.3)
+        _ticks(ax, variant)
+    fig.suptitle(title or "Paired differences over time")
+    return fig
+
+
 def save_run_plots(result: RunResult, folder: Path) -> list[Path]:
     """Write a run's standard figures as PNG files into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)

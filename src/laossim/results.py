@@ -158,9 +158,7 @@ def load(folder: str | Path, series: bool = False) -> pd.DataFrame:
     status = {
         int(p.stem.split("-")[1]): json.loads(p.read_text())["status"] for p in (folder / "status").glob("run-*.json")
     }
-    files = sorted((folder / "runs").glob("run-*.parquet"))
-    frames = [pd.read_parquet(p) for p in files]
-    steps = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["run_id", "step", *outputs])
+    steps = _read_runs(folder / "runs", outputs)
     if series:
         return design.merge(steps, on="run_id", how="inner").sort_values(["run_id", "step"], ignore_index=True)
     scenario = manifest["resolved_scenario"]
@@ -171,3 +169,13 @@ def load(folder: str | Path, series: bool = False) -> pd.DataFrame:
     table = design.merge(summary, on="run_id", how="left")
     table.insert(3, "status", table["run_id"].map(status).fillna("pending"))
     return table
+
+
+def _read_runs(runs: Path, outputs: list[str]) -> pd.DataFrame:
+    """Every finished run file of a sweep in one table (pyarrow reads them together; the
+    temporary files of unfinished writes start with a dot and are ignored)."""
+    import pyarrow.dataset as ds
+
+    if not any(runs.glob("run-*.parquet")):
+        return pd.DataFrame(columns=["run_id", "step", *outputs])
+    return ds.dataset(runs, format="parquet").to_table().to_pandas()
