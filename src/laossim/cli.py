@@ -144,7 +144,10 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         print(f"laossim: {exc}", file=sys.stderr)
         return BAD_INPUT
     with_pandas_width()
-    print(tables["points"].round(4).to_string(index=False))
+    points = tables["points"]
+    print(
+        points[[c for c in points.columns if not c.endswith(("_ci_low", "_ci_high"))]].round(4).to_string(index=False)
+    )
     if "indices" in tables:
         print()
         print(tables["indices"].round(4).to_string(index=False))
