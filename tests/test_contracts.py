@@ -99,3 +99,14 @@ def test_each_mechanism_sees_the_same_draws_whatever_the_others_consumed():
     streams.generator("b", 3).random(1000)
     np.testing.assert_array_equal(streams.generator("a", 3).random(4), first)
     assert not np.array_equal(streams.generator("a", 4).random(4), first)
+
+
+def test_dyadic_arrays_stay_single_precision_through_every_mechanism():
+    """A float64 leak would double the memory traffic of large worlds without any test noticing."""
+    from laossim.world import DYAD
+
+    model = laossim.LaosModel(laossim.synthetic_scenario(12, seed=2), steps=8)
+    model.run()
+    for name in ("trust", "tension", "interoperability", "affinity", "trade", "aid", "debt"):
+        assert getattr(model.world, name).dtype == DYAD, name
+    assert model.world.visibility.dtype == DYAD

@@ -89,8 +89,10 @@ def normalised_frustration(sizes: np.ndarray, propensities: np.ndarray, assignme
     Computed with matrix-vector products (E = s'Ps - sum_g s_g'P s_g over the
     coalitions g), so no N x N temporary beyond min(p, 0).
     """
-    s = np.asarray(sizes, float)
-    p = np.asarray(propensities, dtype=float)
+    p = np.asarray(propensities)
+    if not np.issubdtype(p.dtype, np.floating):
+        p = p.astype(float)
+    s = np.asarray(sizes, float).astype(p.dtype)  # keep the (large) matrix in its own precision
     self_terms = s * s * np.diagonal(p)  # p_ii is unused: remove it from every quadratic form
     groups = np.asarray(assignment)
     within = sum(

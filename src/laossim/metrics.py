@@ -40,7 +40,8 @@ def weighted_dyad_mean(x: np.ndarray, capability: np.ndarray, exponent: float) -
     """
     w = capability**exponent
     total = w.sum() ** 2 - (w**2).sum()
-    return float(w @ x @ w / total) if total > 0 else 0.0
+    wx = w.astype(x.dtype)  # a matrix product never converts the (large) dyadic array
+    return float(wx @ x @ wx / total) if total > 0 else 0.0
 
 
 def coalitions(alignment: np.ndarray) -> np.ndarray:

@@ -23,6 +23,11 @@ from scipy import sparse
 from laossim.scenario.parameters import Parameters
 from laossim.scenario.schema import Doctrine, Scenario
 
+DYAD = np.float32
+"""Precision of the N x N dyadic arrays: single precision (relative rounding 1e-7, far below
+the precision of any figure or coefficient) halves the memory traffic that dominates a large
+world's step. Per-state vectors and all scores stay in double precision."""
+
 DOCTRINES: tuple[Doctrine, ...] = (Doctrine.hedger, Doctrine.balancer, Doctrine.bandwagoner)
 """Doctrine codes stored in ``World.doctrine`` are indices into this tuple."""
 
@@ -128,9 +133,13 @@ def per_step_intensity(rate_per_year: float | np.ndarray, steps_per_year: int) -
 def bounded(x: np.ndarray, gain: np.ndarray | float, decay: np.ndarray | float) -> np.ndarray:
     """The bounded update x + g(1 - x) - d x, with g, d in [0, 1]: stays in [0, 1].
 
-    Computed as g + x (1 - g - d), which lies between g and 1 - d.
+    Computed as g + x (1 - g - d), which lies between g and 1 - d, in the precision of x.
     """
-    return gain + x * (1.0 - gain - decay)
+    if np.ndim(gain) == 0:
+        gain = float(gain)
+    if np.ndim(decay) == 0:
+        decay = float(decay)
+    return np.asarray(gain + x * (1.0 - gain - decay)).astype(np.result_type(x), copy=False)
 
 
 def build_world(scenario: Scenario) -> World:
@@ -178,6 +187,8 @@ def build_world(scenario: Scenario) -> World:
     interop = np.where(np.isnan(given["interoperability"]), interop_default, given["interoperability"])
     for arr in (trust, tension, interop):
         np.fill_diagonal(arr, 0.0)
+    trust, tension, interop, affinity = (a.astype(DYAD) for a in (trust, tension, interop, affinity))
+    trade, aid, debt = (a.astype(DYAD) for a in (trade, aid, debt))
 
     fids = tuple(f.id for f in scenario.forums)
     members = np.zeros((len(fids), n), dtype=bool)
@@ -226,7 +237,7 @@ def build_world(scenario: Scenario) -> World:
         forum_chair=np.full(len(fids), -1, dtype=np.int64),
         forum_chair_until=np.zeros(len(fids), dtype=np.int64),
         leverage=np.zeros((n, k)),
-        visibility=sparse.csr_array((n, n)),
+        visibility=sparse.csr_array((n, n), dtype=DYAD),
         capability_gain=np.zeros(n),
         prev_alignment=alignment.copy(),
         growth=np.zeros(n),

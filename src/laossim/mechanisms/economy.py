@@ -63,5 +63,5 @@ def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> 
         growth=rate * spy,
         trade=drift(world.trade, pull, per_step(e.trade_drift, spy)),
         aid=drift(world.aid, pull, per_step(e.aid_drift, spy)),
-        debt=world.debt * (1.0 - per_step(e.debt_repayment, spy)),
+        debt=world.debt * float(1.0 - per_step(e.debt_repayment, spy)),
     ), []

@@ -17,7 +17,7 @@ from scipy import sparse
 
 from laossim.mechanisms.records import Record
 from laossim.scenario.parameters import EngagementKind, Parameters
-from laossim.world import World, bounded, per_step
+from laossim.world import DYAD, World, bounded, per_step
 
 KINDS: tuple[EngagementKind, ...] = tuple(EngagementKind)
 
@@ -41,19 +41,18 @@ def partner_value(world: World, params: Parameters) -> np.ndarray:
     """V (N, N): what engaging j is worth to i: trust, minus tension, relative capability,
     leverage, minus a hedger's autonomy cost of engaging partners aligned like itself."""
     e = params.engagement
-    c = world.capability
-    value = (
-        e.trust_weight * world.trust
-        - e.tension_weight * world.tension
-        + e.capability_weight * (c[None, :] / (c[:, None] + c[None, :]))
-    )
+    c = world.capability.astype(DYAD)
+    value = e.trust_weight * world.trust - e.tension_weight * world.tension
+    value += e.capability_weight * (c[None, :] / (c[:, None] + c[None, :]))
     lev = np.maximum(world.leverage, 0.0)
     total = lev.sum(axis=1, keepdims=True)
     shares = np.divide(lev, total, out=np.zeros_like(lev), where=total > 0)
-    value[:, world.poles] += e.leverage_weight * shares
+    value[:, world.poles] += (e.leverage_weight * shares).astype(DYAD)
     hedger = (world.doctrine == 0) & ~world.is_pole
-    overlap = world.alignment @ world.alignment.T
-    value -= (e.autonomy_cost * world.autonomy * hedger)[:, None] * overlap
+    a = world.alignment.astype(DYAD)
+    overlap = a @ a.T
+    overlap *= (e.autonomy_cost * world.autonomy * hedger).astype(DYAD)[:, None]
+    value -= overlap
     return value
 
 
@@ -89,14 +88,14 @@ def apply(
     )
     trust.flat[touched] = bounded(trust.flat[touched], 1.0 - np.exp(-summed("trust_gain")), 0.0)
     interop.flat[touched] = bounded(interop.flat[touched], 1.0 - np.exp(-summed("interoperability_gain")), 0.0)
-    seen = sparse.csr_array((summed("visibility"), (touched // n, touched % n)), shape=(n, n))
+    seen = sparse.csr_array((summed("visibility").astype(DYAD), (touched // n, touched % n)), shape=(n, n))
     visibility = world.visibility + seen
     c = world.capability
     weaker = np.where(c[i] <= c[j], i, j)
     stronger = np.where(c[i] <= c[j], j, i)
     cap_gain = world.capability_gain + np.bincount(weaker, weights=table["capability_gain"][k], minlength=n)
     debt = world.debt.copy()
-    np.add.at(debt, (weaker, stronger), table["finance"][k])
+    np.add.at(debt, (weaker, stronger), table["finance"][k].astype(debt.dtype))
     np.minimum(debt, 1.0, out=debt)
     units = float(table["cost"][k].sum())
     ids = world.ids
@@ -136,8 +135,8 @@ def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> 
     np.fill_diagonal(weights, 0.0)
     # inverse-CDF sampling of every row at once: one cumulative sum over the flattened rows,
     # row i occupying [base_i, base_i + total_i), so one sorted search serves all rows
-    cum = np.cumsum(weights.ravel())
-    total = weights.sum(axis=1)
+    cum = np.cumsum(weights.ravel(), dtype=np.float64)
+    total = weights.sum(axis=1, dtype=np.float64)
     base = np.concatenate([[0.0], cum[n - 1 :: n][:-1]])
     found = np.searchsorted(cum, (base[:, None] + draws[1] * total[:, None]).ravel(), side="right")
     rows = np.repeat(np.arange(n)[:, None], m, axis=1)
