@@ -125,3 +125,11 @@ def test_an_interrupted_save_leaves_the_old_folder_intact(result, tmp_path, monk
 def test_paired_difference_of_a_run_with_itself_is_exactly_zero(result):
     diff = paired_difference(result, result)
     assert (diff["difference"] == 0).all()
+
+
+def test_compare_api_pairs_two_scenarios_over_the_shorter_horizon():
+    from conftest import SCENARIOS
+
+    result = laossim.compare(BASELINE, SCENARIOS / "asean_chair_year.yaml", replications=2)
+    assert result.steps == 12 and result.a.seed == result.b.seed
+    assert set(result.differences.score) >= {"stability", "focal_autonomy"}

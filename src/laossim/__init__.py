@@ -16,12 +16,14 @@ except metadata.PackageNotFoundError:  # pragma: no cover - running from a sourc
     __version__ = "0+unknown"
 
 from laossim.errors import Problem, ScenarioError
+from laossim.experiment.sweep import sweep
 from laossim.model import LaosModel, StateAgent, shipped_scenario
-from laossim.run import RunResult, run
+from laossim.run import Comparison, RunResult, compare, run
 from laossim.scenario import Scenario, load_scenario
 from laossim.synthetic import synthetic_scenario
 
 __all__ = [
+    "Comparison",
     "LaosModel",
     "Problem",
     "RunResult",
@@ -29,8 +31,10 @@ __all__ = [
     "ScenarioError",
     "StateAgent",
     "__version__",
+    "compare",
     "load_scenario",
     "run",
     "shipped_scenario",
+    "sweep",
     "synthetic_scenario",
 ]

@@ -157,30 +157,26 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from laossim.metrics import COLUMNS
-    from laossim.run import paired_difference, run
-    from laossim.scenario import load_resolved
+    from laossim.run import compare
 
-    first, second = load_resolved(args.a), load_resolved(args.b)
-    # both runs cover the shorter of the two horizons unless --steps says otherwise
-    steps = args.steps or min(first.scenario.simulation.steps, second.scenario.simulation.steps)
-    a = run(first, replications=args.replications, steps=steps, progress=True)
-    b = run(second, replications=args.replications, seed=a.seed, steps=steps, progress=True)
-    diff = paired_difference(b, a)
+    result = compare(args.a, args.b, replications=args.replications, steps=args.steps, progress=True)
+    a, b = result.a, result.b
     print(
         f"{b.scenario.scenario} minus {a.scenario.scenario}: {a.provenance['replications']} paired replications "
-        f"of {steps} steps (common random numbers, seed {a.seed}), "
+        f"of {result.steps} steps (common random numbers, seed {a.seed}), "
         f"final {a.scenario.parameters.scores.summary_window:g} years"
     )
     print(f"{'score':<26}{'difference':>11}   {'95% CI':<19} distinguishable")
-    for row in diff.set_index("score").loc[list(COLUMNS if args.all_scores else COLUMNS[:4])].itertuples():
+    for row in (
+        result.differences.set_index("score").loc[list(COLUMNS if args.all_scores else COLUMNS[:4])].itertuples()
+    ):
         sure = "yes" if row.ci_low > 0 or row.ci_high < 0 else "no"
         print(f"{row.Index:<26}{row.difference:>+11.4f}   [{row.ci_low:+.4f}, {row.ci_high:+.4f}]  {sure}")
     if args.plot:
         from laossim.plotting import paired_differences_figure, plt
 
-        fig = paired_differences_figure(
-            b.timeseries, a.timeseries, f"{b.scenario.scenario} minus {a.scenario.scenario}"
-        )
+        title = f"{b.scenario.scenario} minus {a.scenario.scenario}"
+        fig = paired_differences_figure(b.timeseries, a.timeseries, title)
         fig.savefig(args.plot, dpi=110)
         plt.close(fig)
         print(f"plot written to {args.plot}")

@@ -199,3 +199,34 @@ def paired_difference(variant: RunResult, baseline: RunResult) -> pd.DataFrame:
         raise ValueError("paired runs need the same replications")
     rows = [(name, *mean_ci((a[name] - b[name]).to_numpy())) for name in metrics.COLUMNS]
     return pd.DataFrame(rows, columns=["score", "difference", "ci_low", "ci_high", "std", "n"])
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two runs with common random numbers and their paired differences (``b`` minus ``a``)."""
+
+    a: RunResult
+    b: RunResult
+    differences: pd.DataFrame
+    steps: int
+
+
+def compare(
+    a: str | Path | Scenario | Resolved,
+    b: str | Path | Scenario | Resolved,
+    replications: int | None = None,
+    steps: int | None = None,
+    progress: bool = False,
+) -> Comparison:
+    """Run two scenarios with the same seeds over the shorter of their horizons (or ``steps``)
+    and return each score's paired difference, b minus a, with its 95% CI."""
+    first = load_resolved(a) if isinstance(a, (str, Path)) else a
+    second = load_resolved(b) if isinstance(b, (str, Path)) else b
+    horizon = steps or min(_scenario_of(first).simulation.steps, _scenario_of(second).simulation.steps)
+    run_a = run(first, replications=replications, steps=horizon, progress=progress)
+    run_b = run(second, replications=replications, seed=run_a.seed, steps=horizon, progress=progress)
+    return Comparison(run_a, run_b, paired_difference(run_b, run_a), horizon)
+
+
+def _scenario_of(item: Scenario | Resolved) -> Scenario:
+    return item.scenario if isinstance(item, Resolved) else item
