@@ -65,6 +65,7 @@ def sensitivity(folder: str | Path) -> pd.DataFrame:
     }
     means = table.groupby("point")[[*params, *outputs]].mean().sort_index()
     seed = manifest["design"]["seed"]
+    keys = ("S1", "S1_conf", "ST", "ST_conf") if method == "sobol" else ("mu_star", "mu_star_conf", "sigma")
     rows = []
     for out in outputs:
         y = means[out].to_numpy()
@@ -72,32 +73,14 @@ def sensitivity(folder: str | Path) -> pd.DataFrame:
             from SALib.analyze import sobol
 
             si = sobol.analyze(problem, y, calc_second_order=False, conf_level=0.95, seed=seed)
-            for k, name in enumerate(params):
-                rows.append(
-                    {
-                        "output": out,
-                        "parameter": name,
-                        "S1": si["S1"][k],
-                        "S1_conf": si["S1_conf"][k],
-                        "ST": si["ST"][k],
-                        "ST_conf": si["ST_conf"][k],
-                    }
-                )
         else:
             from SALib.analyze import morris
 
             x = means[params].to_numpy()
             si = morris.analyze(problem, x, y, conf_level=0.95, num_levels=manifest["design"]["levels"], seed=seed)
-            for k, name in enumerate(params):
-                rows.append(
-                    {
-                        "output": out,
-                        "parameter": name,
-                        "mu_star": si["mu_star"][k],
-                        "mu_star_conf": si["mu_star_conf"][k],
-                        "sigma": si["sigma"][k],
-                    }
-                )
+        rows += [
+            {"output": out, "parameter": name, **{key: si[key][k] for key in keys}} for k, name in enumerate(params)
+        ]
     return pd.DataFrame(rows)
 
 

@@ -8,7 +8,7 @@ onto their rows. Mesa's DataCollector collects every score each step.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -155,6 +155,3 @@ class LaosModel(mesa.Model):
         """Step until ``max_steps``."""
         while self.running:
             self.step()
-
-    def pole_ids(self) -> Sequence[str]:
-        return [self.world.ids[p] for p in self.world.poles]

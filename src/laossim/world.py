@@ -125,11 +125,6 @@ def per_step(rate_per_year: float | np.ndarray, steps_per_year: int) -> float | 
     return 1.0 - np.power(1.0 - np.clip(rate_per_year, 0.0, 1.0), 1.0 / steps_per_year)
 
 
-def per_step_intensity(rate_per_year: float | np.ndarray, steps_per_year: int) -> float | np.ndarray:
-    """Share per step of a process with intensity x per year: 1 - exp(-x / steps_per_year)."""
-    return 1.0 - np.exp(-np.maximum(rate_per_year, 0.0) / steps_per_year)
-
-
 def bounded(x: np.ndarray, gain: np.ndarray | float, decay: np.ndarray | float) -> np.ndarray:
     """The bounded update x + g(1 - x) - d x, with g, d in [0, 1]: stays in [0, 1].
 

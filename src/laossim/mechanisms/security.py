@@ -39,18 +39,11 @@ def alignment_distance(alignment: np.ndarray, dtype: type = np.float64) -> np.nd
     return np.subtract(1.0, overlap, out=overlap)
 
 
-def rival_visibility(tension: np.ndarray, visibility: sparse.csr_array) -> np.ndarray:
-    """(N, N): sum_k vis_jk tau_ik^2, how much j was seen engaging i's rivals.
-
-    Rivalry is tension squared, so close rivals count far more than
-    lukewarm relations; visibility is sparse (few engagements per step).
-    """
-    return np.asarray(visibility @ np.square(tension).T).T
-
-
 def mutual_rival_visibility(tension: np.ndarray, visibility: sparse.csr_array) -> np.ndarray:
-    """seen + seen.T for :func:`rival_visibility`, in C order: with both arrays
-    symmetric, seen = (V T2)^T, so one sparse product and one transpose suffice."""
+    """seen + seen.T, where seen_ij = sum_k vis_jk tau_ik^2 is how much j was seen engaging
+    i's rivals (rivalry is tension squared, so close rivals count far more than lukewarm
+    relations). Visibility V is sparse and both arrays are symmetric, so seen = (V T2)^T:
+    one sparse product and one transpose suffice."""
     product = np.asarray(visibility @ np.square(tension, dtype=PRESSURE_DTYPE))
     product += product.T.copy()
     return product

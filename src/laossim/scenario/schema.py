@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StrictBool
 
-from laossim.calendar import TimeUnit, parse_period, step_of
+from laossim.calendar import TimeUnit, step_of
 from laossim.scenario.parameters import EngagementKind, Frozen, Parameters, Share
 
 FORMAT_VERSION = 1
@@ -236,6 +236,3 @@ class Scenario(Frozen):
             return at
         sim = self.simulation
         return step_of(at, sim.start, sim.time_unit)
-
-    def period_index(self) -> int:
-        return parse_period(self.simulation.start, self.simulation.time_unit)
