@@ -1,0 +1,134 @@
+"""Sweep-layer throughput against Mesa's batch_run: ``python benchmarks/sweep.py [--memory]``.
+
+Prints one table of ratios measured in the same run (the machines are noisy):
+a short sweep (40 runs x 40 steps) and a long one (8 runs x 80 steps, about
+0.4 s a run) through ``laossim sweep`` and ``mesa.batch_run`` on the same
+model class, runs, steps and per-step data, both with two processes; two
+workers against one; the sweep layer's overhead per run; and, with
+``--memory``, the parent's peak memory for 2,000 and 10,000 one-step runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import mesa
+import numpy as np
+
+import laossim
+from laossim.experiment.sweep import sweep
+
+ROOT = Path(__file__).resolve().parents[1]
+BASELINE = ROOT / "scenarios" / "laos_baseline.yaml"
+
+
+def experiment(folder: Path, name: str, runs: int, steps: int, scenario: Path = BASELINE) -> Path:
+    values = ", ".join(f"{v:.6f}" for v in np.linspace(0.1, 0.9, runs))
+    path = folder / f"{name}.yaml"
+    path.write_text(f"""format_version: 1
+experiment: {name}
+scenario: {scenario}
+replications: 1
+steps: {steps}
+design: {{method: grid}}
+vary:
+  states.LAO.autonomy: [{values}]
+outputs: [stability, cooperation, focal_autonomy, focal_security]
+""")
+    return path
+
+
+def time_sweep(path: Path, folder: Path, workers: int, executor: str = "process") -> float:
+    start = time.perf_counter()
+    sweep(path, folder / f"out-{path.stem}-{executor}-{workers}", executor=executor, workers=workers, progress=False)
+    return time.perf_counter() - start
+
+
+def time_batch_run(runs: int, steps: int) -> float:
+    start = time.perf_counter()
+    mesa.batch_run(
+        laossim.LaosModel,
+        parameters={"spec": [str(BASELINE)], "states.LAO.autonomy": list(np.linspace(0.1, 0.9, runs))},
+        number_processes=2,
+        max_steps=steps,
+        data_collection_period=1,
+        display_progress=False,
+    )
+    return time.perf_counter() - start
+
+
+def overhead(folder: Path, runs: int) -> float:
+    """Sweep-layer milliseconds per run beyond the runs themselves (serial: dispatch and writing)."""
+    path = experiment(folder, f"overhead{runs}", runs, 1, ROOT / "scenarios" / "teaching_minimal.yaml")
+    start = time.perf_counter()
+    sweep(path, folder / "overhead", executor="serial", progress=False)
+    total = time.perf_counter() - start
+    work = sum(json.loads(p.read_text())["seconds"] for p in (folder / "overhead" / "status").glob("*.json"))
+    return (total - work) / runs * 1000
+
+
+def memory(runs: int) -> float:
+    """Peak resident MB of a separate process running a serial sweep of ``runs`` one-step runs."""
+    code = (
+        "import resource, sys, tempfile, pathlib; sys.path.insert(0, 'benchmarks'); import sweep as b;"
+        "from laossim.experiment.sweep import sweep;"
+        "d = pathlib.Path(tempfile.mkdtemp());"
+        f"p = b.experiment(d, 'mem', {runs}, 1, b.ROOT / 'scenarios' / 'teaching_minimal.yaml');"
+        "sweep(p, d / 'out', executor='serial', progress=False);"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--memory", action="store_true", help="also measure 2,000- and 10,000-run sweeps (minutes)")
+    args = parser.parse_args(argv)
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        short = experiment(folder, "short", 40, 40)
+        long = experiment(folder, "long", 8, 80)
+        s_ours, s_mesa = time_sweep(short, folder, 2), time_batch_run(40, 40)
+        rows.append(
+            (
+                "short sweep 40 x 40 steps, 2 processes: batch_run / laossim",
+                s_mesa / s_ours,
+                ">= 3",
+                f"{s_mesa:.1f} s / {s_ours:.1f} s",
+            )
+        )
+        l_ours, l_mesa = time_sweep(long, folder, 2), time_batch_run(8, 80)
+        rows.append(
+            (
+                "long sweep 8 x 80 steps, 2 processes: batch_run / laossim",
+                l_mesa / l_ours,
+                ">= 1 (not slower)",
+                f"{l_mesa:.1f} s / {l_ours:.1f} s",
+            )
+        )
+        one = time_sweep(long, folder, 1)
+        rows.append(("long sweep: 1 worker / 2 workers", one / l_ours, ">= 1.6", f"{one:.1f} s / {l_ours:.1f} s"))
+        per_run = overhead(folder, 300)
+        rows.append(("sweep-layer overhead per run (serial, ms)", per_run, "<= 2", ""))
+    if args.memory:
+        small, large = memory(2000), memory(10_000)
+        rows.append(("peak MB, 2,000-run sweep", small, "< 400", ""))
+        rows.append(("peak MB, 10,000-run sweep", large, "< 400, flat", f"ratio {large / small:.2f}"))
+    print(f"laossim {laossim.__version__}, Mesa {mesa.__version__}, Python {sys.version.split()[0]}")
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure':<{width}}  {'value':>8}  {'target':<18} detail")
+    for name, value, target, detail in rows:
+        print(f"{name:<{width}}  {value:>8.2f}  {target:<18} {detail}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
