@@ -119,8 +119,11 @@ def make_executor(kind: str | Executor, workers: int | None) -> Iterator[tuple[E
     if kind == "serial":
         yield _Serial(), "serial"
     elif kind == "process":
-        # forkserver: workers start clean, never inheriting a parent's threads
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("forkserver")) as pool:
+        # forkserver: workers start clean, never inheriting a parent's threads; the server
+        # imports laossim once, so each worker forks warm instead of importing Mesa again
+        context = get_context("forkserver")
+        context.set_forkserver_preload(["laossim.experiment.sweep"])
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             yield pool, f"process pool, {workers} workers"
     elif kind == "dask" or kind.startswith("dask://") or kind.startswith("tcp://"):
         try:
