@@ -77,3 +77,11 @@ def test_mesa_batch_run_drives_the_model(tiny):
     assert len(results) == 4
     assert all(0 <= r["focal_autonomy"] <= 1 for r in results)
     assert {r["states.LAO.autonomy"] for r in results} == {0.2, 0.8}
+
+
+def test_the_shipped_baseline_is_the_default_spec():
+    from laossim import shipped_scenario
+
+    assert shipped_scenario().exists()
+    model = LaosModel(steps=1)
+    assert model.spec.scenario == "laos_baseline"
