@@ -150,3 +150,16 @@ def test_resume_refuses_another_design(tmp_path):
     with pytest.raises(SweepError, match="different design"):
         sweep(HERE / "slow_grid.yaml", out, executor="serial", resume=True, progress=False)
     assert np.isnan(results.load(out).query("status == 'pending'")["stability"]).all()
+
+
+def test_finished_runs_are_not_kept_alive_by_mesa():
+    """Mesa 3.3 keeps every model in Agent._ids; runs release theirs, so sweeps stay flat in memory."""
+    import mesa
+
+    from laossim.experiment.sweep import Task, execute
+
+    loaded = load_experiment(HERE / "tiny_grid.yaml")
+    before = len(getattr(mesa.Agent, "_ids", {}))
+    for run_id in range(20):
+        execute(Task(run_id, loaded.scenario, {}, 1, 0, 1, ("stability",)))
+    assert len(getattr(mesa.Agent, "_ids", {})) == before

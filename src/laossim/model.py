@@ -155,3 +155,14 @@ class LaosModel(mesa.Model):
         """Step until ``max_steps``."""
         while self.running:
             self.step()
+
+    def release(self) -> None:
+        """Let the model be freed once its results are read.
+
+        Mesa 3.3 keeps every model that ever made an agent in the class-level
+        ``Agent._ids`` counter (Mesa 3.5 counts on the model instead), so a
+        sweep of thousands of runs would grow without bound.
+        """
+        ids = getattr(mesa.Agent, "_ids", None)
+        if isinstance(ids, dict):
+            ids.pop(self, None)

@@ -97,6 +97,7 @@ def replicate(scenario: Scenario, seq: np.random.SeedSequence, steps: int, repli
             "interoperability": world.interoperability[iu, ju],
         }
     )
+    model.release()
     return {"timeseries": ts, "states": states, "events": events, "network": network}
 
 

@@ -74,6 +74,7 @@ def execute(task: Task) -> tuple[int, pd.DataFrame | None, str | None, float]:
         model = LaosModel(scenario, rng=seq, steps=task.steps)
         model.run()
         frame = model.datacollector.get_model_vars_dataframe()[list(task.outputs)].reset_index(drop=True)
+        model.release()
         frame.insert(0, "step", np.arange(len(frame), dtype=np.int64))
         frame.insert(0, "run_id", np.int64(task.run_id))
         return task.run_id, frame, None, time.perf_counter() - start
