@@ -77,6 +77,7 @@ def test_mutated_baseline_yields_scenario_or_report(tmp_path, position, width, i
         max_size=8,
     )
 )
+@example(doc={"extends": ""})  # an empty parent path once pointed the report at the folder
 def test_random_documents_yield_scenario_or_report(tmp_path, doc):
     import yaml_writer
 

@@ -163,3 +163,9 @@ def test_finished_runs_are_not_kept_alive_by_mesa():
     for run_id in range(20):
         execute(Task(run_id, loaded.scenario, {}, 1, 0, 1, ("stability",)))
     assert len(getattr(mesa.Agent, "_ids", {})) == before
+
+
+def test_an_unknown_executor_is_refused_before_anything_is_written(tmp_path, capsys):
+    out = tmp_path / "never"
+    assert main(["sweep", str(HERE / "tiny_grid.yaml"), "--out", str(out), "--executor", "threads"]) == 2
+    assert not out.exists() and "unknown executor 'threads'" in capsys.readouterr().err

@@ -13,7 +13,7 @@ from laossim.experiment.schema import Experiment, Method, Range
 from laossim.metrics import COLUMNS
 from laossim.scenario import Scenario, load_resolved, override_scenario
 from laossim.scenario.load import translate
-from laossim.scenario.tree import LList, LMap, read_yaml, to_builtin
+from laossim.scenario.tree import LList, LMap, read_mapping, to_builtin
 
 SAMPLED = (Method.lhs, Method.sobol, Method.morris)
 
@@ -45,11 +45,7 @@ def load_experiment(path: str | Path) -> LoadedExperiment:
     """
     path = Path(path)
     file = str(path)
-    doc, problems = read_yaml(path)
-    if problems:
-        raise ScenarioError(problems)
-    if not isinstance(doc, LMap):
-        raise ScenarioError([Problem(file, 1, "", "an experiment file is a YAML mapping", "keys experiment:, vary:")])
+    doc = read_mapping(path, "an experiment file", "keys experiment:, vary:")
     problems = _check_outputs(doc)
     try:
         experiment = Experiment.model_validate(to_builtin(doc))

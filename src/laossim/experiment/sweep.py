@@ -186,6 +186,8 @@ def sweep(
         resume: continue a sweep in ``out``, skipping its finished runs.
         limit: stop after submitting this many runs (to try a design quickly).
     """
+    if isinstance(executor, str) and not (executor in ("serial", "process", "dask") or "://" in executor):
+        raise SweepError(f"unknown executor {executor!r}: serial, process, dask or dask://HOST:PORT")
     loaded = experiment if isinstance(experiment, LoadedExperiment) else load_experiment(experiment)
     out = Path(out)
     table = design_table(loaded)

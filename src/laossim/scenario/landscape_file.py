@@ -29,7 +29,7 @@ from laossim.scenario.compose import item_key, pair_label
 from laossim.scenario.load import translate
 from laossim.scenario.parameters import Frozen
 from laossim.scenario.schema import Source, StateId
-from laossim.scenario.tree import LList, LMap, read_yaml, to_builtin
+from laossim.scenario.tree import LList, LMap, read_mapping, to_builtin
 
 Finite = Annotated[float, Field(allow_inf_nan=False)]
 
@@ -83,12 +83,7 @@ def load_landscape(path: str | Path) -> LandscapeSpec:
     Raises:
         ScenarioError: with every problem of the file.
     """
-    file = str(path)
-    doc, problems = read_yaml(Path(path))
-    if problems:
-        raise ScenarioError(problems)
-    if not isinstance(doc, LMap):
-        raise ScenarioError([Problem(file, 1, "", "a landscape file is a YAML mapping", "keys actors:, propensities:")])
+    doc = read_mapping(Path(path), "a landscape file", "keys actors:, propensities:")
     problems = _check(doc)
     try:
         spec = LandscapeFile.model_validate(to_builtin(doc))

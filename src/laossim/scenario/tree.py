@@ -137,6 +137,22 @@ def read_yaml(path: Path) -> tuple[Any, list[Problem]]:
     return parse_yaml_text(text, file)
 
 
+def read_mapping(path: Path, what: str, keys: str) -> LMap:
+    """Read a YAML file that must be a mapping (a scenario, landscape or experiment file).
+
+    Raises:
+        ScenarioError: the file is missing, unreadable, not YAML or not a mapping.
+    """
+    from laossim.errors import ScenarioError
+
+    doc, problems = read_yaml(path)
+    if problems:
+        raise ScenarioError(problems)
+    if not isinstance(doc, LMap):
+        raise ScenarioError([Problem(str(path), 1, "", f"{what} is a YAML mapping", keys)])
+    return doc
+
+
 def to_builtin(node: Any) -> Any:
     """A deep copy as plain dicts and lists (for printing and hashing)."""
     if isinstance(node, dict):
