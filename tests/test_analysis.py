@@ -112,3 +112,44 @@ def test_analyze_a_real_morris_sweep(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "mu_star" in out
     assert {p.name for p in (tmp_path / "sweep" / "analysis").iterdir()} >= {"indices.csv", "indices.png", "points.csv"}
+
+
+def test_pair_means_on_a_grid_are_the_cell_means_and_bins_cover_sampled_ranges():
+    from laossim.analysis import pair_means
+
+    x, y = np.meshgrid([0.0, 1.0, 2.0], [10.0, 20.0])
+    grid = pd.DataFrame({"x": np.tile(x.ravel(), 2), "y": np.tile(y.ravel(), 2), "z": np.zeros(12)})
+    grid["out"] = grid.x + 100 * grid.y + np.repeat([-1.0, 1.0], 6)  # replications +-1 average out
+    grid["status"] = "done"
+    means = pair_means(grid, "x", "y", "out")
+    assert list(means.columns) == [0.0, 1.0, 2.0] and list(means.index) == [10.0, 20.0]
+    np.testing.assert_array_equal(means.to_numpy(), [[1000, 1001, 1002], [2000, 2001, 2002]])
+
+    rng = np.random.default_rng(3)
+    sampled = pd.DataFrame({"x": rng.uniform(0, 8, 4000), "y": rng.uniform(0, 1, 4000), "status": "done"})
+    sampled["out"] = np.floor(sampled.x)  # constant within each of 8 unit-wide bins of x
+    binned = pair_means(sampled, "x", "y", "out", bins=8, ranges={"x": (0, 8), "y": (0, 1)})
+    assert binned.shape == (8, 8)
+    np.testing.assert_allclose(binned.columns, np.arange(8) + 0.5)
+    np.testing.assert_array_equal(binned.to_numpy(), np.tile(np.arange(8.0), (8, 1)))
+
+
+def test_the_heatmap_pair_defaults_to_the_most_influential_parameters():
+    from laossim.analysis import influential_pair
+
+    indices = pd.DataFrame(
+        {"output": ["a"] * 3 + ["b"] * 3, "parameter": ["p", "q", "r"] * 2, "ST": [0.1, 0.5, 0.3, 0.0, 0.1, 0.4]}
+    )
+    assert influential_pair(["p", "q", "r"], indices) == ("r", "q")
+    assert influential_pair(["p", "q", "r"], None) == ("p", "q")
+    assert influential_pair(["p"], None) is None
+
+
+def test_analyze_writes_a_heatmap_and_distributions_and_names_an_unknown_pair(tmp_path, capsys):
+    folder = sweep_folder(tmp_path, "sobol", 64)
+    assert main(["analyze", str(folder), "--pair", "x1", "x3"]) == 0
+    written = {p.name for p in (folder / "analysis").iterdir()}
+    assert {"heatmap.png", "distributions.png", "main_effects.png", "indices.png"} <= written
+    capsys.readouterr()
+    assert main(["analyze", str(folder), "--pair", "x1", "x4"]) == 2
+    assert "--pair x4: not varied in this sweep; varied: x1, x2, x3" in capsys.readouterr().err

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from laossim import results
+from laossim.errors import did_you_mean
 from laossim.run import mean_ci
 
 
@@ -131,21 +132,132 @@ def main_effects_figure(table: pd.DataFrame, params: list[str], outputs: list[st
     return fig
 
 
-def analyze(folder: str | Path) -> dict[str, pd.DataFrame]:
-    """Write ``analysis/`` in a sweep folder (point summaries, indices, plots) and return the tables."""
+def influential_pair(params: list[str], indices: pd.DataFrame | None) -> tuple[str, str] | None:
+    """The two varied parameters a heatmap shows by default: the two with the largest
+    total-order index (or mu*) summed over outputs, else the first two varied."""
+    if len(params) < 2:
+        return None
+    if indices is None:
+        return params[0], params[1]
+    key = "ST" if "ST" in indices else "mu_star"
+    ranked = indices.groupby("parameter")[key].sum().reindex(params).sort_values(ascending=False, kind="stable")
+    return ranked.index[0], ranked.index[1]
+
+
+def pair_means(
+    table: pd.DataFrame,
+    x: str,
+    y: str,
+    output: str,
+    bins: int = 8,
+    ranges: dict[str, tuple[float, float]] | None = None,
+) -> pd.DataFrame:
+    """An output's mean over finished runs on a grid of two varied parameters (rows y, columns x),
+    averaging over everything else. A parameter with at most ``bins`` distinct values keeps its
+    values; one sampled over a range (``ranges``, default the values' span) is cut into ``bins``
+    equal-width bins labelled by their centres."""
+    done = table[table.status == "done"]
+
+    def axis(name: str) -> pd.Series:
+        values = pd.to_numeric(done[name], errors="coerce")
+        if values.nunique() <= bins:
+            return values
+        low, high = (ranges or {}).get(name, (values.min(), values.max()))
+        edges = np.linspace(low, high, bins + 1)
+        centres = (edges[:-1] + edges[1:]) / 2
+        return pd.Series(centres[np.clip(np.digitize(values, edges[1:-1]), 0, bins - 1)], index=values.index)
+
+    return done.groupby([axis(y), axis(x)])[output].mean().unstack()
+
+
+def heatmap_figure(
+    table: pd.DataFrame,
+    pair: tuple[str, str],
+    outputs: list[str],
+    ranges: dict[str, tuple[float, float]] | None = None,
+):
+    """Each output's mean over a grid of two varied parameters, one panel per output."""
+    from laossim.plotting import plt
+
+    x, y = pair
+    fig, axes = plt.subplots(1, len(outputs), figsize=(4.2 * len(outputs), 3.6), squeeze=False, constrained_layout=True)
+    for ax, out in zip(axes[0], outputs, strict=True):
+        grid = pair_means(table, x, y, out, ranges=ranges)
+        image = ax.imshow(grid.to_numpy(), origin="lower", aspect="auto", cmap="viridis")
+        ax.set_xticks(range(grid.shape[1]), [f"{v:.3g}" for v in grid.columns], fontsize=7, rotation=45)
+        ax.set_yticks(range(grid.shape[0]), [f"{v:.3g}" for v in grid.index], fontsize=7)
+        ax.set_xlabel(x.split(".", 1)[-1], fontsize=8)
+        ax.set_ylabel(y.split(".", 1)[-1], fontsize=8)
+        ax.set_title(out)
+        fig.colorbar(image, ax=ax, shrink=0.85)
+    return fig
+
+
+def distributions_figure(table: pd.DataFrame, outputs: list[str], max_points: int = 30):
+    """How each output varies across replications. Few design points: a box per point over its
+    replications. Many: the histogram of every run's value and, with replications, of each run's
+    deviation from its point's mean (the spread that is noise, not the parameters)."""
+    from laossim.plotting import plt
+
+    done = table[table.status == "done"]
+    per_point = done.groupby("point")
+    replicated = bool(len(done)) and per_point.size().max() > 1
+    boxes = replicated and per_point.ngroups <= max_points
+    columns = 1 if boxes or not replicated else 2
+    width = max(6.0, 0.3 * per_point.ngroups) if boxes else 5.0 * columns
+    fig, axes = plt.subplots(
+        len(outputs), columns, figsize=(width, 2.4 * len(outputs)), squeeze=False, constrained_layout=True
+    )
+    for row, out in zip(axes, outputs, strict=True):
+        if boxes:
+            labels, groups = zip(*[(str(p), g[out].to_numpy()) for p, g in per_point], strict=True)
+            row[0].boxplot(groups, tick_labels=labels)
+            row[0].set_xlabel("design point (box: its replications)", fontsize=8)
+        else:
+            row[0].hist(done[out].dropna(), bins=40)
+            row[0].set_xlabel("value over every run", fontsize=8)
+        if columns == 2:
+            row[1].hist((done[out] - per_point[out].transform("mean")).dropna(), bins=40, color="tab:orange")
+            row[1].set_xlabel("run minus its design point's mean (replication noise)", fontsize=8)
+        row[0].set_ylabel(out, fontsize=8)
+        for ax in row:
+            ax.grid(alpha=0.3)
+    return fig
+
+
+def analyze(folder: str | Path, pair: tuple[str, str] | None = None) -> dict[str, pd.DataFrame]:
+    """Write ``analysis/`` in a sweep folder (point summaries, indices, plots) and return the tables.
+
+    ``pair``: the two varied parameters of the heatmap (default: the two most influential).
+    """
     folder = Path(folder)
     manifest = json.loads((folder / "manifest.json").read_text())
     params, outputs = list(manifest["vary"]), manifest["outputs"]
+    if pair is not None:
+        unknown = [p for p in pair if p not in params]
+        if unknown:
+            hints = [did_you_mean(p, params) for p in unknown]
+            raise AnalysisError(
+                f"--pair {' '.join(unknown)}: not varied in this sweep; "
+                + ("; ".join(h for h in hints if h) or f"varied: {', '.join(params)}")
+            )
     table = results.load(folder)
     target = folder / "analysis"
     target.mkdir(exist_ok=True)
     tables = {"points": point_summary(table, params, outputs)}
     tables["points"].to_csv(target / "points.csv", index=False)
-    figures = {"main_effects.png": main_effects_figure(table, params, outputs)}
+    figures = {
+        "main_effects.png": main_effects_figure(table, params, outputs),
+        "distributions.png": distributions_figure(table, outputs),
+    }
     if manifest["design"]["method"] in ("sobol", "morris"):
         tables["indices"] = sensitivity(folder)
         tables["indices"].to_csv(target / "indices.csv", index=False)
         figures["indices.png"] = indices_figure(tables["indices"])
+    pair = pair or influential_pair(params, tables.get("indices"))
+    if pair is not None:
+        ranges = {k: (v["from"], v["to"]) for k, v in manifest["vary"].items() if isinstance(v, dict)}
+        figures["heatmap.png"] = heatmap_figure(table, pair, outputs, ranges)
     from laossim.plotting import plt
 
     for name, fig in figures.items():

@@ -139,7 +139,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from laossim.analysis import AnalysisError, analyze
 
     try:
-        tables = analyze(args.folder)
+        tables = analyze(args.folder, tuple(args.pair) if args.pair else None)
     except (AnalysisError, FileNotFoundError) as exc:
         print(f"laossim: {exc}", file=sys.stderr)
         return BAD_INPUT
@@ -248,6 +248,12 @@ def parser() -> argparse.ArgumentParser:
 
     an = sub.add_parser("analyze", help="summaries, sensitivity indices and plots of a sweep folder")
     an.add_argument("folder")
+    an.add_argument(
+        "--pair",
+        nargs=2,
+        metavar=("X", "Y"),
+        help="the two varied paths of the heatmap (default: the most influential)",
+    )
     an.set_defaults(func=cmd_analyze)
 
     co = sub.add_parser("compare", help="paired comparison of two scenarios with common random numbers")
