@@ -4,7 +4,7 @@ Prints one table of ratios measured in the same run (the machines are noisy):
 a short sweep (40 runs x 40 steps) and a long one (8 runs x 80 steps, about
 0.4 s a run) through ``laossim sweep`` and ``mesa.batch_run`` on the same
 model class, runs, steps and per-step data, both with two processes; two
-workers against one; the sweep layer's overhead per run; and, with
+workers against one; the sweep layer's overhead per run and its start-up; and, with
 ``--memory``, the parent's peak memory for 2,000 and 10,000 one-step runs.
 """
 
@@ -63,14 +63,36 @@ def time_batch_run(runs: int, steps: int) -> float:
     return time.perf_counter() - start
 
 
-def overhead(folder: Path, runs: int) -> float:
-    """Sweep-layer milliseconds per run beyond the runs themselves (serial: dispatch and writing)."""
+def unexplained(folder: Path, runs: int) -> float:
+    """Seconds of a serial sweep of ``runs`` one-step runs spent outside the runs themselves."""
     path = experiment(folder, f"overhead{runs}", runs, 1, ROOT / "scenarios" / "teaching_minimal.yaml")
     start = time.perf_counter()
-    sweep(path, folder / "overhead", executor="serial", progress=False)
+    sweep(path, folder / f"overhead{runs}", executor="serial", progress=False)
     total = time.perf_counter() - start
-    work = sum(json.loads(p.read_text())["seconds"] for p in (folder / "overhead" / "status").glob("*.json"))
-    return (total - work) / runs * 1000
+    work = sum(json.loads(p.read_text())["seconds"] for p in (folder / f"overhead{runs}" / "status").glob("*.json"))
+    return total - work
+
+
+def overhead(folder: Path, small: int = 100, large: int = 400) -> tuple[float, float]:
+    """(milliseconds per run, start-up seconds) of the sweep layer: dispatch and writing per run
+    is the slope of the unexplained time between a small and a large serial sweep."""
+    few, many = unexplained(folder, small), unexplained(folder, large)
+    per_run = (many - few) / (large - small)
+    return per_run * 1000, few - small * per_run
+
+
+def pool_startup() -> float:
+    """Seconds for a fresh process to run a two-run sweep on a new two-worker pool, minus the runs."""
+    code = (
+        "import json, sys, tempfile, time, pathlib; sys.path.insert(0, 'benchmarks'); import sweep as b;"
+        "from laossim.experiment.sweep import sweep;"
+        "d = pathlib.Path(tempfile.mkdtemp());"
+        "p = b.experiment(d, 'start', 2, 1, b.ROOT / 'scenarios' / 'teaching_minimal.yaml');"
+        "t = time.perf_counter(); sweep(p, d / 'out', workers=2, progress=False); t = time.perf_counter() - t;"
+        "print(t - max(json.loads(f.read_text())['seconds'] for f in (d / 'out' / 'status').glob('*.json')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    return float(out.stdout.strip().splitlines()[-1])
 
 
 def memory(runs: int) -> float:
@@ -116,8 +138,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         one = time_sweep(long, folder, 1)
         rows.append(("long sweep: 1 worker / 2 workers", one / l_ours, ">= 1.6", f"{one:.1f} s / {l_ours:.1f} s"))
-        per_run = overhead(folder, 300)
-        rows.append(("sweep-layer overhead per run (serial, ms)", per_run, "<= 2", ""))
+        per_run, startup = overhead(folder)
+        rows.append(("sweep-layer overhead per run (serial, ms)", per_run, "<= 2", "slope, 100 to 400 runs"))
+        rows.append(("sweep start-up, serial (s)", startup, "<= 1", "load, design, manifest"))
+        rows.append(("sweep start-up, new 2-process pool (s)", pool_startup(), "<= 1", "fresh interpreter"))
     if args.memory:
         small, large = memory(2000), memory(10_000)
         rows.append(("peak MB, 2,000-run sweep", small, "< 400", ""))

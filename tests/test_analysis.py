@@ -53,8 +53,8 @@ def sweep_folder(tmp_path: Path, method: str, samples: int, fail: int | None = N
     y = ishigami(points)
     for run_id, point, _ in design[["run_id", "point", "replication"]].itertuples(index=False):
         value = np.nan if run_id == fail else y[point]
-        frame = pd.DataFrame({"run_id": run_id, "step": [0, 1], "stability": [value, value]})
-        _record(out, int(run_id), frame, None, 0.0)
+        columns = {"run_id": np.array([run_id] * 2), "step": np.arange(2), "stability": np.array([value] * 2)}
+        _record(out, int(run_id), columns, None, 0.0)
     manifest = {
         "design": {"method": method, "samples": samples, "seed": 1, "levels": 4},
         "vary": {n: {"from": -math.pi, "to": math.pi} for n in names},

@@ -145,9 +145,12 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         return BAD_INPUT
     with_pandas_width()
     points = tables["points"]
-    print(
-        points[[c for c in points.columns if not c.endswith(("_ci_low", "_ci_high"))]].round(4).to_string(index=False)
-    )
+    shown = points[[c for c in points.columns if not c.endswith(("_ci_low", "_ci_high"))]].round(4)
+    if len(shown) > 40:
+        print(shown.head(10).to_string(index=False))
+        print(f"   ... and {len(shown) - 10} more design points (all in points.csv, with 95% CIs)")
+    else:
+        print(shown.to_string(index=False))
     if "indices" in tables:
         print()
         print(tables["indices"].round(4).to_string(index=False))

@@ -22,18 +22,22 @@ import datetime as _dt
 import hashlib
 import json
 import os
+import pickle
 import time
 import traceback
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 from tqdm.auto import tqdm
 
 from laossim.experiment.design import design_table
@@ -49,12 +53,21 @@ class SweepError(Exception):
     """A sweep cannot start (the folder holds another sweep, or is not empty without --resume)."""
 
 
+Columns = dict[str, np.ndarray]
+"""A finished run's per-step outputs: ``run_id``, ``step`` and one array per output."""
+
+
 @dataclass(frozen=True)
 class Task:
-    """Everything a worker needs for one run; small and picklable."""
+    """Everything a worker needs for one run; small and cheap to pickle.
+
+    The scenario travels as its pickle, made once per sweep: the parent copies
+    bytes instead of pickling a Scenario per run, and each worker unpickles it
+    once (:func:`_unpickled`).
+    """
 
     run_id: int
-    scenario: Scenario
+    scenario: bytes
     overrides: dict[str, Any]
     seed_entropy: int
     seed_key: int
@@ -62,22 +75,32 @@ class Task:
     outputs: tuple[str, ...]
 
 
-def execute(task: Task) -> tuple[int, pd.DataFrame | None, str | None, float]:
+@lru_cache(maxsize=4)
+def _unpickled(blob: bytes) -> Scenario:
+    return pickle.loads(blob)
+
+
+def execute(task: Task) -> tuple[int, Columns | None, str | None, float]:
     """Run one task: (run_id, per-step outputs or None, traceback or None, wall seconds).
 
     Never raises: a failing run is returned with its traceback so the sweep goes on.
     """
     start = time.perf_counter()
     try:
-        scenario = override_scenario(task.scenario, task.overrides) if task.overrides else task.scenario
+        base = _unpickled(task.scenario)
+        scenario = override_scenario(base, task.overrides) if task.overrides else base
         seq = np.random.SeedSequence(task.seed_entropy, spawn_key=(task.seed_key,))
         model = LaosModel(scenario, rng=seq, steps=task.steps)
         model.run()
-        frame = model.datacollector.get_model_vars_dataframe()[list(task.outputs)].reset_index(drop=True)
+        collected = model.datacollector.model_vars
+        steps = len(collected[task.outputs[0]])
+        columns: Columns = {
+            "run_id": np.full(steps, task.run_id, dtype=np.int64),
+            "step": np.arange(steps, dtype=np.int64),
+            **{name: np.asarray(collected[name], dtype=np.float64) for name in task.outputs},
+        }
         model.release()
-        frame.insert(0, "step", np.arange(len(frame), dtype=np.int64))
-        frame.insert(0, "run_id", np.int64(task.run_id))
-        return task.run_id, frame, None, time.perf_counter() - start
+        return task.run_id, columns, None, time.perf_counter() - start
     except Exception:
         return task.run_id, None, traceback.format_exc(), time.perf_counter() - start
 
@@ -88,12 +111,10 @@ def _atomic_write_bytes(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def _atomic_parquet(frame: pd.DataFrame, path: Path) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
+def _atomic_parquet(table: pd.DataFrame | Columns, path: Path) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), tmp)
+    arrow = pa.Table.from_pandas(table, preserve_index=False) if isinstance(table, pd.DataFrame) else pa.table(table)
+    pq.write_table(arrow, tmp)
     os.replace(tmp, path)
 
 
@@ -201,13 +222,14 @@ def sweep(
     outputs = tuple(loaded.experiment.outputs)
     started = time.time()
     done = failed = 0
+    blob = pickle.dumps(loaded.scenario, protocol=pickle.HIGHEST_PROTOCOL)
     with make_executor(executor, workers) as (pool, description):
         manifest = _manifest(loaded, digest, description, len(table))
         _atomic_write_bytes(out / "manifest.json", (json.dumps(manifest, indent=2) + "\n").encode())
         in_flight: set[Future] = set()
         window = 4 * (workers or os.cpu_count() or 1)
         rows = todo.itertuples(index=False, name=None)
-        columns = list(todo.columns)
+        fields = list(todo.columns)
         bar = tqdm(total=len(todo), desc=loaded.experiment.experiment, unit="run", disable=not progress)
         try:
             exhausted = False
@@ -217,10 +239,10 @@ def sweep(
                     if row is None:
                         exhausted = True
                         break
-                    record = dict(zip(columns, row, strict=True))
+                    record = dict(zip(fields, row, strict=True))
                     task = Task(
                         int(record["run_id"]),
-                        loaded.scenario,
+                        blob,
                         {k: _plain(record[k]) for k in names},
                         int(record["seed_entropy"]),
                         int(record["seed_key"]),
@@ -232,8 +254,8 @@ def sweep(
                     break
                 finished_now, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
                 for future in finished_now:
-                    run_id, frame, error, seconds = future.result()
-                    _record(out, run_id, frame, error, seconds)
+                    run_id, columns, error, seconds = future.result()
+                    _record(out, run_id, columns, error, seconds)
                     done += error is None
                     failed += error is not None
                     bar.update(1)
@@ -266,9 +288,9 @@ def _prepare(out: Path, table: pd.DataFrame, digest: str, resume: bool) -> None:
         stale.unlink(missing_ok=True)  # left by a killed sweep: never a finished run
 
 
-def _record(out: Path, run_id: int, frame: pd.DataFrame | None, error: str | None, seconds: float) -> None:
-    if frame is not None:
-        _atomic_parquet(frame, run_file(out, run_id))
+def _record(out: Path, run_id: int, columns: Columns | None, error: str | None, seconds: float) -> None:
+    if columns is not None:
+        _atomic_parquet(columns, run_file(out, run_id))
     status = {"run_id": run_id, "status": "done" if error is None else "failed", "seconds": round(seconds, 4)}
     if error is not None:
         status["traceback"] = error
