@@ -55,6 +55,44 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_app(args: argparse.Namespace) -> int:
+    import importlib.util
+    import os
+    import subprocess
+
+    from laossim.model import shipped_scenario
+    from laossim.scenario import load_scenario
+
+    path = Path(args.scenario) if args.scenario else shipped_scenario()
+    load_scenario(path)  # a broken scenario is reported here, not in the browser
+    if importlib.util.find_spec("solara") is None:
+        print("laossim: the app needs its extra: pip install -e '.[app]'", file=sys.stderr)
+        return BAD_INPUT
+    env = os.environ | {
+        "LAOSSIM_APP_SCENARIO": str(path.resolve()),
+        "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "solara",
+        "run",
+        "laossim.app.page",
+        "--host",
+        args.host,
+        "--port",
+        str(args.port),
+        "--production",
+        "--no-check-version",
+        "--no-open",
+    ]
+    print(f"laossim app: {path.stem} on http://{args.host}:{args.port}/ (Ctrl-C stops it)", flush=True)
+    try:
+        return subprocess.call(command, env=env)
+    except KeyboardInterrupt:
+        return 0
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from laossim.scenario import dump_yaml, load_resolved
 
@@ -217,6 +255,12 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--force", action="store_true", help="replace a non-empty results folder")
     r.add_argument("--all-scores", action="store_true", help="print the score components too")
     r.set_defaults(func=cmd_run)
+
+    ap = sub.add_parser("app", help="the classroom app in the browser (needs the app extra)")
+    ap.add_argument("scenario", nargs="?", help="scenario to open (default the baseline; others in the picker)")
+    ap.add_argument("--host", default="127.0.0.1", help="address to serve on (default 127.0.0.1)")
+    ap.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
+    ap.set_defaults(func=cmd_app)
 
     v = sub.add_parser("validate", help="check scenario files; exit 2 with every problem")
     v.add_argument("files", nargs="+")

@@ -89,7 +89,8 @@ class LaosModel(mesa.Model):
         rng: seed (int, SeedSequence or Generator); default the scenario's
             ``simulation.seed``. Mesa's ``batch_run`` passes it.
         steps: run length; default ``simulation.steps``.
-        **overrides: dotted scenario paths, e.g.
+        **kwargs: dotted-path overrides of the scenario (named ``kwargs`` so that Mesa's
+            SolaraViz accepts them as model parameters), e.g.
             ``**{"states.LAO.autonomy": 0.5, "parameters.alignment.responsiveness": 0.2}``.
     """
 
@@ -99,10 +100,12 @@ class LaosModel(mesa.Model):
         *,
         rng: SeedLike = None,
         steps: int | None = None,
-        **overrides: Any,
+        **kwargs: Any,
     ) -> None:
-        spec_scenario = resolve_spec(spec, overrides)
+        spec_scenario = resolve_spec(spec, kwargs)
         seq = root_sequence(spec_scenario.simulation.seed if rng is None else rng)
+        self.root_seed = seq.entropy
+        """The root seed's entropy (the int given, or the scenario's seed)."""
         self.streams = Streams(seq, tuple(name for name, _ in STEP_ORDER))
         super().__init__(rng=self.streams.mesa_seed())
         self.spec: Scenario = spec_scenario
@@ -119,6 +122,8 @@ class LaosModel(mesa.Model):
             (name, partial(events.step, schedule=dict(schedule)) if name == "events" else fn) for name, fn in STEP_ORDER
         )
         self.records: list[tuple[int, Record]] = []
+        self.previous_world: World | None = None
+        """The world before the last step (what the app compares to show changes)."""
         self.last_records: list[Record] = []
         self.alignment_history: list[np.ndarray] = [self.world.alignment]
         self.capability_history: list[np.ndarray] = [self.world.capability]
@@ -141,7 +146,7 @@ class LaosModel(mesa.Model):
         for name, mechanism in self._mechanisms:
             world, records = mechanism(world, self.params, self.streams.generator(name, t), t)
             happened += records
-        self.world = world
+        self.previous_world, self.world = self.world, world
         self.last_records = happened
         self.records += [(t, r) for r in happened]
         self.alignment_history.append(world.alignment)

@@ -14,9 +14,20 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
-def param(default: float, description: str, ge: float | None = 0.0, le: float | None = None):
-    """A coefficient with its default, bounds and a description ending in its provenance."""
-    return Field(default, description=description, ge=ge, le=le)
+def param(
+    default: float,
+    description: str,
+    ge: float | None = 0.0,
+    le: float | None = None,
+    typical: tuple[float, float] | None = None,
+):
+    """A coefficient with its default, bounds and a description ending in its provenance.
+
+    ``typical``: the range worth exploring when the bounds leave one side open (the
+    classroom app's sliders span it); recorded in the JSON schema.
+    """
+    extra = {"typical": list(typical)} if typical else None
+    return Field(default, description=description, ge=ge, le=le, json_schema_extra=extra)
 
 
 class Frozen(BaseModel):
@@ -164,7 +175,7 @@ class CrisisParams(Frozen):
     """Mechanism 6: crises with hazard sigmoid(phi0 + phi1 tau - phi2 R - phi3 I) per year."""
 
     intercept: float = param(-4.5, "phi0. judgement", ge=None)
-    tension: float = param(4.0, "phi1. judgement")
+    tension: float = param(4.0, "phi1. judgement", typical=(0.0, 10.0))
     trust: float = param(2.0, "phi2. judgement")
     interoperability: float = param(1.0, "phi3. judgement")
     severity_min: float = param(0.2, "Smallest severity (uniform draw). judgement", le=1)

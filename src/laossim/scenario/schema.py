@@ -57,7 +57,7 @@ class Simulation(Frozen):
     start: str = Field("2025-Q1", description="First simulated period, e.g. 2025-Q1.")
     time_unit: TimeUnit = TimeUnit.quarter
     steps: int = Field(80, ge=1, le=100_000)
-    seed: int = Field(2025, ge=0)
+    seed: int = Field(2025, ge=0, json_schema_extra={"typical": [0, 9999]})
     replications: int = Field(10, ge=1, le=100_000)
 
     @property

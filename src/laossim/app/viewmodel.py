@@ -1,0 +1,176 @@
+"""What the classroom app draws, as pure functions of a model (no Solara, no figures).
+
+Positions place each state by its capital on a Pacific-centred map,
+compressed around the focal capital; colours mix the poles' colours by a
+state's alignment; edges colour each pair by trust minus tension; the feed
+turns the records of the last steps into sentences with their period.
+Everything here is tested without a browser.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib import colormaps
+from matplotlib.colors import to_rgb
+
+from laossim.calendar import step_label
+from laossim.mechanisms.records import PHRASES, Record, describe
+from laossim.model import LaosModel
+
+POLE_COLOURS: tuple[str, ...] = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
+"""Colour of each pole, in the scenario's order of poles."""
+
+PACIFIC_WEST = 150.0
+"""Longitudes run from the focal capital's minus this to plus 360 minus this: the
+Americas lie east across the Pacific, as on the maps used in the region."""
+
+COMPRESSION = 0.5
+"""Map distances from the focal capital grow like degrees to this power, so
+Southeast Asia stays readable beside capitals half a world away."""
+
+
+def map_positions(capitals: np.ndarray, centre: int) -> np.ndarray:
+    """(N, 2) map coordinates of capitals given as (latitude, longitude) rows.
+
+    Pacific-centred longitudes, each axis compressed as ``sign(d) |d|^COMPRESSION``
+    around the focal capital: the east-west order of the states is that of
+    their capitals' longitudes and the north-south order that of their
+    latitudes, exactly.
+    """
+    lat, lon = capitals[:, 0], capitals[:, 1]
+    west = capitals[centre, 1] - PACIFIC_WEST
+    east_of_centre = (lon - west) % 360.0 - PACIFIC_WEST
+    north_of_centre = lat - capitals[centre, 0]
+    return np.column_stack([_compress(east_of_centre), _compress(north_of_centre)])
+
+
+def _compress(d: np.ndarray) -> np.ndarray:
+    return np.sign(d) * np.abs(d) ** COMPRESSION
+
+
+def node_sizes(capability: np.ndarray, smallest: float = 120.0, largest: float = 1800.0) -> np.ndarray:
+    """Marker areas: the square root of capability share, scaled to [smallest, largest]."""
+    root = np.sqrt(capability / capability.max())
+    return smallest + (largest - smallest) * root
+
+
+def alignment_colours(alignment: np.ndarray) -> np.ndarray:
+    """(N, 3) RGB: each state's mix of the poles' colours, weighted by its alignment."""
+    poles = np.array([to_rgb(c) for c in POLE_COLOURS[: alignment.shape[1]]])
+    return np.clip(alignment @ poles, 0.0, 1.0)
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A pair worth drawing: coloured by trust minus tension (green warm, red hostile)."""
+
+    i: int
+    j: int
+    trust: float
+    tension: float
+
+    @property
+    def balance(self) -> float:
+        return self.trust - self.tension
+
+    @property
+    def colour(self) -> tuple[float, float, float]:
+        r, g, b, _ = colormaps["RdYlGn"]((self.balance + 1.0) / 2.0)
+        return (r, g, b)
+
+    @property
+    def width(self) -> float:
+        return 0.5 + 4.0 * abs(self.balance)
+
+
+def edges(trust: np.ndarray, tension: np.ndarray, threshold: float = 0.15) -> list[Edge]:
+    """Every pair whose trust or tension reaches ``threshold``, strongest last (drawn on top)."""
+    i, j = np.triu_indices(len(trust), k=1)
+    strong = np.maximum(trust[i, j], tension[i, j]) >= threshold
+    found = [
+        Edge(int(a), int(b), float(trust[a, b]), float(tension[a, b]))
+        for a, b in zip(i[strong], j[strong], strict=True)
+    ]
+    return sorted(found, key=lambda e: abs(e.balance))
+
+
+def engagement_pairs(records: Sequence[Record], ids: Sequence[str]) -> list[tuple[int, int, str]]:
+    """(i, j, kind) of the engagements among ``records`` (the arcs of the last step)."""
+    index = {s: k for k, s in enumerate(ids)}
+    return [(index[r.source], index[r.target], r.kind) for r in records if r.kind in PHRASES]
+
+
+def ternary_xy(alignment: np.ndarray) -> np.ndarray:
+    """(..., 2) points of the triangle with pole 0 at (0, 0), pole 1 at (1, 0), pole 2 at the top."""
+    corners = np.array([[0.0, 0.0], [1.0, 0.0], [0.5, np.sqrt(3.0) / 2.0]])
+    return alignment @ corners
+
+
+@dataclass(frozen=True)
+class FeedLine:
+    """One sentence of the live feed."""
+
+    step: int
+    period: str
+    text: str
+    crisis: bool
+
+    def __str__(self) -> str:
+        return f"{self.period}: {self.text}"
+
+
+def named(record: Record, names: dict[str, str]) -> str:
+    """The record's sentence with state ids replaced by their names."""
+    if record.text:
+        return record.text
+    return describe(
+        record._replace(source=names.get(record.source, record.source), target=names.get(record.target, record.target))
+    )
+
+
+def tension_rises(before: np.ndarray, after: np.ndarray, names: Sequence[str], top: int = 2) -> list[str]:
+    """The largest rises in tension over a step, as 'China-Lao PDR tension +0.012'."""
+    i, j = np.triu_indices(len(after), k=1)
+    rise = (after - before)[i, j]
+    order = np.argsort(-rise, kind="stable")[:top]
+    return [f"{names[i[k]]}-{names[j[k]]} tension {rise[k]:+.3f}" for k in order if rise[k] >= 0.0005]
+
+
+def feed(model: LaosModel, steps: int = 6, per_step: int = 6) -> list[FeedLine]:
+    """The last ``steps`` periods in plain words, newest first: crises first within a step,
+    then up to ``per_step`` other happenings, then the step's largest tension rises."""
+    sim = model.spec.simulation
+    names = {s.id: s.name or s.id for s in model.spec.states}
+    by_step: dict[int, list[Record]] = {}
+    for t, record in model.records:
+        if t > model.steps - steps:
+            by_step.setdefault(t, []).append(record)
+    lines: list[FeedLine] = []
+    for t in sorted(by_step, reverse=True):
+        period = step_label(sim.start, sim.time_unit, t)
+        happened = sorted(by_step[t], key=lambda r: (r.kind != "crisis", -abs(r.magnitude)))
+        crises = [r for r in happened if r.kind == "crisis"]
+        others = [r for r in happened if r.kind != "crisis"][:per_step]
+        lines += [FeedLine(t, period, named(r, names), r.kind == "crisis") for r in crises + others]
+    return lines
+
+
+def last_step_tension(model: LaosModel) -> list[str]:
+    """The largest tension rises of the last step (empty before the first step)."""
+    if model.previous_world is None:
+        return []
+    names = [s.name or s.id for s in model.spec.states]
+    return tension_rises(model.previous_world.tension, model.world.tension, names)
+
+
+def settings(model: LaosModel) -> str:
+    """The values a class most often changes, as the running model has them (after Reset)."""
+    focal = model.spec.states[model.world.focal]
+    return (
+        f"{focal.name or focal.id}: autonomy {focal.autonomy:.2f}, {focal.doctrine.value}; "
+        f"responsiveness {model.params.alignment.responsiveness:.2f}; "
+        f"crisis sensitivity {model.params.crises.tension:.1f}; seed {model.root_seed}"
+    )

@@ -1,0 +1,132 @@
+"""The classroom app without a browser: what is drawn (positions, colours, edges, feed) and the
+controls read off the schema; the page renders in Solara's test renderer."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from matplotlib.colors import to_rgb
+
+import laossim
+from conftest import BASELINE, SCENARIOS
+from laossim.app import viewmodel as vm
+from laossim.app.controls import controls, span
+from laossim.mechanisms.records import Record
+from laossim.scenario import load_scenario
+from laossim.scenario.parameters import CrisisParams
+from laossim.scenario.schema import Doctrine, State
+
+
+def test_the_map_keeps_the_capitals_east_west_and_north_south_order():
+    scenario = load_scenario(BASELINE)
+    capitals = np.array([s.capital for s in scenario.states])
+    focal = [s.id for s in scenario.states].index("LAO")
+    xy = vm.map_positions(capitals, focal)
+    np.testing.assert_array_equal(xy[focal], [0.0, 0.0])
+    pacific = (capitals[:, 1] - (capitals[focal, 1] - vm.PACIFIC_WEST)) % 360  # the Americas east of Asia
+    assert list(np.argsort(xy[:, 0])) == list(np.argsort(pacific))
+    assert list(np.argsort(xy[:, 1])) == list(np.argsort(capitals[:, 0]))
+    ids = [s.id for s in scenario.states]
+    x = dict(zip(ids, xy[:, 0], strict=True))
+    assert x["RUS"] < x["MMR"] < x["LAO"] < x["VNM"] < x["CHN"] < x["JPN"] < x["USA"]
+
+
+def test_the_map_compresses_distance_by_a_square_root():
+    capitals = np.array([[0.0, 100.0], [0.0, 104.0], [16.0, 100.0], [-9.0, 91.0]])
+    np.testing.assert_allclose(vm.map_positions(capitals, 0), [[0, 0], [2, 0], [0, 4], [-3, -3]])
+
+
+def test_colours_mix_the_poles_by_alignment_and_sizes_grow_with_capability():
+    red, blue = np.array(to_rgb(vm.POLE_COLOURS[0])), np.array(to_rgb(vm.POLE_COLOURS[1]))
+    colours = vm.alignment_colours(np.array([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]]))
+    np.testing.assert_allclose(colours, [red, blue, (red + blue) / 2])
+    sizes = vm.node_sizes(np.array([0.01, 0.04, 0.16]))
+    assert sizes[0] < sizes[1] < sizes[2] == pytest.approx(1800.0)
+    assert (sizes[1] - 120) / (sizes[2] - 120) == pytest.approx(0.5)  # area grows like sqrt(capability)
+
+
+def test_edges_are_the_pairs_above_threshold_coloured_by_trust_minus_tension():
+    trust = np.array([[0, 0.8, 0.1], [0.8, 0, 0.0], [0.1, 0.0, 0]])
+    tension = np.array([[0, 0.1, 0.0], [0.1, 0, 0.9], [0.0, 0.9, 0]])
+    found = vm.edges(trust, tension, threshold=0.3)
+    assert [(e.i, e.j) for e in found] == [(0, 1), (1, 2)]
+    warm, hostile = found
+    assert warm.colour[1] > warm.colour[0] and hostile.colour[0] > hostile.colour[1]  # green vs red
+    assert hostile.width > warm.width  # |0.0 - 0.9| > |0.8 - 0.1|
+
+
+def test_ternary_corners_and_centre():
+    xy = vm.ternary_xy(np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1 / 3, 1 / 3, 1 / 3]]))
+    np.testing.assert_allclose(xy, [[0, 0], [1, 0], [0.5, np.sqrt(3) / 2], [0.5, np.sqrt(3) / 6]])
+
+
+def test_feed_names_states_dates_each_line_and_puts_crises_first():
+    model = laossim.LaosModel(BASELINE, rng=3, steps=12)
+    model.records = [
+        (4, Record("joint_exercise", "LAO", "VNM", 0.04)),
+        (4, Record("crisis", "CHN", "USA", 0.5)),
+        (3, Record("training", "THA", "LAO", 0.03)),
+    ]
+    model.steps = 4
+    lines = vm.feed(model, steps=2)
+    assert [str(line) for line in lines] == [
+        "2025-Q4: crisis between China and United States (severity 0.50)",
+        "2025-Q4: Lao PDR and Viet Nam hold a joint exercise; trust +0.040",
+        "2025-Q3: Thailand and Lao PDR run a training programme; trust +0.030",
+    ]
+    assert [line.crisis for line in lines] == [True, False, False]
+    assert vm.feed(model, steps=1)[-1].step == 4
+
+
+def test_feed_and_tension_rises_follow_a_real_run():
+    model = laossim.LaosModel(BASELINE, rng=3, steps=12)
+    assert vm.feed(model) == [] and vm.last_step_tension(model) == []
+    for _ in range(3):
+        model.step()
+    lines = vm.feed(model)
+    assert lines and {line.period for line in lines} <= {"2025-Q1", "2025-Q2", "2025-Q3"}
+    assert lines[0].step == 3
+    rises = vm.last_step_tension(model)
+    before, after = model.previous_world.tension, model.world.tension
+    i, j = np.unravel_index(np.argmax(np.triu(after - before, 1)), after.shape)
+    names = [s.name for s in model.spec.states]
+    assert rises[0] == f"{names[i]}-{names[j]} tension {after[i, j] - before[i, j]:+.3f}"
+    assert vm.engagement_pairs(model.last_records, model.world.ids)
+
+
+def test_controls_take_ranges_from_the_schema_and_values_from_the_scenario():
+    scenario = load_scenario(BASELINE)
+    found = controls(scenario)
+    lao = found["states.LAO.autonomy"]
+    assert (lao["min"], lao["max"], lao["value"]) == (0.0, 1.0, 0.7)
+    assert found["states.LAO.doctrine"]["values"] == [d.value for d in Doctrine]
+    assert span(State, "autonomy") == (0.0, 1.0)
+    crisis = found["parameters.crises.tension"]
+    assert (crisis["min"], crisis["max"]) == span(CrisisParams, "tension") == (0.0, 10.0)  # 'typical': open above
+    assert found["rng"]["value"] == scenario.simulation.seed
+    assert {f"forums.{f.id}.strength" for f in scenario.forums} <= found.keys()
+    assert {f"states.{s.id}.doctrine" for s in scenario.states} <= found.keys()
+
+
+def test_every_control_is_an_override_the_model_accepts_and_defaults_change_nothing():
+    scenario = load_scenario(SCENARIOS / "teaching_minimal.yaml")
+    values = {name: c["value"] for name, c in controls(scenario).items()}
+    with_controls = laossim.LaosModel(scenario, **values)
+    plain = laossim.LaosModel(scenario)
+    assert with_controls.spec == plain.spec
+    changed = laossim.LaosModel(scenario, **(values | {"states.LAO.autonomy": 0.25}))
+    assert changed.spec.states[0].autonomy == 0.25
+    assert "autonomy 0.25" in vm.settings(changed)
+
+
+def test_the_page_renders_without_a_browser(monkeypatch):
+    solara = pytest.importorskip("solara")
+    from laossim.app.page import SCENARIO_ENV, Page, scenario_choices
+
+    monkeypatch.setenv(SCENARIO_ENV, str(SCENARIOS / "teaching_minimal.yaml"))
+    assert "laos_baseline" in scenario_choices() and "teaching_minimal" in scenario_choices()
+    _, rc = solara.render(Page(), handle_error=False)
+    period = rc.find(class_="laossim-period").widget.children[0]
+    assert period.startswith("2024-Q4 · step 0 of")  # teaching_minimal starts in 2025-Q1
+    assert rc.find(class_="laossim-scenario").widget.v_model == "teaching_minimal"
+    assert "autonomy" in rc.find(class_="laossim-settings").widget.children[0]
