@@ -71,6 +71,7 @@ def cmd_app(args: argparse.Namespace) -> int:
     env = os.environ | {
         "LAOSSIM_APP_SCENARIO": str(path.resolve()),
         "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+        "SOLARA_CHECK_HOOKS": "off",  # its one warning is about Mesa's own SolaraViz code
     }
     command = [
         sys.executable,

@@ -1,0 +1,162 @@
+"""The classroom app in a real headless Chromium (Debian's package, driven by Playwright).
+
+The app runs as ``laossim app`` on a free loopback port; the tests press
+Step, move a slider and Reset, open two sessions, and check that nothing the
+page loads leaves 127.0.0.1. Screenshots go to ``test-artifacts/``.
+Without a ``chromium`` on the PATH these tests are skipped, unless
+``LAOSSIM_REQUIRE_BROWSER`` is set (CI sets it), when they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+
+from conftest import BASELINE, ROOT
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+expect = playwright_api.expect
+
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOOPBACK = ("http://127.0.0.1:", "ws://127.0.0.1:", "data:", "blob:")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    path = shutil.which("chromium")
+    if path is None:
+        if os.environ.get("LAOSSIM_REQUIRE_BROWSER"):
+            pytest.fail("chromium is not installed (apt-get install chromium)")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    return path
+
+
+@pytest.fixture(scope="module")
+def app_url() -> Iterator[str]:
+    """``laossim app`` on the baseline, on a free loopback port, for the module's tests."""
+    port = free_port()
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = (ARTIFACTS / "app-server.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "laossim", "app", str(BASELINE), "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.time() + 90
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            break
+        except OSError:
+            if server.poll() is not None or time.time() > deadline:
+                server.kill()
+                pytest.fail(f"laossim app did not start: see {ARTIFACTS / 'app-server.log'}")
+            time.sleep(0.3)
+    yield url
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=20)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser(chromium: str):
+    with playwright_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()
+
+
+def open_page(browser, url: str, requests: list[str]):
+    """A new browser session (its own context: cookies, so its own Solara session) on the app."""
+    page = browser.new_context(viewport={"width": 1500, "height": 1100}).new_page()
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(url)
+    expect(page.locator(".laossim-period")).to_contain_text("step 0 of 80", timeout=60_000)
+    return page
+
+
+def step(page, times: int, start: int) -> None:
+    for k in range(1, times + 1):
+        page.get_by_role("button", name="Step").click()
+        expect(page.locator(".laossim-period")).to_contain_text(f"step {start + k} of", timeout=30_000)
+
+
+def images(page) -> list[dict]:
+    return page.eval_on_selector_all(
+        "img", "els => els.map(e => ({src: e.src, ok: e.complete && e.naturalWidth > 0, w: e.naturalWidth}))"
+    )
+
+
+def test_map_plots_and_feed_render_and_step_advances_the_scores(browser, app_url):
+    requests: list[str] = []
+    page = open_page(browser, app_url, requests)
+    expect(page.locator("img")).to_have_count(3, timeout=30_000)  # map, simplex, scores
+    before = images(page)
+    assert all(img["ok"] and img["w"] > 300 for img in before)
+    expect(page.locator(".laossim-feed").first).to_be_visible()
+    page.screenshot(path=ARTIFACTS / "app-step0.png", full_page=True)
+
+    step(page, 5, start=0)
+    page.wait_for_timeout(500)
+    after = images(page)
+    assert all(img["ok"] for img in after)
+    assert [a["src"] != b["src"] for a, b in zip(after, before, strict=True)] == [True, True, True]
+    expect(page.locator(".laossim-feed").first).to_contain_text("2026-Q1")  # step 5 of a 2025-Q1 start
+    page.screenshot(path=ARTIFACTS / "app-step5.png", full_page=True)
+    off = [u for u in requests if not u.startswith(LOOPBACK)]
+    assert requests and not off, off
+
+
+def test_a_moved_slider_takes_effect_on_reset(browser, app_url):
+    requests: list[str] = []
+    page = open_page(browser, app_url, requests)
+    expect(page.locator(".laossim-settings")).to_contain_text("Lao PDR: autonomy 0.70")
+    step(page, 2, start=0)
+    slider = page.locator(".v-input", has_text="Lao PDR: autonomy").locator(".v-slider__thumb-container")
+    slider.focus()
+    for _ in range(4):  # four steps of 0.05 down, from 0.70
+        page.keyboard.press("ArrowLeft")
+    page.get_by_role("button", name="Reset").click()
+    expect(page.locator(".laossim-period")).to_contain_text("step 0 of", timeout=30_000)
+    expect(page.locator(".laossim-settings")).to_contain_text("Lao PDR: autonomy 0.50", timeout=30_000)
+    page.screenshot(path=ARTIFACTS / "app-after-reset.png", full_page=True)
+    assert not [u for u in requests if not u.startswith(LOOPBACK)]
+
+
+def test_two_browser_sessions_step_independently(browser, app_url):
+    requests: list[str] = []
+    first = open_page(browser, app_url, requests)
+    second = open_page(browser, app_url, requests)
+    step(first, 3, start=0)
+    step(second, 1, start=0)
+    expect(first.locator(".laossim-period")).to_contain_text("step 3 of")
+    expect(second.locator(".laossim-period")).to_contain_text("step 1 of")
+    second.screenshot(path=ARTIFACTS / "app-second-session.png", full_page=True)
+    assert not [u for u in requests if not u.startswith(LOOPBACK)]
