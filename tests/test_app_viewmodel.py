@@ -130,3 +130,10 @@ def test_the_page_renders_without_a_browser(monkeypatch):
     assert period.startswith("2024-Q4 · step 0 of")  # teaching_minimal starts in 2025-Q1
     assert rc.find(class_="laossim-scenario").widget.v_model == "teaching_minimal"
     assert "autonomy" in rc.find(class_="laossim-settings").widget.children[0]
+
+
+def test_reset_under_mesa_35_passes_its_own_scenario_object_which_the_model_ignores():
+    scenarios = pytest.importorskip("mesa.experimental.scenarios")  # Mesa 3.5's SolaraViz Reset adds one
+    path = SCENARIOS / "teaching_minimal.yaml"
+    reset = laossim.LaosModel(path, rng=4, scenario=scenarios.Scenario(), **{"states.LAO.autonomy": 0.3})
+    assert reset.spec == laossim.LaosModel(path, rng=4, **{"states.LAO.autonomy": 0.3}).spec

@@ -102,6 +102,9 @@ class LaosModel(mesa.Model):
         steps: int | None = None,
         **kwargs: Any,
     ) -> None:
+        mesa_scenario = kwargs.get("scenario")
+        if mesa_scenario is not None and type(mesa_scenario).__module__.startswith("mesa."):
+            del kwargs["scenario"]  # Mesa 3.5's SolaraViz adds its own Scenario on Reset; ours is ``spec``
         spec_scenario = resolve_spec(spec, kwargs)
         seq = root_sequence(spec_scenario.simulation.seed if rng is None else rng)
         self.root_seed = seq.entropy
