@@ -106,6 +106,9 @@ def test_controls_take_ranges_from_the_schema_and_values_from_the_scenario():
     assert found["rng"]["value"] == scenario.simulation.seed
     assert {f"forums.{f.id}.strength" for f in scenario.forums} <= found.keys()
     assert {f"states.{s.id}.doctrine" for s in scenario.states} <= found.keys()
+    debt = found["relations.CHN-LAO.debt.LAO"]
+    assert (debt["min"], debt["max"], debt["value"]) == (0.0, 1.0, 0.35)  # Share, the values of Relation.debt
+    assert found["parameters.security.visibility_gain"]["max"] == 2.0  # its 'typical' range
 
 
 def test_every_control_is_an_override_the_model_accepts_and_defaults_change_nothing():
@@ -113,7 +116,10 @@ def test_every_control_is_an_override_the_model_accepts_and_defaults_change_noth
     values = {name: c["value"] for name, c in controls(scenario).items()}
     with_controls = laossim.LaosModel(scenario, **values)
     plain = laossim.LaosModel(scenario)
-    assert with_controls.spec == plain.spec
+    for _ in range(4):
+        with_controls.step()
+        plain.step()
+    assert with_controls.scores == plain.scores and with_controls.records == plain.records
     changed = laossim.LaosModel(scenario, **(values | {"states.LAO.autonomy": 0.25}))
     assert changed.spec.states[0].autonomy == 0.25
     assert "autonomy 0.25" in vm.settings(changed)

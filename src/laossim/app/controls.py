@@ -8,22 +8,27 @@ where a bound is open; values are the scenario's own.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args, get_origin
 
 from annotated_types import Ge, Gt, Le, Lt
 from pydantic import BaseModel
 
-from laossim.scenario.parameters import AlignmentParams, CrisisParams
-from laossim.scenario.schema import Doctrine, Forum, Scenario, Simulation, State
+from laossim.scenario.parameters import AlignmentParams, CrisisParams, EngagementType, SecurityParams
+from laossim.scenario.schema import Doctrine, Forum, Relation, Role, Scenario, Simulation, State
 
 Control = dict[str, Any]
 
 
 def span(model: type[BaseModel], field: str) -> tuple[float, float]:
-    """A field's slider range: its schema bounds, or its ``typical`` range where one is open."""
+    """A field's slider range: its schema bounds (for a mapping such as ``debt``, those of its
+    values), or its ``typical`` range where one is open."""
     info = model.model_fields[field]
+    rules = list(info.metadata)
+    if get_origin(info.annotation) is dict:
+        value_type = get_args(info.annotation)[1]
+        rules += [rule for extra in get_args(value_type)[1:] for rule in getattr(extra, "metadata", [extra])]
     low = high = None
-    for rule in info.metadata:
+    for rule in rules:
         if isinstance(rule, Ge | Gt):
             low = float(rule.ge if isinstance(rule, Ge) else rule.gt)
         elif isinstance(rule, Le | Lt):
@@ -51,8 +56,10 @@ def slider(model: type[BaseModel], field: str, value: float, label: str, steps: 
 
 
 def controls(scenario: Scenario) -> dict[str, Control]:
-    """Mesa ``model_params`` for a scenario: seed, each state's autonomy and doctrine, alignment
-    responsiveness, each forum's strength and the crises' sensitivity to tension."""
+    """Mesa ``model_params`` for a scenario: seed, alignment responsiveness, the crises'
+    sensitivity to tension, the visibility of joint exercises and rivals' reaction to it, the
+    focal state's debt to each pole it has a relation with, each forum's strength, and each
+    state's autonomy and doctrine."""
     params = scenario.parameters
     low, high = span(Simulation, "seed")
     out: dict[str, Control] = {
@@ -71,8 +78,28 @@ def controls(scenario: Scenario) -> dict[str, Control]:
             CrisisParams, "tension", params.crises.tension, "crisis sensitivity to tension"
         ),
     }
+    out["parameters.engagement.types.joint_exercise.visibility"] = slider(
+        EngagementType, "visibility", params.engagement.types["joint_exercise"].visibility, "joint exercise visibility"
+    )
+    out["parameters.security.visibility_gain"] = slider(
+        SecurityParams, "visibility_gain", params.security.visibility_gain, "rivals' reaction to visible engagements"
+    )
+    states = {s.id: s for s in scenario.states}
+    focal = next(s for s in scenario.states if s.role is Role.focal)
+    for relation in scenario.relations:
+        pair = set(relation.between)
+        if focal.id in pair and len(pair) == 2 and (pair - {focal.id}) <= set(scenario.poles):
+            (pole,) = pair - {focal.id}
+            out[f"relations.{pole}-{focal.id}.debt.{focal.id}"] = slider(
+                Relation,
+                "debt",
+                relation.debt.get(focal.id, 0.0),
+                f"{focal.name or focal.id} debt to {states[pole].name or pole} (share of GDP)",
+            )
     for forum in scenario.forums:
-        out[f"forums.{forum.id}.strength"] = slider(Forum, "strength", forum.strength, f"{forum.id} strength")
+        out[f"forums.{forum.id}.strength"] = slider(
+            Forum, "strength", forum.strength, f"{forum.name or forum.id} strength"
+        )
     for state in scenario.states:
         name = state.name or state.id
         out[f"states.{state.id}.autonomy"] = slider(State, "autonomy", state.autonomy, f"{name}: autonomy")

@@ -165,6 +165,7 @@ class SecurityParams(Frozen):
     visibility_gain: float = param(
         0.5,
         "Tension per unit of visible engagement with one's rivals, times rivalry (tension squared). judgement",
+        typical=(0.0, 2.0),
     )
     base_decay: float = param(0.3, "Tension decay rate. judgement")
     trust_decay: float = param(0.3, "Extra decay per unit of trust. judgement")
