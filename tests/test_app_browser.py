@@ -160,3 +160,21 @@ def test_two_browser_sessions_step_independently(browser, app_url):
     expect(second.locator(".laossim-period")).to_contain_text("step 1 of")
     second.screenshot(path=ARTIFACTS / "app-second-session.png", full_page=True)
     assert not [u for u in requests if not u.startswith(LOOPBACK)]
+
+
+def test_a_report_opens_in_the_browser_with_every_image_and_no_console_error(browser, tmp_path):
+    import laossim
+    from laossim.report import report
+
+    folder = laossim.run(laossim.load_scenario(BASELINE), replications=2, steps=8).save(tmp_path / "run")
+    page = browser.new_context().new_page()
+    errors: list[str] = []
+    requests: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(report(folder).as_uri())
+    loaded = page.eval_on_selector_all("img", "els => els.map(e => e.complete && e.naturalWidth > 0)")
+    assert loaded == [True, True, True]
+    assert not errors
+    assert all(u.startswith(("file:", "data:")) for u in requests), requests
+    page.screenshot(path=ARTIFACTS / "report.png", full_page=True)

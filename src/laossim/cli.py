@@ -52,6 +52,22 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(_table(result.summary, COLUMNS if args.all_scores else COLUMNS[:4]))
     result.save(out, csv=args.csv, force=args.force)
     print(f"\nresults written to {out}/ (plots in {out}/plots/)")
+    if args.report:
+        from laossim.report import report
+
+        print(f"report: {report(out)}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from laossim.report import ReportError, report
+
+    try:
+        path = report(args.folder, args.out)
+    except ReportError as exc:
+        print(f"laossim: {exc}", file=sys.stderr)
+        return BAD_INPUT
+    print(f"report written to {path}")
     return 0
 
 
@@ -255,7 +271,13 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--csv", action="store_true", help="also write CSV copies of the tables")
     r.add_argument("--force", action="store_true", help="replace a non-empty results folder")
     r.add_argument("--all-scores", action="store_true", help="print the score components too")
+    r.add_argument("--report", action="store_true", help="also write report.html (self-contained) in the folder")
     r.set_defaults(func=cmd_run)
+
+    rp = sub.add_parser("report", help="one self-contained HTML report of a results or sweep folder")
+    rp.add_argument("folder", help="a folder written by laossim run or laossim sweep")
+    rp.add_argument("--out", help="the HTML file (default FOLDER/report.html)")
+    rp.set_defaults(func=cmd_report)
 
     ap = sub.add_parser("app", help="the classroom app in the browser (needs the app extra)")
     ap.add_argument("scenario", nargs="?", help="scenario to open (default the baseline; others in the picker)")

@@ -1,0 +1,181 @@
+"""Shareable reports: one self-contained HTML file from a results folder.
+
+A run folder gives the scenario's description and sources, the score table
+with 95% confidence intervals, the run's plots, the key events and the
+provenance from its manifest; a sweep folder gives its analysis (tables and
+plots, computed if missing) and provenance. Images are embedded as data URIs
+and there is no script or stylesheet to fetch, so the file opens anywhere,
+offline, and can be e-mailed.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from laossim.metrics import COLUMNS, SCORES
+
+STYLE = """
+body { font-family: system-ui, sans-serif; max-width: 72em; margin: 2em auto; padding: 0 1em; color: #222; }
+h1 { margin-bottom: 0.2em; } h2 { border-bottom: 1px solid #ccc; padding-bottom: 0.2em; margin-top: 1.6em; }
+table { border-collapse: collapse; margin: 0.6em 0; font-size: 0.92em; }
+th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; text-align: right; }
+th { background: #f3f3f3; } td:first-child, th:first-child { text-align: left; }
+img { max-width: 100%; border: 1px solid #eee; margin: 0.5em 0; }
+.crisis { color: #b00020; } .muted { color: #666; font-size: 0.9em; }
+"""
+
+
+class ReportError(Exception):
+    """The folder is neither a run folder nor a sweep folder."""
+
+
+def report(folder: str | Path, out: str | Path | None = None) -> Path:
+    """Write the report of a run or sweep folder (default ``FOLDER/report.html``); return its path."""
+    folder = Path(folder)
+    if (folder / "summary.json").exists():
+        title, body = _run_sections(folder)
+    elif (folder / "design.parquet").exists():
+        title, body = _sweep_sections(folder)
+    else:
+        raise ReportError(f"{folder} is not a results folder (no summary.json) or a sweep folder (no design.parquet)")
+    target = Path(out) if out else folder / "report.html"
+    page = (
+        f"<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'><title>{_e(title)}</title>"
+        f"<style>{STYLE}</style></head><body>\n{body}\n</body></html>\n"
+    )
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_text(page, encoding="utf-8")
+    tmp.replace(target)
+    return target
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text))
+
+
+def image(path: Path, alt: str) -> str:
+    """A PNG embedded as a data URI."""
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return f"<img src='data:image/png;base64,{data}' alt='{_e(alt)}'>"
+
+
+def table(frame: pd.DataFrame, digits: int = 4) -> str:
+    return frame.round(digits).to_html(index=False, border=0, escape=True, na_rep="")
+
+
+def _run_sections(folder: Path) -> tuple[str, str]:
+    manifest = json.loads((folder / "manifest.json").read_text())
+    summary = pd.DataFrame(json.loads((folder / "summary.json").read_text())["scores"])
+    scenario = manifest["resolved_scenario"]
+    name = scenario.get("scenario", folder.name)
+    sim = scenario["simulation"]
+    parts = [
+        f"<h1>{_e(name)}</h1>",
+        f"<p class='muted'>{manifest.get('replications')} replication(s) of {manifest.get('steps')} steps "
+        f"({_e(sim['time_unit'])}s from {_e(sim['start'])}), root seed {manifest.get('root_seed')}</p>",
+        f"<p>{_e(scenario.get('description') or '')}</p>",
+    ]
+    sources = scenario.get("sources") or []
+    if sources:
+        items = "".join(
+            f"<li>{_e(s.get('name'))}{', ' + _e(s['year']) if s.get('year') else ''}"
+            f"{' - ' + _e(s['note']) if s.get('note') else ''}"
+            f"{' (' + _e(s['url']) + ')' if s.get('url') else ''}</li>"
+            for s in sources
+        )
+        parts.append(f"<h2>Sources</h2><ul>{items}</ul>")
+    ordered = summary.set_index("score").loc[[c for c in COLUMNS if c in set(summary.score)]].reset_index()
+    shown = ordered[["score", "mean", "ci_low", "ci_high", "n"]].rename(
+        columns={"ci_low": "95% CI low", "ci_high": "95% CI high", "n": "replications"}
+    )
+    parts.append(
+        "<h2>Scores</h2><p class='muted'>Mean over the final summary window, with 95% confidence "
+        "intervals across replications; the first four are the headline scores.</p>"
+    )
+    parts.append(table(shown[shown.score.isin(SCORES)]))
+    parts.append("<details><summary>Components</summary>" + table(shown[~shown.score.isin(SCORES)]) + "</details>")
+    order = {"scores": 0, "alignment": 1, "network": 2}
+    plots = sorted((folder / "plots").glob("*.png"), key=lambda p: (order.get(p.stem, 9), p.stem))
+    if plots:
+        parts.append("<h2>Plots</h2>" + "".join(image(p, p.stem) for p in plots))
+    parts.append(_key_events(folder))
+    parts.append(_provenance(manifest))
+    return name, "\n".join(parts)
+
+
+def key_events(events: pd.DataFrame, crises: int = 12) -> pd.DataFrame:
+    """What a reader should see from replication 0: every scheduled event and the most severe crises."""
+    first = events[events.replication == events.replication.min()]
+    scheduled = first[first.kind.isin(["change", "disaster", "chair"])]
+    worst = first[first.kind == "crisis"].nlargest(crises, "magnitude")
+    return pd.concat([scheduled, worst]).sort_values(["step", "kind"])[["period", "kind", "description"]]
+
+
+def _key_events(folder: Path) -> str:
+    path = folder / "events.parquet"
+    if not path.exists():
+        return ""
+    events = key_events(pd.read_parquet(path))
+    if events.empty:
+        return "<h2>Key events</h2><p>No scheduled events or crises in the first replication.</p>"
+    rows = "".join(
+        f"<tr class='{'crisis' if kind == 'crisis' else ''}'><td>{_e(period)}</td><td>{_e(kind)}</td>"
+        f"<td style='text-align:left'>{_e(text)}</td></tr>"
+        for period, kind, text in events.itertuples(index=False)
+    )
+    return (
+        "<h2>Key events</h2><p class='muted'>Scheduled events and the most severe crises of the first "
+        f"replication.</p><table><tr><th>period</th><th>kind</th><th>what happened</th></tr>{rows}</table>"
+    )
+
+
+def _sweep_sections(folder: Path) -> tuple[str, str]:
+    from laossim.analysis import AnalysisError, analyze
+
+    manifest = json.loads((folder / "manifest.json").read_text())
+    name = manifest.get("experiment", folder.name)
+    parts = [
+        f"<h1>{_e(name)}</h1>",
+        f"<p class='muted'>Sweep: {manifest.get('runs')} runs, {_e(manifest['design']['method'])} design, "
+        f"{manifest.get('replications')} replication(s) of {manifest.get('steps')} steps, root seed "
+        f"{manifest.get('root_seed')}</p>",
+        f"<p>{_e(manifest.get('experiment_definition', {}).get('description') or '')}</p>",
+    ]
+    try:
+        tables = analyze(folder)
+    except AnalysisError as exc:
+        parts.append(f"<p class='crisis'>Analysis incomplete: {_e(exc)}</p>")
+        tables = {}
+    if "indices" in tables:
+        parts.append("<h2>Sensitivity indices</h2>" + table(tables["indices"]))
+    if "points" in tables:
+        points = tables["points"]
+        parts.append(
+            f"<h2>Design points</h2><p class='muted'>Each output's mean (and 95% CI) per design point"
+            f"{'; the first 40 of ' + str(len(points)) if len(points) > 40 else ''}.</p>" + table(points.head(40))
+        )
+    plots = sorted((folder / "analysis").glob("*.png"))
+    if plots:
+        parts.append("<h2>Plots</h2>" + "".join(image(p, p.stem) for p in plots))
+    parts.append(_provenance(manifest))
+    return name, "\n".join(parts)
+
+
+def _provenance(manifest: dict[str, Any]) -> str:
+    rows = [
+        ("git commit", manifest.get("git_commit")),
+        ("started", manifest.get("started")),
+        ("finished", manifest.get("finished")),
+        ("root seed", manifest.get("root_seed")),
+        *[(f"version of {k}", v) for k, v in (manifest.get("versions") or {}).items()],
+        *[(f"input {i['path']}", f"sha256 {i['sha256']}") for i in manifest.get("inputs") or []],
+        *[("override", o) for o in manifest.get("overrides") or []],
+    ]
+    body = "".join(f"<tr><td>{_e(k)}</td><td style='text-align:left'>{_e(v)}</td></tr>" for k, v in rows if v)
+    return f"<h2>Provenance</h2><table>{body}</table>"
