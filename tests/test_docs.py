@@ -41,3 +41,16 @@ def test_readme_opens_with_the_two_commands_and_ci_runs_the_second():
     assert "laossim run scenarios/laos_baseline.yaml" in blocks[0]
     assert "pytest" in blocks[1]
     assert blocks[1] in (ROOT / ".ci" / "run").read_text()
+
+
+def test_every_figure_quoted_in_the_teaching_exercises_comes_from_a_real_run(capsys):
+    """docs/teaching.md quotes docs/make_teaching_figures.py; rerun it and find each figure in the doc."""
+    import re
+    import runpy
+
+    runpy.run_path(str(ROOT / "docs" / "make_teaching_figures.py"), run_name="__main__")
+    figures = re.findall(r"\d\.\d{3}", capsys.readouterr().out)
+    teaching = (ROOT / "docs" / "teaching.md").read_text()
+    assert len(figures) == 4 * 3 + 4 * 2 + 3 * 3
+    missing = [f for f in figures if f not in teaching]
+    assert not missing, f"figures not in docs/teaching.md (rerun docs/make_teaching_figures.py): {missing}"
