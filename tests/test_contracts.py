@@ -109,4 +109,4 @@ def test_dyadic_arrays_stay_single_precision_through_every_mechanism():
     model.run()
     for name in ("trust", "tension", "interoperability", "affinity", "trade", "aid", "debt"):
         assert getattr(model.world, name).dtype == DYAD, name
-    assert model.world.visibility.dtype == DYAD
+    assert model.world.visibility.weight.dtype == DYAD

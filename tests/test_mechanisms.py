@@ -9,7 +9,7 @@ from conftest import idx, rng, tiny_scenario
 from laossim.mechanisms import alignment, begin_step, crises, economy, engagement, events, forums, security
 from laossim.scenario.parameters import EngagementKind
 from laossim.scenario.schema import ChangeEvent, DisasterEvent, EngagementEvent
-from laossim.world import World, bounded, build_world, per_step
+from laossim.world import Sightings, World, bounded, build_world, per_step
 
 
 def test_per_step_converts_a_yearly_share_exactly():
@@ -99,7 +99,7 @@ def test_scripted_engagement_adds_its_gains_and_logs_it(world: World, tiny):
     expected = before + (1 - np.exp(-gain)) * (1 - before)
     assert out.trust[lao, vnm] == pytest.approx(expected)
     assert out.trust[vnm, lao] == pytest.approx(expected)
-    assert out.visibility[lao, vnm] == pytest.approx(1.0)
+    assert out.visibility.dense(world.n)[lao, vnm] == pytest.approx(1.0)
     assert records[0].kind == "joint_exercise" and "LAO and VNM hold a joint exercise" in records[0].description
     assert world.trust[lao, vnm] == before  # the input world is untouched
 
@@ -302,4 +302,29 @@ def test_begin_step_ages_slow_state_and_clears_the_step(world: World, tiny):
     assert out.pressure == pytest.approx(1 - per_step(0.5, 4))
     assert out.crisis_count == 0
     assert out.engaged_units == pytest.approx(4.0 * np.exp(-0.25))
-    assert out.visibility.nnz == 0
+    assert len(out.visibility) == 0
+
+
+def test_sightings_sum_duplicates_and_multiply_like_the_matrix_they_stand_for():
+    gen = np.random.default_rng(5)
+    rows, cols = gen.integers(0, 6, 30), gen.integers(0, 6, 30)
+    weight = gen.random(30)
+    seen = Sightings.none().plus(rows[:10], cols[:10], weight[:10]).plus(rows[10:], cols[10:], weight[10:])
+    matrix = np.zeros((6, 6))
+    np.add.at(matrix, (rows, cols), weight)
+    np.testing.assert_allclose(seen.dense(6), matrix, rtol=1e-6)
+    other = gen.random((6, 6)).astype(np.float32)
+    np.testing.assert_allclose(seen.times(other), matrix @ other, rtol=1e-5)
+    assert not Sightings.none().times(other).any()
+
+
+def test_rivals_seeing_an_engagement_raise_tension_symmetrically(world: World, tiny):
+    lao, vnm, chn = idx(world, "LAO", "VNM", "CHN")
+    tension = np.zeros((world.n, world.n), dtype=np.float32)
+    tension[chn, vnm] = tension[vnm, chn] = 0.5
+    seen = security.mutual_rival_visibility(
+        tension, Sightings.none().plus(np.array([lao]), np.array([vnm]), np.ones(1))
+    )
+    # LAO was seen engaging VNM, CHN's rival: CHN and LAO each see the other's side of it
+    assert seen[chn, lao] == seen[lao, chn] == pytest.approx(0.25)
+    assert seen.sum() == pytest.approx(0.5)

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from typing import Self
 
 import numpy as np
-from scipy import sparse
 
 from laossim.scenario.parameters import Parameters
 from laossim.scenario.schema import Doctrine, Scenario
@@ -32,6 +31,50 @@ DOCTRINES: tuple[Doctrine, ...] = (Doctrine.hedger, Doctrine.balancer, Doctrine.
 """Doctrine codes stored in ``World.doctrine`` are indices into this tuple."""
 
 FloatArray = np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class Sightings:
+    """Engagement volume seen by rivals this step, as (row, column, weight) entries of an N x N
+    matrix V with duplicates summed. A step has few engagements, so this is far cheaper to
+    build and extend than any matrix, sparse ones included."""
+
+    rows: np.ndarray
+    cols: np.ndarray
+    weight: np.ndarray
+
+    @classmethod
+    def none(cls) -> Sightings:
+        return cls(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=DYAD))
+
+    def __len__(self) -> int:
+        return len(self.weight)
+
+    def plus(self, rows: np.ndarray, cols: np.ndarray, weight: np.ndarray) -> Sightings:
+        """These sightings and more."""
+        return Sightings(
+            np.concatenate([self.rows, rows]),
+            np.concatenate([self.cols, cols]),
+            np.concatenate([self.weight, weight.astype(DYAD, copy=False)]),
+        )
+
+    def dense(self, n: int) -> np.ndarray:
+        """V as an (n, n) array (for tests and small worlds)."""
+        out = np.zeros((n, n), dtype=DYAD)
+        np.add.at(out, (self.rows, self.cols), self.weight)
+        return out
+
+    def times(self, matrix: np.ndarray) -> np.ndarray:
+        """V @ matrix, touching only the rows V has entries in."""
+        out = np.zeros((matrix.shape[0], matrix.shape[1]), dtype=matrix.dtype)
+        if not len(self):
+            return out
+        order = np.argsort(self.rows, kind="stable")
+        rows = self.rows[order]
+        starts = np.flatnonzero(np.concatenate([[True], rows[1:] != rows[:-1]]))
+        weighted = self.weight[order, None].astype(matrix.dtype) * matrix[self.cols[order]]
+        out[rows[starts]] = np.add.reduceat(weighted, starts, axis=0)
+        return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -81,8 +124,8 @@ class World:
     forum_expected: float = 0.0
     # what happened in the current step (reset by ``begin_step``)
     leverage: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
-    visibility: sparse.csr_array = field(default_factory=lambda: sparse.csr_array((0, 0)))
-    """Visible engagement volume of each pair this step (sparse: few engagements per step)."""
+    visibility: Sightings = field(default_factory=Sightings.none)
+    """Visible engagement volume of each pair this step."""
     capability_gain: FloatArray = field(default_factory=lambda: np.zeros(0))
     crisis_count: int = 0
     prev_alignment: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
@@ -232,7 +275,7 @@ def build_world(scenario: Scenario) -> World:
         forum_chair=np.full(len(fids), -1, dtype=np.int64),
         forum_chair_until=np.zeros(len(fids), dtype=np.int64),
         leverage=np.zeros((n, k)),
-        visibility=sparse.csr_array((n, n), dtype=DYAD),
+        visibility=Sightings.none(),
         capability_gain=np.zeros(n),
         prev_alignment=alignment.copy(),
         growth=np.zeros(n),

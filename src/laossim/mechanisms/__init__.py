@@ -9,12 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from scipy import sparse
 
 from laossim.mechanisms import alignment, crises, economy, engagement, events, forums, security
 from laossim.mechanisms.records import Record
 from laossim.scenario.parameters import Parameters
-from laossim.world import DYAD, World, per_step
+from laossim.world import Sightings, World, per_step
 
 Mechanism = Callable[[World, Parameters, np.random.Generator, int], tuple[World, list[Record]]]
 
@@ -48,7 +47,7 @@ def begin_step(world: World, params: Parameters) -> World:
         budget_units=world.budget_units * year,
         forum_attended=world.forum_attended * year,
         forum_expected=world.forum_expected * year,
-        visibility=sparse.csr_array((world.n, world.n), dtype=DYAD),
+        visibility=Sightings.none(),
         capability_gain=np.zeros(world.n),
         crisis_count=0,
         prev_alignment=world.alignment,

@@ -13,7 +13,6 @@ sigmoid(slope * its own value + bias).
 from __future__ import annotations
 
 import numpy as np
-from scipy import sparse
 
 from laossim.mechanisms.records import Record
 from laossim.scenario.parameters import EngagementKind, Parameters
@@ -88,8 +87,7 @@ def apply(
     )
     trust.flat[touched] = bounded(trust.flat[touched], 1.0 - np.exp(-summed("trust_gain")), 0.0)
     interop.flat[touched] = bounded(interop.flat[touched], 1.0 - np.exp(-summed("interoperability_gain")), 0.0)
-    seen = sparse.csr_array((summed("visibility").astype(DYAD), (touched // n, touched % n)), shape=(n, n))
-    visibility = world.visibility + seen
+    visibility = world.visibility.plus(touched // n, touched % n, summed("visibility"))
     c = world.capability
     weaker = np.where(c[i] <= c[j], i, j)
     stronger = np.where(c[i] <= c[j], j, i)

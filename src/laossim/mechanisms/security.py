@@ -12,11 +12,10 @@ property of the dyad, so the gain uses (x_ij + x_ji) / 2. Decay:
 from __future__ import annotations
 
 import numpy as np
-from scipy import sparse
 
 from laossim.mechanisms.records import Record
 from laossim.scenario.parameters import Parameters
-from laossim.world import World
+from laossim.world import Sightings, World
 
 PRESSURE_DTYPE = np.float32
 """The pressure is a yearly rate: single precision (relative rounding 1e-7, far below
@@ -39,12 +38,12 @@ def alignment_distance(alignment: np.ndarray, dtype: type = np.float64) -> np.nd
     return np.subtract(1.0, overlap, out=overlap)
 
 
-def mutual_rival_visibility(tension: np.ndarray, visibility: sparse.csr_array) -> np.ndarray:
+def mutual_rival_visibility(tension: np.ndarray, visibility: Sightings) -> np.ndarray:
     """seen + seen.T, where seen_ij = sum_k vis_jk tau_ik^2 is how much j was seen engaging
     i's rivals (rivalry is tension squared, so close rivals count far more than lukewarm
-    relations). Visibility V is sparse and both arrays are symmetric, so seen = (V T2)^T:
-    one sparse product and one transpose suffice."""
-    product = np.asarray(visibility @ np.square(tension, dtype=PRESSURE_DTYPE))
+    relations). V holds few entries and both arrays are symmetric, so seen = (V T2)^T:
+    one product over V's rows and one transpose suffice."""
+    product = visibility.times(np.square(tension, dtype=PRESSURE_DTYPE))
     product += product.T.copy()
     return product
 
@@ -59,7 +58,7 @@ def pressure(world: World, params: Parameters) -> np.ndarray:
     x -= np.minimum(world.affinity, 0.0).astype(PRESSURE_DTYPE) * np.float32(s.hostility_gain)
     x += growth[:, None]
     x += growth[None, :]
-    if world.visibility.nnz:
+    if len(world.visibility):
         seen = mutual_rival_visibility(world.tension, world.visibility)
         seen *= 0.5 * s.visibility_gain
         x += seen
