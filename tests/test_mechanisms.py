@@ -316,6 +316,11 @@ def test_sightings_sum_duplicates_and_multiply_like_the_matrix_they_stand_for():
     other = gen.random((6, 6)).astype(np.float32)
     np.testing.assert_allclose(seen.times(other), matrix @ other, rtol=1e-5)
     assert not Sightings.none().times(other).any()
+    big = 300  # above DENSE_UP_TO: the sparse product
+    rows, cols, weight = gen.integers(0, big, 500), gen.integers(0, big, 500), gen.random(500)
+    matrix, other = np.zeros((big, big)), gen.random((big, big)).astype(np.float32)
+    np.add.at(matrix, (rows, cols), weight)
+    np.testing.assert_allclose(Sightings.none().plus(rows, cols, weight).times(other), matrix @ other, rtol=1e-4)
 
 
 def test_rivals_seeing_an_engagement_raise_tension_symmetrically(world: World, tiny):

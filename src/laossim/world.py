@@ -32,12 +32,17 @@ DOCTRINES: tuple[Doctrine, ...] = (Doctrine.hedger, Doctrine.balancer, Doctrine.
 
 FloatArray = np.ndarray
 
+DENSE_UP_TO = 128
+"""Largest world whose visibility products go through a dense matrix: measured with four
+engagements per state, dense takes 77 us against sparse 145 us at 128 states, and 354 us against
+226 us at 256."""
+
 
 @dataclass(frozen=True, eq=False)
 class Sightings:
     """Engagement volume seen by rivals this step, as (row, column, weight) entries of an N x N
     matrix V with duplicates summed. A step has few engagements, so this is far cheaper to
-    build and extend than any matrix, sparse ones included."""
+    build and extend than a sparse matrix: a small world's step spent 14% of its time on those."""
 
     rows: np.ndarray
     cols: np.ndarray
@@ -65,16 +70,15 @@ class Sightings:
         return out
 
     def times(self, matrix: np.ndarray) -> np.ndarray:
-        """V @ matrix, touching only the rows V has entries in."""
-        out = np.zeros((matrix.shape[0], matrix.shape[1]), dtype=matrix.dtype)
-        if not len(self):
-            return out
-        order = np.argsort(self.rows, kind="stable")
-        rows = self.rows[order]
-        starts = np.flatnonzero(np.concatenate([[True], rows[1:] != rows[:-1]]))
-        weighted = self.weight[order, None].astype(matrix.dtype) * matrix[self.cols[order]]
-        out[rows[starts]] = np.add.reduceat(weighted, starts, axis=0)
-        return out
+        """V @ matrix for a square matrix: through a dense V in small worlds, where building a
+        sparse matrix would cost more than the product, and a sparse one in large worlds."""
+        n = matrix.shape[0]
+        if n <= DENSE_UP_TO:
+            return self.dense(n).astype(matrix.dtype) @ matrix
+        from scipy import sparse
+
+        v = sparse.csr_array((self.weight.astype(matrix.dtype), (self.rows, self.cols)), shape=(n, n))
+        return np.asarray(v @ matrix)
 
 
 @dataclass(frozen=True, eq=False)
