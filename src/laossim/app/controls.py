@@ -82,9 +82,8 @@ def controls(scenario: Scenario) -> dict[str, Control]:
         EngagementType, "visibility", params.engagement.types["joint_exercise"].visibility, "joint exercise visibility"
     )
     out["parameters.security.visibility_gain"] = slider(
-        SecurityParams, "visibility_gain", params.security.visibility_gain, "rivals' reaction to visible engagements"
+        SecurityParams, "visibility_gain", params.security.visibility_gain, "rivals' reaction to visibility"
     )
-    states = {s.id: s for s in scenario.states}
     focal = next(s for s in scenario.states if s.role is Role.focal)
     for relation in scenario.relations:
         pair = set(relation.between)
@@ -94,12 +93,10 @@ def controls(scenario: Scenario) -> dict[str, Control]:
                 Relation,
                 "debt",
                 relation.debt.get(focal.id, 0.0),
-                f"{focal.name or focal.id} debt to {states[pole].name or pole} (share of GDP)",
+                f"{focal.id} debt to {pole} (of GDP)",
             )
     for forum in scenario.forums:
-        out[f"forums.{forum.id}.strength"] = slider(
-            Forum, "strength", forum.strength, f"{forum.name or forum.id} strength"
-        )
+        out[f"forums.{forum.id}.strength"] = slider(Forum, "strength", forum.strength, f"{forum.id} strength")
     for state in scenario.states:
         name = state.name or state.id
         out[f"states.{state.id}.autonomy"] = slider(State, "autonomy", state.autonomy, f"{name}: autonomy")

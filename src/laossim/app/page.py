@@ -8,14 +8,16 @@ scenario's controls (:func:`laossim.app.controls.controls`).
 
 from __future__ import annotations
 
+import html
 import os
 from pathlib import Path
 
 import numpy as np
 import solara
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
-from matplotlib.patches import FancyArrowPatch, Patch
-from mesa.visualization import SolaraViz, make_plot_component
+from matplotlib.patches import FancyArrowPatch
+from mesa.visualization import SolaraViz
 
 from laossim.app import viewmodel as vm
 from laossim.app.controls import controls
@@ -25,12 +27,11 @@ from laossim.scenario import load_scenario
 SCENARIO_ENV = "LAOSSIM_APP_SCENARIO"
 """The scenario the page opens with (set by ``laossim app``); default the baseline."""
 
-SCORES = {
-    "stability": "tab:blue",
-    "cooperation": "tab:green",
-    "focal_autonomy": "tab:purple",
-    "focal_security": "tab:orange",
-}
+DPI = 90
+"""Resolution of the figures: sharp on a projector, and quick to encode each step."""
+
+SCORES = {"stability": "#1f77b4", "cooperation": "#2ca02c", "focal_autonomy": "#9467bd", "focal_security": "#ff7f0e"}
+"""The scores plotted over time, with their colours (HTML colours: the legend is HTML)."""
 
 
 def scenario_choices() -> dict[str, Path]:
@@ -48,31 +49,44 @@ def initial_choice() -> str:
     return Path(started).stem if started else "laos_baseline"
 
 
+def caption(title: str, legend: list[tuple[str, str]]) -> None:
+    """A figure's title and legend as HTML: drawn by the browser, not encoded into every PNG."""
+    keys = "".join(
+        f"<span style='margin-right:1em'><span style='color:{colour}'>&#9632;</span> {html.escape(label)}</span>"
+        for colour, label in legend
+    )
+    solara.HTML(
+        tag="div",
+        unsafe_innerHTML=f"<b>{html.escape(title)}</b><br><span style='font-size:0.85em'>{keys}</span>",
+    )
+
+
+def picture(fig: Figure):
+    return solara.FigureMatplotlib(fig, format="png", dpi=DPI, pil_kwargs={"compress_level": 1})
+
+
 def MapView(model: LaosModel):
     """States at their capitals: size by capability, colour by alignment mix, pairs by trust
     minus tension, and this step's engagements as dashed arcs."""
     world = model.world
     capitals = np.array([s.capital for s in model.spec.states])
     xy = vm.map_positions(capitals, world.focal)
-    fig = Figure(figsize=(6.4, 4.4), layout="constrained")
+    fig = Figure(figsize=(6.4, 4.0))
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.99)
     ax = fig.subplots()
-    for edge in vm.edges(world.trust, world.tension, threshold=0.3):
-        (x0, y0), (x1, y1) = xy[edge.i], xy[edge.j]
-        ax.plot([x0, x1], [y0, y1], color=edge.colour, lw=edge.width, alpha=0.75, zorder=1)
-    for i, j, _ in vm.engagement_pairs(model.last_records, world.ids):
-        ax.add_patch(
-            FancyArrowPatch(
-                xy[i],
-                xy[j],
-                connectionstyle="arc3,rad=0.25",
-                arrowstyle="-",
-                color="black",
-                lw=1.4,
-                ls="--",
-                alpha=0.8,
-                zorder=2,
-            )
+    drawn = vm.edges(world.trust, world.tension, threshold=0.3)
+    ax.add_collection(
+        LineCollection(
+            [(xy[e.i], xy[e.j]) for e in drawn],
+            colors=[e.colour for e in drawn],
+            linewidths=[e.width for e in drawn],
+            zorder=1,
         )
+    )
+    for i, j, _ in vm.engagement_pairs(model.last_records, world.ids):
+        arc = FancyArrowPatch(xy[i], xy[j], connectionstyle="arc3,rad=0.25", arrowstyle="-", color="black")
+        arc.set(lw=1.2, ls="--", zorder=2)
+        ax.add_patch(arc)
     ax.scatter(
         xy[:, 0],
         xy[:, 1],
@@ -83,20 +97,25 @@ def MapView(model: LaosModel):
         zorder=3,
     )
     for (x, y), code in zip(xy, world.ids, strict=True):
-        ax.annotate(code, (x, y), xytext=(0, -14), textcoords="offset points", ha="center", fontsize=8, zorder=4)
-    poles = [world.ids[p] for p in world.poles]
-    legend = [Patch(color=c, label=f"aligned with {p}") for p, c in zip(poles, vm.POLE_COLOURS, strict=False)]
-    legend += [
-        Patch(color=vm.Edge(0, 0, 0.6, 0.0).colour, label="trust > tension"),
-        Patch(color=vm.Edge(0, 0, 0.0, 0.6).colour, label="tension > trust"),
-    ]
-    ax.legend(handles=legend, loc="lower left", fontsize=7, framealpha=0.8)
-    ax.set_title(
-        f"{model.period}: states at their capitals (distances compressed around {world.ids[world.focal]})", fontsize=9
-    )
+        ax.text(x, y - 0.25, code, ha="center", va="top", fontsize=8, zorder=4)
     ax.set_axis_off()
     ax.margins(0.08)
-    return solara.FigureMatplotlib(fig, format="png")
+    with solara.Column(gap="0px") as column:
+        caption(
+            f"{model.period}: states at their capitals (distances compressed around {world.ids[world.focal]})",
+            [(c, f"aligned with {world.ids[p]}") for p, c in zip(world.poles, vm.POLE_COLOURS, strict=False)]
+            + [
+                (_hex(vm.Edge(0, 0, 0.6, 0.0).colour), "trust > tension"),
+                (_hex(vm.Edge(0, 0, 0.0, 0.6).colour), "tension > trust"),
+                ("black", "- - engaged this step"),
+            ],
+        )
+        picture(fig)
+    return column
+
+
+def _hex(rgb: tuple[float, float, float]) -> str:
+    return "#" + "".join(f"{round(255 * c):02x}" for c in rgb)
 
 
 def AlignmentView(model: LaosModel):
@@ -104,40 +123,64 @@ def AlignmentView(model: LaosModel):
     world = model.world
     poles = [world.ids[p] for p in world.poles]
     colours = vm.alignment_colours(world.alignment)
-    fig = Figure(figsize=(5.2, 3.9), layout="constrained")
+    fig = Figure(figsize=(5.2, 3.8))
     ax = fig.subplots()
     movers = [i for i in range(world.n) if i not in set(world.poles.tolist())]
     if world.k == 3:
+        fig.subplots_adjust(left=0.02, right=0.98, bottom=0.07, top=0.93)
         corners = vm.ternary_xy(np.eye(3))
         ax.fill(corners[:, 0], corners[:, 1], facecolor="none", edgecolor="grey")
         for (x, y), name, colour in zip(corners, poles, vm.POLE_COLOURS, strict=False):
-            ax.annotate(
+            ax.text(
+                x,
+                y + (0.03 if y > 0 else -0.03),
                 name,
-                (x, y),
-                xytext=(0, 6 if y > 0 else -14),
-                textcoords="offset points",
                 ha="center",
+                va="bottom" if y > 0 else "top",
                 color=colour,
                 fontweight="bold",
             )
         trail = vm.ternary_xy(np.array(model.alignment_history[-12:]))  # (T, N, 2)
+        ax.add_collection(LineCollection([trail[:, i] for i in movers], colors=colours[movers], linewidths=1.2))
+        ax.scatter(trail[-1, movers, 0], trail[-1, movers, 1], s=60, c=colours[movers], edgecolors="black", zorder=3)
         for i in movers:
-            ax.plot(trail[:, i, 0], trail[:, i, 1], color=colours[i], lw=1.2, alpha=0.6)
-            ax.scatter(*trail[-1, i], s=70, color=colours[i], edgecolors="black", zorder=3)
-            ax.annotate(world.ids[i], trail[-1, i], xytext=(5, 4), textcoords="offset points", fontsize=8)
+            ax.text(trail[-1, i, 0] + 0.015, trail[-1, i, 1] + 0.015, world.ids[i], fontsize=8)
         ax.set_aspect("equal")
         ax.set_axis_off()
     else:
+        fig.subplots_adjust(left=0.12, right=0.98, bottom=0.08, top=0.98)
         left = np.zeros(len(movers))
-        for k, name in enumerate(poles):
+        for k in range(world.k):
             share = world.alignment[movers, k]
-            ax.barh(range(len(movers)), share, left=left, color=vm.POLE_COLOURS[k], label=name)
+            ax.barh(range(len(movers)), share, left=left, color=vm.POLE_COLOURS[k])
             left += share
         ax.set_yticks(range(len(movers)), [world.ids[i] for i in movers])
         ax.set_xlim(0, 1)
-        ax.legend(fontsize=8)
-    ax.set_title(f"{model.period}: alignment over the poles (last 12 steps)", fontsize=9)
-    return solara.FigureMatplotlib(fig, format="png")
+    with solara.Column(gap="0px") as column:
+        caption(
+            f"{model.period}: alignment over the poles (trails: last 12 steps)",
+            [(c, name) for name, c in zip(poles, vm.POLE_COLOURS, strict=False)],
+        )
+        picture(fig)
+    return column
+
+
+def ScoresView(model: LaosModel):
+    """The four scores over time."""
+    collected = model.datacollector.model_vars
+    fig = Figure(figsize=(5.6, 3.4))
+    fig.subplots_adjust(left=0.09, right=0.98, bottom=0.13, top=0.97)
+    ax = fig.subplots()
+    for name, colour in SCORES.items():
+        ax.plot(collected[name], color=colour, lw=1.6)
+    ax.set_xlabel("step", fontsize=8)
+    ax.set_ylim(0, 1)
+    ax.grid(alpha=0.3)
+    ax.tick_params(labelsize=8)
+    with solara.Column(gap="0px") as column:
+        caption(f"{model.period}: scores", [(c, name) for name, c in SCORES.items()])
+        picture(fig)
+    return column
 
 
 def FeedView(model: LaosModel):
@@ -176,7 +219,7 @@ def Page():
         components=[
             (MapView, 0),
             (AlignmentView, 0),
-            make_plot_component(SCORES),
+            (ScoresView, 0),
             (FeedView, 0),
         ],
         model_params={"spec": scenario, **controls(scenario)},
