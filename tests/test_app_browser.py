@@ -178,3 +178,22 @@ def test_a_report_opens_in_the_browser_with_every_image_and_no_console_error(bro
     assert not errors
     assert all(u.startswith(("file:", "data:")) for u in requests), requests
     page.screenshot(path=ARTIFACTS / "report.png", full_page=True)
+
+
+def test_play_pause_and_the_scenario_picker(browser, app_url):
+    requests: list[str] = []
+    page = open_page(browser, app_url, requests)
+    page.get_by_role("button", name="▶").click()
+    expect(page.locator(".laossim-period")).to_contain_text("step 3 of", timeout=30_000)
+    page.get_by_role("button", name="❚❚").click()
+    page.wait_for_timeout(1500)
+    paused = page.locator(".laossim-period").inner_text()
+    page.wait_for_timeout(1500)
+    assert page.locator(".laossim-period").inner_text() == paused  # no longer advancing
+
+    page.locator(".laossim-scenario").click()
+    page.get_by_role("option", name="teaching_minimal").click()
+    expect(page.locator(".laossim-period")).to_contain_text("step 0 of 40", timeout=30_000)
+    expect(page.get_by_text("laossim: teaching_minimal")).to_be_visible()
+    page.screenshot(path=ARTIFACTS / "app-teaching-minimal.png", full_page=True)
+    assert not [u for u in requests if not u.startswith(LOOPBACK)]

@@ -54,3 +54,11 @@ outputs: [stability, focal_autonomy]
 def test_report_of_a_folder_that_holds_no_results_is_a_clear_error(tmp_path, capsys):
     assert main(["report", str(tmp_path)]) == 2
     assert "is not a results folder (no summary.json) or a sweep folder" in capsys.readouterr().err
+
+
+def test_run_with_report_writes_it_beside_the_results(tmp_path, capsys):
+    out = tmp_path / "run"
+    args = ["run", str(SCENARIOS / "teaching_minimal.yaml"), "--replications", "2", "--steps", "4", "--out", str(out)]
+    assert main([*args, "--report"]) == 0
+    assert (out / "report.html").stat().st_size > 10_000
+    assert f"report: {out / 'report.html'}" in capsys.readouterr().out
