@@ -124,10 +124,14 @@ def test_map_plots_and_feed_render_and_step_advances_the_scores(browser, app_url
     page.screenshot(path=ARTIFACTS / "app-step0.png", full_page=True)
 
     step(page, 5, start=0)
-    page.wait_for_timeout(500)
-    after = images(page)
-    assert all(img["ok"] for img in after)
-    assert [a["src"] != b["src"] for a, b in zip(after, before, strict=True)] == [True, True, True]
+    page.wait_for_function(  # every figure redrawn: three images again, none as it was at step 0
+        "old => { const now = [...document.querySelectorAll('img')].map(e => e.src);"
+        " return now.length === old.length && now.every(s => !old.includes(s)); }",
+        arg=[img["src"] for img in before],
+        timeout=30_000,
+    )
+    expect(page.locator("img")).to_have_count(3)
+    assert all(img["ok"] for img in images(page))
     expect(page.locator(".laossim-feed").first).to_contain_text("2026-Q1")  # step 5 of a 2025-Q1 start
     page.screenshot(path=ARTIFACTS / "app-step5.png", full_page=True)
     off = [u for u in requests if not u.startswith(LOOPBACK)]

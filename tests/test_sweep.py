@@ -144,6 +144,20 @@ def test_a_sweep_killed_with_sigkill_resumes_with_every_run_exactly_once(tmp_pat
     pd.testing.assert_frame_equal(_tables(out), _tables(tmp_path / "fresh"))
 
 
+def test_a_run_killed_between_its_file_and_its_status_record_counts_as_done(tmp_path):
+    out = tmp_path / "sweep"
+    sweep(HERE / "tiny_grid.yaml", out, executor="serial", progress=False, limit=4)
+    finished = sorted((out / "runs").glob("run-*.parquet"))
+    run_id = int(finished[0].stem.split("-")[1])
+    (out / "status" / f"run-{run_id:06d}.json").unlink()  # the kill came after the run file was renamed
+    assert results.load(out).set_index("run_id").status[run_id] == "done"
+    summary = sweep(HERE / "tiny_grid.yaml", out, executor="serial", progress=False, resume=True)
+    assert summary.skipped == len(finished)  # not run again
+    table = results.load(out)
+    assert table.run_id.is_unique and table.set_index("run_id").status[run_id] == "done"
+    assert set(table.status) <= {"done", "failed"}
+
+
 def test_resume_refuses_another_design(tmp_path):
     out = tmp_path / "sweep"
     sweep(HERE / "tiny_grid.yaml", out, executor="serial", progress=False, limit=2)

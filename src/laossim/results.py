@@ -159,6 +159,9 @@ def load(folder: str | Path, series: bool = False) -> pd.DataFrame:
         int(p.stem.split("-")[1]): json.loads(p.read_text())["status"] for p in (folder / "status").glob("run-*.json")
     }
     steps = _read_runs(folder / "runs", outputs)
+    # a run's file is written before its status record: a sweep killed between the two has
+    # finished that run, so the file, not the record, says it is done
+    status |= dict.fromkeys(steps["run_id"].unique().tolist(), "done")
     if series:
         return design.merge(steps, on="run_id", how="inner").sort_values(["run_id", "step"], ignore_index=True)
     scenario = manifest["resolved_scenario"]
