@@ -108,18 +108,18 @@ def step(page, times: int, start: int) -> None:
         expect(page.locator(".laossim-period")).to_contain_text(f"step {start + k} of", timeout=30_000)
 
 
-def images(page) -> list[dict]:
-    return page.eval_on_selector_all(
-        "img", "els => els.map(e => ({src: e.src, ok: e.complete && e.naturalWidth > 0, w: e.naturalWidth}))"
-    )
+def image_sources(page) -> list[str]:
+    return page.eval_on_selector_all("img", "els => els.map(e => e.src)")
 
 
 def test_map_plots_and_feed_render_and_step_advances_the_scores(browser, app_url):
     requests: list[str] = []
     page = open_page(browser, app_url, requests)
     expect(page.locator("img")).to_have_count(3, timeout=30_000)  # map, simplex, scores
-    before = images(page)
-    assert all(img["ok"] and img["w"] > 300 for img in before)
+    page.wait_for_function(  # each decoded, at its full size
+        "() => [...document.querySelectorAll('img')].every(e => e.complete && e.naturalWidth > 300)", timeout=30_000
+    )
+    before = image_sources(page)
     expect(page.locator(".laossim-feed").first).to_be_visible()
     page.screenshot(path=ARTIFACTS / "app-step0.png", full_page=True)
 
@@ -127,11 +127,11 @@ def test_map_plots_and_feed_render_and_step_advances_the_scores(browser, app_url
     page.wait_for_function(  # every figure redrawn: three images again, none as it was at step 0
         "old => { const now = [...document.querySelectorAll('img')].map(e => e.src);"
         " return now.length === old.length && now.every(s => !old.includes(s)); }",
-        arg=[img["src"] for img in before],
+        arg=before,
         timeout=30_000,
     )
     expect(page.locator("img")).to_have_count(3)
-    assert all(img["ok"] for img in images(page))
+    page.wait_for_function("() => [...document.querySelectorAll('img')].every(e => e.complete && e.naturalWidth > 300)")
     expect(page.locator(".laossim-feed").first).to_contain_text("2026-Q1")  # step 5 of a 2025-Q1 start
     page.screenshot(path=ARTIFACTS / "app-step5.png", full_page=True)
     off = [u for u in requests if not u.startswith(LOOPBACK)]

@@ -94,3 +94,75 @@ def test_kendall_tau_of_the_ordering_each_year():
     taus = scoring.ordering(sim, obs, ["VNM", "LAO", "THA"]).set_index("year")
     assert taus.loc[2000, "tau"] == pytest.approx(1.0)
     assert taus.loc[2001, "tau"] == pytest.approx(-1.0)
+
+
+def test_the_backtest_scenario_is_what_the_builder_writes_from_the_data():
+    from laossim.backtest import build, data
+
+    assert (ROOT / "scenarios" / "backtest_2000.yaml").read_text() == build.document(data.cinc(), data.unga()), (
+        "regenerate with `python -m laossim.backtest.build`"
+    )
+
+
+def test_the_backtest_scenario_starts_at_the_2000_observations():
+    import laossim
+
+    model = laossim.LaosModel(ROOT / "scenarios" / "backtest_2000.yaml")
+    world = model.world
+    poles = [world.ids[p] for p in world.poles]
+    assert poles == list(ob.POLES) and model.spec.simulation.steps == 96
+    unga = pd.read_csv(UNGA)
+    observed_2000 = ob.observed(unga[unga.year == 2000], [*ASEAN_FIVE, "JPN"]).set_index("state").lean
+    for state in [*ASEAN_FIVE, "JPN"]:
+        a = world.alignment[world.index(state)]
+        assert ob.china_lean(a[0], a[1]) == pytest.approx(observed_2000[state], abs=1e-5)  # six decimals in the file
+    cinc = pd.read_csv(ROOT / "data" / "cow_nmc6_asia_2000_2016.csv").set_index(["iso3", "year"]).cinc
+    assert world.capability[world.index("LAO")] == pytest.approx(cinc["LAO", 2000])
+    for _ in range(21):  # to 2005-Q1 (step 21), when the observed 2005 CINC is set
+        model.step()
+    assert model.period == "2005-Q1"
+    assert model.world.capability[world.index("VNM")] == pytest.approx(cinc["VNM", 2005], rel=0.02)
+
+
+def test_the_capability_path_interpolates_geometrically_between_observations():
+    from laossim.backtest.build import capability_path
+
+    cinc = pd.DataFrame({"iso3": "X", "year": [2000, 2005, 2010], "cinc": [1.0, 2.0, 2.0]})
+    path = capability_path(cinc, "X")
+    assert [year for year, _, _ in path] == [2000, 2005, 2010]
+    assert path[0][2] == pytest.approx(2 ** (1 / 5) - 1)  # doubles in five years
+    assert path[1][2] == pytest.approx(0.0) and path[2][2] == pytest.approx(0.0)  # the last keeps the last rate
+
+
+def test_backtest_scores_the_model_and_the_naive_forecasts_on_both_windows(tmp_path, capsys):
+    from laossim.backtest.compare import linear_trend, persistence
+    from laossim.cli import main
+
+    assert main(["backtest", str(ROOT / "scenarios" / "backtest_2000.yaml"), "--replications", "2",
+                 "--out", str(tmp_path / "bt")]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    assert "2017-2023 (hold-out)" in out and "persistence (2000)" in out and "linear trend (2000-2016)" in out
+    scores = pd.read_csv(tmp_path / "bt" / "scores.csv")
+    assert len(scores) == 6 and (tmp_path / "bt" / "backtest.png").stat().st_size > 20_000
+    obs = pd.DataFrame({"year": [2000, 2001, 2002] * 2, "state": ["LAO"] * 3 + ["THA"] * 3,
+                        "lean": [0.8, 0.9, 1.0, 0.5, 0.5, 0.5]})  # fmt: skip
+    held = persistence(obs).set_index(["state", "year"]).lean
+    assert held["LAO", 2002] == 0.8 and held["THA", 2001] == 0.5
+    trend = linear_trend(obs, (2000, 2001)).set_index(["state", "year"]).lean
+    assert trend["LAO", 2002] == pytest.approx(1.0)  # the 2000-2001 line, extended
+
+
+def test_a_bad_data_file_is_reported_with_file_line_and_column(tmp_path):
+    from laossim.backtest.data import unga
+    from laossim.errors import ScenarioError
+
+    bad = tmp_path / "votes.csv"
+    bad.write_text("iso3c,year,agree_usa,agree_china,agree_russia\nLAO,2000,0.1,0.9,0.7\nTHA,2000,abc,1.4,0.5\n")
+    with pytest.raises(ScenarioError) as caught:
+        unga(bad)
+    text = caught.value.render()
+    assert f"{bad}:3: agree_usa: not a valid value (expected a share from 0 to 1, got 'abc')" in text
+    assert f"{bad}:3: agree_china: not a valid value (expected a share from 0 to 1, got '1.4')" in text
+    (tmp_path / "short.csv").write_text("iso3c,year\nLAO,2000\n")
+    with pytest.raises(ScenarioError, match=r"short\.csv:1: agree_usa: missing column"):
+        unga(tmp_path / "short.csv")

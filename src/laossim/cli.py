@@ -59,6 +59,32 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backtest(args: argparse.Namespace) -> int:
+    from laossim.backtest.compare import backtest, figure
+    from laossim.plotting import plt
+    from laossim.results import default_folder
+
+    out = Path(args.out) if args.out else default_folder(f"backtest-{Path(args.scenario).stem}")
+    if out.exists() and any(out.iterdir()):
+        print(f"laossim: {out} exists and is not empty; choose another --out", file=sys.stderr)
+        return BAD_INPUT
+    bt = backtest(args.scenario, replications=args.replications, seed=args.seed)
+    with_pandas_width()
+    print("Centred China lean of VNM, THA, KHM, MMR, LAO and JPN against UN General Assembly voting")
+    print(bt.scores.round(3).to_string(index=False))
+    print("\nPer state, 2000-2016:")
+    print(bt.per_state.round(3).to_string(index=False))
+    out.mkdir(parents=True, exist_ok=True)
+    bt.scores.to_csv(out / "scores.csv", index=False)
+    bt.per_state.to_csv(out / "per_state.csv", index=False)
+    bt.simulated.to_parquet(out / "simulated.parquet", index=False)
+    fig = figure(bt)
+    fig.savefig(out / "backtest.png", dpi=110)
+    plt.close(fig)
+    print(f"\nwritten to {out}/ (backtest.png: simulated bands against the observed points)")
+    return 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from laossim.report import ReportError, report
 
@@ -273,6 +299,13 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--all-scores", action="store_true", help="print the score components too")
     r.add_argument("--report", action="store_true", help="also write report.html (self-contained) in the folder")
     r.set_defaults(func=cmd_run)
+
+    bt = sub.add_parser("backtest", help="score a scenario from 2000 against UN voting, 2000-2016 and 2017-2023")
+    bt.add_argument("scenario", help="e.g. scenarios/backtest_2000.yaml")
+    bt.add_argument("--replications", type=int)
+    bt.add_argument("--seed", type=int)
+    bt.add_argument("--out", help="folder for the tables and the plot (default results/backtest-<scenario>-<time>)")
+    bt.set_defaults(func=cmd_backtest)
 
     rp = sub.add_parser("report", help="one self-contained HTML report of a results or sweep folder")
     rp.add_argument("folder", help="a folder written by laossim run or laossim sweep")

@@ -1,0 +1,117 @@
+"""The backtest itself: run a scenario, observe it like the UN voting data, and score it against
+the data and two naive forecasts, in-sample (2000-2016) and on the hold-out (2017-2023).
+
+Only non-pole states are compared (a pole's alignment is fixed by construction),
+and leans are centred over those states each year. The naive forecasts:
+*persistence* holds each state at its 2000 value; *linear trend* extends each
+state's least-squares line over the fitting years.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+import laossim
+from laossim.backtest import data, observation, scoring
+
+COMPARED: tuple[str, ...] = ("VNM", "THA", "KHM", "MMR", "LAO", "JPN")
+"""The non-pole states of the backtest: their centred leans are what is scored."""
+ASEAN_FIVE: tuple[str, ...] = ("VNM", "THA", "KHM", "MMR", "LAO")
+FIT = (2000, 2016)
+HOLDOUT = (2017, 2023)
+
+
+def centre(frame: pd.DataFrame) -> pd.DataFrame:
+    """Leans of the compared states, centred over them each year."""
+    out = frame[frame.state.isin(COMPARED)].copy()
+    out["centred"] = observation.centred(out)
+    return out
+
+
+def persistence(obs: pd.DataFrame) -> pd.DataFrame:
+    """Every year at the state's first observed value."""
+    first = obs.sort_values("year").groupby("state").first()
+    out = obs[["year", "state"]].copy()
+    out["lean"] = out.state.map(first.lean)
+    return centre(out)
+
+
+def linear_trend(obs: pd.DataFrame, years: tuple[int, int] = FIT) -> pd.DataFrame:
+    """Each state's least-squares line over ``years``, extended to every year."""
+    fit = obs[(obs.year >= years[0]) & (obs.year <= years[1])]
+    lines = {state: np.polyfit(group.year, group.lean, 1) for state, group in fit.groupby("state")}
+    out = obs[["year", "state"]].copy()
+    out["lean"] = [np.polyval(lines[s], y) for s, y in zip(out.state, out.year, strict=True)]
+    return centre(out)
+
+
+def window(frame: pd.DataFrame, years: tuple[int, int]) -> pd.DataFrame:
+    return frame[(frame.year >= years[0]) & (frame.year <= years[1])]
+
+
+def score_table(forecasts: dict[str, pd.DataFrame], obs: pd.DataFrame) -> pd.DataFrame:
+    """One row per forecast and window: RMSE of centred leans, mean correlation over time, share of
+    states whose drift direction matches, and mean Kendall tau of the ASEAN five's ordering."""
+    rows = []
+    for name, forecast in forecasts.items():
+        for label, years in (("2000-2016 (fitting)", FIT), ("2017-2023 (hold-out)", HOLDOUT)):
+            sim, seen = window(forecast, years), window(obs, years)
+            overall = scoring.per_state(sim, seen).set_index("state").loc["all"]
+            taus = scoring.ordering(sim, seen, list(ASEAN_FIVE))
+            rows.append(
+                {
+                    "forecast": name,
+                    "window": label,
+                    "rmse": overall.rmse,
+                    "correlation": overall.correlation,
+                    "drift_matches": overall.drift_matches,
+                    "kendall_tau": float(taus.tau.mean()) if len(taus) else np.nan,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class Backtest:
+    simulated: pd.DataFrame
+    """Per replication, year and state: lean (and centred)."""
+    observed: pd.DataFrame
+    scores: pd.DataFrame
+    per_state: pd.DataFrame
+
+
+def backtest(scenario: str | Path, replications: int | None = None, seed: int | None = None) -> Backtest:
+    """Run the scenario and score it against the voting data and the naive forecasts."""
+    result = laossim.run(laossim.load_scenario(scenario), replications=replications, seed=seed)
+    runs = observation.simulated(result.states, list(COMPARED))
+    mean = runs.groupby(["year", "state"], as_index=False)[["lean", "centred"]].mean()
+    obs = centre(observation.observed(data.unga(), list(COMPARED)))
+    forecasts = {"laossim": mean, "persistence (2000)": persistence(obs), "linear trend (2000-2016)": linear_trend(obs)}
+    return Backtest(runs, obs, score_table(forecasts, obs), scoring.per_state(window(mean, FIT), window(obs, FIT)))
+
+
+def figure(bt: Backtest):
+    """Simulated band (5-95% of replications) and mean against the observed points, per state."""
+    from laossim.plotting import plt
+
+    fig, axes = plt.subplots(2, 3, figsize=(13, 6.5), sharex=True, sharey=True, constrained_layout=True)
+    for ax, state in zip(axes.ravel(), COMPARED, strict=True):
+        runs = bt.simulated[bt.simulated.state == state].groupby("year").lean
+        low, high, mean = runs.quantile(0.05), runs.quantile(0.95), runs.mean()
+        ax.fill_between(low.index, low, high, alpha=0.25, label="simulated, 5-95%")
+        ax.plot(mean.index, mean, label="simulated mean")
+        seen = bt.observed[bt.observed.state == state]
+        ax.scatter(seen.year, seen.lean, s=12, color="black", label="observed (UNGA)", zorder=3)
+        ax.axvline(HOLDOUT[0] - 0.5, color="grey", ls=":")
+        ax.set_title(state)
+        ax.set_ylim(0, 1)
+        ax.grid(alpha=0.3)
+    axes[0][0].set_ylabel("China lean")
+    axes[1][0].set_ylabel("China lean")
+    axes[0][0].legend(fontsize=7)
+    fig.suptitle("Backtest: China lean = agree_China / (agree_China + agree_USA); hold-out right of the dotted line")
+    return fig
