@@ -19,8 +19,6 @@ after 2016 the model grows each state at its 2014-2016 rate.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
 from laossim.backtest import data
@@ -31,7 +29,7 @@ from laossim.scenario import load_scenario
 STATES: tuple[str, ...] = ("LAO", "VNM", "THA", "KHM", "MMR", "JPN", "USA", "CHN", "RUS")
 """The nine states of both data files: Laos, its five neighbours' bloc, Japan and the poles."""
 START, END = 2000, 2023
-TARGET = Path(__file__).resolve().parents[3] / "scenarios" / "backtest_2000.yaml"
+TARGET = shipped_scenario("backtest_2000")
 
 
 def capability_path(cinc: pd.DataFrame, state: str) -> list[tuple[int, float, float]]:

@@ -9,7 +9,8 @@ import pandas as pd
 
 from laossim.errors import Problem, ScenarioError
 
-DATA = Path(__file__).resolve().parents[3] / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
+"""The calibration data, shipped inside the package (a link to the repository's ``data/``)."""
 CINC_FILE = DATA / "cow_nmc6_asia_2000_2016.csv"
 UNGA_FILE = DATA / "unga_ideal_points_asia_2000_2023.csv"
 
