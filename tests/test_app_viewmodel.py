@@ -62,10 +62,10 @@ def test_ternary_corners_and_centre():
 
 def test_feed_names_states_dates_each_line_and_puts_crises_first():
     model = laossim.LaosModel(BASELINE, rng=3, steps=12)
-    model.records = [
+    model.records = [  # in step order, as the model appends them
+        (3, Record("training", "THA", "LAO", 0.03)),
         (4, Record("joint_exercise", "LAO", "VNM", 0.04)),
         (4, Record("crisis", "CHN", "USA", 0.5)),
-        (3, Record("training", "THA", "LAO", 0.03)),
     ]
     model.steps = 4
     lines = vm.feed(model, steps=2)

@@ -62,7 +62,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_backtest(args: argparse.Namespace) -> int:
     from laossim.backtest.compare import backtest, figure
     from laossim.plotting import plt
-    from laossim.results import default_folder
+    from laossim.results import atomic_folder, default_folder
 
     out = Path(args.out) if args.out else default_folder(f"backtest-{Path(args.scenario).stem}")
     if out.exists() and any(out.iterdir()):
@@ -74,13 +74,13 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     print(bt.scores.round(3).to_string(index=False))
     print("\nPer state, 2000-2016:")
     print(bt.per_state.round(3).to_string(index=False))
-    out.mkdir(parents=True, exist_ok=True)
-    bt.scores.to_csv(out / "scores.csv", index=False)
-    bt.per_state.to_csv(out / "per_state.csv", index=False)
-    bt.simulated.to_parquet(out / "simulated.parquet", index=False)
-    fig = figure(bt)
-    fig.savefig(out / "backtest.png", dpi=110)
-    plt.close(fig)
+    with atomic_folder(out) as tmp:
+        bt.scores.to_csv(tmp / "scores.csv", index=False)
+        bt.per_state.to_csv(tmp / "per_state.csv", index=False)
+        bt.simulated.to_parquet(tmp / "simulated.parquet", index=False)
+        fig = figure(bt)
+        fig.savefig(tmp / "backtest.png", dpi=110)
+        plt.close(fig)
     print(f"\nwritten to {out}/ (backtest.png: simulated bands against the observed points)")
     return 0
 

@@ -2,8 +2,8 @@
 
 A run folder gives the scenario's description and sources, the score table
 with 95% confidence intervals, the run's plots, the key events and the
-provenance from its manifest; a sweep folder gives its analysis (tables and
-plots, computed if missing) and provenance. Images are embedded as data URIs
+provenance from its manifest; a sweep folder gives its analysis (recomputed
+with ``laossim.analysis.analyze``, which also writes ``analysis/``) and provenance. Images are embedded as data URIs
 and there is no script or stylesheet to fetch, so the file opens anywhere,
 offline, and can be e-mailed.
 """
@@ -49,6 +49,7 @@ def report(folder: str | Path, out: str | Path | None = None) -> Path:
         f"<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'><title>{_e(title)}</title>"
         f"<style>{STYLE}</style></head><body>\n{body}\n</body></html>\n"
     )
+    target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp")
     tmp.write_text(page, encoding="utf-8")
     tmp.replace(target)

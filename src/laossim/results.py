@@ -16,6 +16,8 @@ import platform
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -86,9 +88,7 @@ def write_run(result: RunResult, out: Path, *, csv: bool = False, force: bool = 
     out = Path(out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())) and not force:
         raise ResultsExistError(f"{out} exists and is not empty; choose another --out or pass --force to replace it")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
-    try:
+    with atomic_folder(out) as tmp:
         for name in TABLES:
             table: pd.DataFrame = getattr(result, name)
             table.to_parquet(tmp / f"{name}.parquet", index=False)
@@ -107,11 +107,21 @@ def write_run(result: RunResult, out: Path, *, csv: bool = False, force: bool = 
 
             save_run_plots(result, tmp / "plots")
         (tmp / "manifest.json").write_text(json.dumps(manifest(result), indent=2) + "\n")
+    return out
+
+
+@contextmanager
+def atomic_folder(out: Path) -> Iterator[Path]:
+    """A temporary folder beside ``out`` to write into; renamed to ``out`` when the block ends,
+    removed if it raises, so a reader never sees a half-written results folder."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
+    try:
+        yield tmp
         _swap_into_place(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return out
 
 
 def _window(result: RunResult) -> int:

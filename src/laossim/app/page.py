@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import solara
 from matplotlib.collections import LineCollection
+from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch
 from mesa.visualization import SolaraViz
@@ -105,17 +106,13 @@ def MapView(model: LaosModel):
             f"{model.period}: states at their capitals (distances compressed around {world.ids[world.focal]})",
             [(c, f"aligned with {world.ids[p]}") for p, c in zip(world.poles, vm.POLE_COLOURS, strict=False)]
             + [
-                (_hex(vm.Edge(0, 0, 0.6, 0.0).colour), "trust > tension"),
-                (_hex(vm.Edge(0, 0, 0.0, 0.6).colour), "tension > trust"),
+                (to_hex(vm.balance_colour(0.6)), "trust > tension"),
+                (to_hex(vm.balance_colour(-0.6)), "tension > trust"),
                 ("black", "- - engaged this step"),
             ],
         )
         picture(fig)
     return column
-
-
-def _hex(rgb: tuple[float, float, float]) -> str:
-    return "#" + "".join(f"{round(255 * c):02x}" for c in rgb)
 
 
 def AlignmentView(model: LaosModel):

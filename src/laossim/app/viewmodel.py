@@ -63,6 +63,12 @@ def alignment_colours(alignment: np.ndarray) -> np.ndarray:
     return np.clip(alignment @ poles, 0.0, 1.0)
 
 
+def balance_colour(balance: float) -> tuple[float, float, float]:
+    """RGB of trust minus tension in [-1, 1] on a red-yellow-green scale (green warm, red hostile)."""
+    r, g, b, _ = colormaps["RdYlGn"]((balance + 1.0) / 2.0)
+    return (r, g, b)
+
+
 @dataclass(frozen=True)
 class Edge:
     """A pair worth drawing: coloured by trust minus tension (green warm, red hostile)."""
@@ -78,8 +84,7 @@ class Edge:
 
     @property
     def colour(self) -> tuple[float, float, float]:
-        r, g, b, _ = colormaps["RdYlGn"]((self.balance + 1.0) / 2.0)
-        return (r, g, b)
+        return balance_colour(self.balance)
 
     @property
     def width(self) -> float:
@@ -145,13 +150,14 @@ def feed(model: LaosModel, steps: int = 6, per_step: int = 6) -> list[FeedLine]:
     sim = model.spec.simulation
     names = {s.id: s.name or s.id for s in model.spec.states}
     by_step: dict[int, list[Record]] = {}
-    for t, record in model.records:
-        if t > model.steps - steps:
-            by_step.setdefault(t, []).append(record)
+    for t, record in reversed(model.records):  # newest last: stop at the window, not at the run's start
+        if t <= model.steps - steps:
+            break
+        by_step.setdefault(t, []).append(record)
     lines: list[FeedLine] = []
     for t in sorted(by_step, reverse=True):
         period = step_label(sim.start, sim.time_unit, t)
-        happened = sorted(by_step[t], key=lambda r: (r.kind != "crisis", -abs(r.magnitude)))
+        happened = sorted(reversed(by_step[t]), key=lambda r: (r.kind != "crisis", -abs(r.magnitude)))
         crises = [r for r in happened if r.kind == "crisis"]
         others = [r for r in happened if r.kind != "crisis"][:per_step]
         lines += [FeedLine(t, period, named(r, names), r.kind == "crisis") for r in crises + others]

@@ -89,7 +89,7 @@ def backtest(scenario: str | Path, replications: int | None = None, seed: int | 
     result = laossim.run(laossim.load_scenario(scenario), replications=replications, seed=seed)
     runs = observation.simulated(result.states, list(COMPARED))
     mean = runs.groupby(["year", "state"], as_index=False)[["lean", "centred"]].mean()
-    obs = centre(observation.observed(data.unga(), list(COMPARED)))
+    obs = observation.observed(data.unga(), list(COMPARED))  # centred over the compared states
     forecasts = {"laossim": mean, "persistence (2000)": persistence(obs), "linear trend (2000-2016)": linear_trend(obs)}
     return Backtest(runs, obs, score_table(forecasts, obs), scoring.per_state(window(mean, FIT), window(obs, FIT)))
 

@@ -46,10 +46,10 @@ def read_checked(path: str | Path, columns: dict[str, type]) -> pd.DataFrame:
             problems.append(
                 Problem(str(path), int(row) + 2, name, "not a valid value", expected, repr(frame.at[row, name]))
             )
-        out[name] = values.astype(kind) if not bad.any() else values
+        out[name] = values
     if problems:
         raise ScenarioError(problems)
-    return out
+    return out.astype(columns)
 
 
 def cinc(path: str | Path = CINC_FILE) -> pd.DataFrame:

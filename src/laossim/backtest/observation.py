@@ -49,9 +49,10 @@ def china_lean(usa: np.ndarray | pd.Series, china: np.ndarray | pd.Series) -> np
     return np.divide(china, total, out=np.full_like(total, 0.5), where=total > 0)
 
 
-def centred(frame: pd.DataFrame, column: str = "lean") -> pd.Series:
-    """Each value minus the mean of its year (the common shift of a session removed)."""
-    return frame[column] - frame.groupby("year")[column].transform("mean")
+def centred(frame: pd.DataFrame, column: str = "lean", by: tuple[str, ...] = ("year",)) -> pd.Series:
+    """Each value minus the mean of its year (the common shift of a session removed), within
+    each group of ``by`` (add ``replication`` for a run's replications)."""
+    return frame[column] - frame.groupby(list(by))[column].transform("mean")
 
 
 def observed(unga: pd.DataFrame, states: list[str]) -> pd.DataFrame:
@@ -82,5 +83,5 @@ def simulated(states_table: pd.DataFrame, states: list[str]) -> pd.DataFrame:
         }
     )
     out = out.groupby(["replication", "year", "state"], as_index=False)["lean"].mean()
-    out["centred"] = out["lean"] - out.groupby(["replication", "year"])["lean"].transform("mean")
+    out["centred"] = centred(out, by=("replication", "year"))
     return out
