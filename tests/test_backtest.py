@@ -124,6 +124,28 @@ def test_the_backtest_scenario_starts_at_the_2000_observations():
     assert model.world.capability[world.index("VNM")] == pytest.approx(cinc["VNM", 2005], rel=0.02)
 
 
+def test_every_historical_event_is_dated_in_the_window_sourced_and_sized_by_the_rule():
+    from laossim.backtest.history import HISTORY, SEVERITY, TRUST_STEP
+
+    assert [e.at for e in HISTORY] == sorted(e.at for e in HISTORY)
+    for event in HISTORY:
+        assert "2000-Q1" <= event.at <= "2023-Q4" and event.source.startswith("http") and event.note
+        magnitude = event.fields.get("severity", event.fields.get("value"))
+        if magnitude is not None:
+            assert magnitude in SEVERITY.values() or abs(magnitude) == TRUST_STEP
+
+
+def test_the_defence_forums_first_meet_when_they_were_founded():
+    import laossim
+
+    result = laossim.run(ROOT / "scenarios" / "backtest_2000.yaml", replications=1, steps=56)
+    meetings = result.events[result.events.kind == "forum_meeting"]
+    first = meetings.groupby("source").period.min()
+    assert first["ADMM"] == "2006-Q2" and first["ADMM_Plus"] == "2010-Q4"
+    plus = meetings[meetings.source == "ADMM_Plus"].period.tolist()
+    assert plus == ["2010-Q4", "2012-Q4"]  # biennial until 2017
+
+
 def test_the_capability_path_interpolates_geometrically_between_observations():
     from laossim.backtest.build import capability_path
 

@@ -171,6 +171,11 @@ def test_forums_meet_on_their_period(world: World):
     assert forums.meets(world, 3).tolist() == [False]
 
 
+def test_a_forum_founded_during_the_run_first_meets_at_its_founding_then_every_period(world: World):
+    founded = world.evolve(forum_since=np.array([5]))
+    assert [t for t in range(1, 12) if forums.meets(founded, t)[0]] == [5, 7, 9, 11]
+
+
 # --- security dilemma --------------------------------------------------------
 
 

@@ -115,6 +115,7 @@ class World:
     forum_ids: tuple[str, ...]
     forum_members: np.ndarray
     forum_period: np.ndarray
+    forum_since: np.ndarray
     forum_strength: FloatArray
     forum_norm: FloatArray
     forum_chair: np.ndarray
@@ -274,6 +275,9 @@ def build_world(scenario: Scenario) -> World:
         forum_ids=fids,
         forum_members=members,
         forum_period=np.array([f.period for f in scenario.forums], dtype=np.int64),
+        forum_since=np.array(
+            [0 if f.since is None else scenario.event_step(f.since) for f in scenario.forums], dtype=np.int64
+        ),
         forum_strength=np.array([f.strength for f in scenario.forums], dtype=float),
         forum_norm=norms,
         forum_chair=np.full(len(fids), -1, dtype=np.int64),

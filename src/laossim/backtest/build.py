@@ -15,13 +15,19 @@ from each observed year the modernization rate is the geometric yearly
 growth to the next observation, so the path between observations is the
 geometric interpolation (up to the small capability gains engagements add);
 after 2016 the model grows each state at its 2014-2016 rate.
+
+Forums: the baseline's ASEAN, ADMM and ADMM-Plus (members among the nine),
+the two defence forums first meeting when they were founded; and the
+documented events of :mod:`laossim.backtest.history`, each with its source.
 """
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 
-from laossim.backtest import data
+from laossim.backtest import data, history
 from laossim.backtest.observation import POLES, alignment_from_agreement
 from laossim.model import shipped_scenario
 from laossim.scenario import load_scenario
@@ -60,8 +66,9 @@ def document(cinc: pd.DataFrame, unga: pd.DataFrame) -> str:
         "  The nine states of the calibration data in 2000, with the three powers the",
         "  UN voting data measure agreement with (USA, China, Russia) as the poles:",
         "  capabilities from the 2000 CINC and following the observed CINC to 2016,",
-        "  alignments from the 2000 UN General Assembly agreements. No historical",
-        "  events yet: each will be added with its source before any calibration.",
+        "  alignments from the 2000 UN General Assembly agreements; the ADMM and",
+        "  ADMM-Plus from their founding; dated disasters, crises, coups and visits",
+        "  (each event names its source).",
         "sources:",
         "  - name: Correlates of War National Material Capabilities v6.0 (CINC, 2000-2016)",
         "    url: https://correlatesofwar.org/data-sets/national-material-capabilities/",
@@ -76,7 +83,13 @@ def document(cinc: pd.DataFrame, unga: pd.DataFrame) -> str:
         "  - name: Judgement",
         "    note: >-",
         "      names, capitals, doctrines, autonomy, engagement budgets, affinities,",
-        "      borders and alliances are the 2025 baseline's judgements.",
+        "      borders and alliances are the 2025 baseline's judgements, and so are the",
+        "      forums' periods and strengths.",
+        "  - name: Dated events (each event's source field)",
+        "    note: >-",
+        "      sourced - dates and what happened; judgement - magnitudes, one fixed rule per",
+        f"      class: severities {_rule()}; a diplomatic step moves a pair's trust by",
+        f"      {history.TRUST_STEP:g} (laossim.backtest.history). Committed before any calibration.",
         f"simulation: {{start: {START}-Q1, time_unit: quarter, steps: {(END - START + 1) * 4}, seed: {START}, "
         "replications: 10}",
         f"poles: [{', '.join(POLES)}]",
@@ -113,13 +126,24 @@ def document(cinc: pd.DataFrame, unga: pd.DataFrame) -> str:
         if a in STATES and b in STATES:
             extra = (", border: true" if r.border else "") + (", alliance: true" if r.alliance else "")
             lines.append(f"  - {{between: [{a}, {b}], affinity: {r.affinity:g}{extra}}}")
-    asean = [s for s in STATES if s in ("VNM", "THA", "KHM", "MMR", "LAO")]
-    lines += [
-        "forums:  # ADMM (2006) and ADMM-Plus (2010) are left out: a forum cannot yet start mid-run",
-        f"  - {{id: ASEAN, name: Association of Southeast Asian Nations, members: [{', '.join(asean)}], "
-        f"period: 4, strength: {next(f.strength for f in base.forums if f.id == 'ASEAN'):g}}}",
-        "events:  # the observed capability path (sourced: COW NMC v6.0)",
-    ]
+    lines.append("forums:  # the baseline's forums; the ADMM and ADMM-Plus from their first meeting")
+    founded = {"ADMM": (history.ADMM_FOUNDED, None), "ADMM_Plus": (history.ADMM_PLUS_FOUNDED, history.ADMM_PLUS_PERIOD)}
+    for f in base.forums:
+        members = [m for m in f.members if m in STATES]
+        since, period = founded.get(f.id, (None, None))
+        fields = [
+            f"id: {f.id}",
+            f"name: {json.dumps(f.name)}",
+            f"members: [{', '.join(members)}]",
+            f"period: {period or f.period}",
+            f"strength: {f.strength:g}",
+            f"norm: {f.norm}",
+        ]
+        if since is not None:
+            fields.append(f"since: {since.at}")
+            lines += [f"  # {since.note}", f"  # source: {since.source}"]
+        lines.append("  - {" + ", ".join(fields) + "}")
+    lines.append("events:  # the observed capability path (sourced: COW NMC v6.0), then the dated events")
     for sid in STATES:
         for year, value, rate in paths[sid][1:]:
             note = f"CINC {year}"
@@ -131,7 +155,22 @@ def document(cinc: pd.DataFrame, unga: pd.DataFrame) -> str:
                 f"  - {{at: {year}-Q1, type: change, state: {sid}, field: modernization, op: set, value: {rate:.6f}, "
                 f"note: growth from {note}}}"
             )
+    for event in history.HISTORY:
+        fields = [f"at: {event.at}"] + [f"{k}: {_flow(v)}" for k, v in event.fields.items()]
+        fields += [f"note: {json.dumps(event.note)}", f"source: {event.source}"]
+        lines.append("  - {" + ", ".join(fields) + "}")
     return "\n".join(lines) + "\n"
+
+
+def _flow(value: object) -> str:
+    """A value in YAML flow style: lists as [A, B], numbers and ids as they are."""
+    if isinstance(value, list):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _rule() -> str:
+    return ", ".join(f"{kind} {value:g}" for kind, value in history.SEVERITY.items())
 
 
 def main() -> None:

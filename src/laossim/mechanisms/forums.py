@@ -17,8 +17,9 @@ from laossim.world import World, bounded
 
 
 def meets(world: World, t: int) -> np.ndarray:
-    """Which forums hold their regular meeting at step t (every ``period`` steps)."""
-    return (t % world.forum_period) == 0
+    """Which forums hold their regular meeting at step t: every ``period`` steps from ``since``
+    (step 0 unless the forum is founded during the run)."""
+    return (t >= world.forum_since) & ((t - world.forum_since) % world.forum_period == 0)
 
 
 def hold_meeting(

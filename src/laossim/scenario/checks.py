@@ -34,6 +34,16 @@ class _Checker:
         self.ids = [s.get("id") for _, s, _ in _items(doc, "states") if isinstance(s.get("id"), str)]
         poles = doc.get("poles")
         self.poles = [p for p in poles if isinstance(p, str)] if isinstance(poles, LList) else []
+        sim = doc.get("simulation") if isinstance(doc.get("simulation"), LMap) else LMap()
+        self.sim = sim
+        unit_name = sim.get("time_unit", "quarter")
+        self.unit = TimeUnit(unit_name) if unit_name in TimeUnit.__members__ else None
+        start = str(sim.get("start", "2025-Q1"))
+        self.start_label = start
+        self.start = start if self.unit is not None and _parses(start, self.unit) else None
+        self.steps = sim.get("steps", 80)
+        self.founded: dict[str, int] = {}
+        """Forum id -> step of its first meeting, for forums founded during the run."""
 
     def add(
         self,
@@ -248,22 +258,19 @@ class _Checker:
                     norm,
                     did_you_mean(norm, choices),
                 )
+            since = self.time(forum, "since", f"{path}.since", "founding")
+            if since is not None and isinstance(fid, str):
+                self.founded[fid] = since
 
     def events(self) -> None:
-        sim = self.doc.get("simulation") if isinstance(self.doc.get("simulation"), LMap) else LMap()
-        unit_name = sim.get("time_unit", "quarter")
-        unit = TimeUnit(unit_name) if unit_name in TimeUnit.__members__ else None
-        start = str(sim.get("start", "2025-Q1"))
-        steps = sim.get("steps", 80)
-        start_ok = unit is not None and _parses(start, unit)
-        if unit is not None and not start_ok:
+        if self.unit is not None and self.start is None:
             self.add(
-                sim,
+                self.sim,
                 "start",
                 "simulation.start",
                 "not a calendar label",
-                f"a {unit.value} label like {unit.example}",
-                start,
+                f"a {self.unit.value} label like {self.unit.example}",
+                self.start_label,
             )
         forum_ids = [f.get("id") for _, f, _ in _items(self.doc, "forums")]
         for i, ev, _ in _items(self.doc, "events"):
@@ -280,41 +287,57 @@ class _Checker:
                     f"unknown forum '{forum}'",
                     hint=did_you_mean(forum, forum_ids) or "declare it under forums:",
                 )
-            self.event_time(ev, path, unit, start if start_ok else None, steps)
-            if ev.get("type") == "change":
-                self.change(ev, path)
-
-    def event_time(self, ev: LMap, path: str, unit: TimeUnit | None, start: str | None, steps: Any) -> None:
-        at = ev.get("at")
-        if isinstance(at, bool) or at is None:
-            return
-        step = at if isinstance(at, int) else None
-        if isinstance(at, str) and unit is not None:
-            if not _parses(at, unit):
+            step = self.time(ev, "at", f"{path}.at", "event")
+            if step is not None and isinstance(forum, str) and step < self.founded.get(forum, 0):
                 self.add(
                     ev,
                     "at",
                     f"{path}.at",
+                    f"forum '{forum}' does not exist yet: it first meets at step {self.founded[forum]}",
+                    f"a step from {self.founded[forum]}",
+                    step,
+                    f"move the event, or set forums.{forum}.since earlier",
+                )
+            if ev.get("type") == "change":
+                self.change(ev, path)
+
+    def time(self, node: LMap, key: str, path: str, what: str) -> int | None:
+        """The step of ``node[key]`` (a step or a calendar label), checked to fall in the run;
+        None when absent or unreadable (the problem is reported)."""
+        at = node.get(key)
+        if isinstance(at, bool) or at is None:
+            return None
+        step = at if isinstance(at, int) else None
+        unit = self.unit
+        if isinstance(at, str) and unit is not None:
+            if not _parses(at, unit):
+                self.add(
+                    node,
+                    key,
+                    path,
                     "not a step or a calendar label",
                     f"a step number or a {unit.value} label like {unit.example}",
                     at,
                 )
-                return
-            if start is not None:
-                step = step_of(at, start, unit)
+                return None
+            if self.start is not None:
+                step = step_of(at, self.start, unit)
+        steps = self.steps
         if step is None or not isinstance(steps, int) or isinstance(steps, bool):
-            return
+            return step
         if step < 1 or step > steps:
             got = f"{at} (step {step})" if isinstance(at, str) else at
             self.add(
-                ev,
-                "at",
-                f"{path}.at",
-                "event falls outside the run",
+                node,
+                key,
+                path,
+                f"{what} falls outside the run",
                 f"a step from 1 to {steps}",
                 got,
-                "lengthen simulation.steps or move the event",
+                f"lengthen simulation.steps or move the {what}",
             )
+            return None
+        return step
 
     def change(self, ev: LMap, path: str) -> None:
         field, op = ev.get("field"), ev.get("op")

@@ -117,6 +117,11 @@ class Forum(Frozen):
     period: int = Field(4, ge=1, description="Steps between meetings.")
     strength: Share = 0.2
     norm: str = Field("nonaligned", description="nonaligned (the uniform point), a pole id, or none.")
+    since: int | str | None = Field(
+        None,
+        description="Step or calendar label of the first meeting, for a forum founded during the run "
+        "(it then meets every period steps); default: meets from the start, at every multiple of period.",
+    )
 
 
 class _Event(Frozen):
