@@ -70,6 +70,28 @@ def test_experiment_mistakes_are_all_reported_with_lines(tmp_path):
     assert "vary.parameters.alignment.responsivness: unknown field; did you mean 'responsiveness'?" in text
     assert "Sobol samples must be a power of two" in text
     assert "vary.states.LAO.doctrine: a sobol design samples numeric ranges" in text
+    assert (
+        "outputs[1]: unknown output (expected a score or component of docs/model.md, or alignment.STATE.POLE, "
+        "got 'alignment.LAO.RUS'); did you mean 'alignment.LAO.USA'?" in text
+    )
+
+
+def test_a_sweep_records_a_states_alignment_at_every_step(tmp_path):
+    import laossim
+
+    experiment = tmp_path / "align.yaml"
+    experiment.write_text(
+        f"format_version: 1\nexperiment: align\nscenario: {ROOT}/scenarios/laos_baseline.yaml\nreplications: 1\n"
+        "steps: 6\ndesign: {method: grid}\nvary: {states.LAO.autonomy: [0.5]}\n"
+        "outputs: [stability, alignment.LAO.CHN, alignment.THA.USA]\n"
+    )
+    sweep(experiment, tmp_path / "out", executor="serial", progress=False)
+    series = results.load(tmp_path / "out", series=True)
+    run = laossim.run(ROOT / "scenarios" / "laos_baseline.yaml", replications=1, steps=6,
+                      overrides={"states.LAO.autonomy": 0.5})  # fmt: skip
+    states = run.states.set_index(["state", "step"])
+    np.testing.assert_array_equal(series["alignment.LAO.CHN"], states.loc["LAO"].alignment_CHN)
+    np.testing.assert_array_equal(series["alignment.THA.USA"], states.loc["THA"].alignment_USA)
 
 
 def _fixed(path: Path, folder: Path) -> Path:

@@ -71,6 +71,13 @@ def _score(model: LaosModel, name: str) -> float:
     return model.scores[name]
 
 
+def outputs(scenario: Scenario) -> list[str]:
+    """Every output a sweep can record for this scenario: the scores and their components, and
+    each non-pole state's alignment on each pole (``alignment.LAO.CHN``)."""
+    poles = list(scenario.poles)
+    return [*metrics.COLUMNS, *(f"alignment.{s}.{p}" for s in scenario.state_ids if s not in poles for p in poles)]
+
+
 def resolve_spec(spec: str | Path | Scenario | None, overrides: Mapping[str, Any]) -> Scenario:
     """A scenario from a path or a loaded scenario, with dotted-path overrides applied."""
     if spec is None:
@@ -158,6 +165,15 @@ class LaosModel(mesa.Model):
         self.datacollector.collect(self)
         if t >= self.max_steps:
             self.running = False
+
+    def series(self, output: str) -> np.ndarray:
+        """One output at every step so far: a score or component (:data:`metrics.COLUMNS`), or
+        ``alignment.STATE.POLE``, that state's share on that pole (see :func:`outputs`)."""
+        if output.startswith("alignment."):
+            _, state, pole = output.split(".")
+            poles = [self.world.ids[p] for p in self.world.poles]
+            return np.stack(self.alignment_history)[:, self.world.index(state), poles.index(pole)]
+        return np.asarray(self.datacollector.model_vars[output], dtype=np.float64)
 
     def run(self) -> None:
         """Step until ``max_steps``."""

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from laossim.errors import Problem, ScenarioError, did_you_mean, show
 from laossim.experiment.schema import Experiment, Method, Range
 from laossim.metrics import COLUMNS
+from laossim.model import outputs as model_outputs
 from laossim.scenario import Scenario, load_resolved, override_scenario
 from laossim.scenario.load import translate
 from laossim.scenario.tree import LList, LMap, read_mapping, to_builtin
@@ -46,12 +47,11 @@ def load_experiment(path: str | Path) -> LoadedExperiment:
     path = Path(path)
     file = str(path)
     doc = read_mapping(path, "an experiment file", "keys experiment:, vary:")
-    problems = _check_outputs(doc)
     try:
         experiment = Experiment.model_validate(to_builtin(doc))
     except ValidationError as exc:
-        raise ScenarioError(problems + translate(exc, doc, Experiment)) from None
-    problems += _check_design(doc, experiment)
+        raise ScenarioError(_check_outputs(doc) + translate(exc, doc, Experiment)) from None
+    problems = _check_design(doc, experiment)
     scenario_path = path.parent / experiment.scenario
     try:
         resolved = load_resolved(scenario_path)
@@ -65,30 +65,32 @@ def load_experiment(path: str | Path) -> LoadedExperiment:
                     hint="paths are relative to the experiment file",
                 )
             )
-            raise ScenarioError(problems) from None
-        raise ScenarioError(problems + list(exc.problems)) from None
-    problems += _check_paths(doc, experiment, resolved.scenario)
+            raise ScenarioError(_check_outputs(doc) + problems) from None
+        raise ScenarioError(_check_outputs(doc) + problems + list(exc.problems)) from None
+    problems += _check_outputs(doc, resolved.scenario) + _check_paths(doc, experiment, resolved.scenario)
     if problems:
         raise ScenarioError(problems)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     return LoadedExperiment(experiment, path, resolved.scenario, ((file, digest), *resolved.files))
 
 
-def _check_outputs(doc: LMap) -> list[Problem]:
+def _check_outputs(doc: LMap, scenario: Scenario | None = None) -> list[Problem]:
+    """Outputs must be scores or components, or (once the scenario is known) a state's alignment."""
     outputs = doc.get("outputs")
     if not isinstance(outputs, LList):
         return []
+    known = model_outputs(scenario) if scenario is not None else list(COLUMNS)
     return [
         Problem(
             *outputs.where(i),
             f"outputs[{i}]",
             "unknown output",
-            "a score or component of docs/model.md",
+            "a score or component of docs/model.md, or alignment.STATE.POLE",
             show(name),
-            did_you_mean(name, COLUMNS),
+            did_you_mean(name, known),
         )
         for i, name in enumerate(outputs)
-        if isinstance(name, str) and name not in COLUMNS
+        if isinstance(name, str) and name not in known and (scenario is not None or not name.startswith("alignment."))
     ]
 
 

@@ -92,12 +92,12 @@ def execute(task: Task) -> tuple[int, Columns | None, str | None, float]:
         seq = np.random.SeedSequence(task.seed_entropy, spawn_key=(task.seed_key,))
         model = LaosModel(scenario, rng=seq, steps=task.steps)
         model.run()
-        collected = model.datacollector.model_vars
-        steps = len(collected[task.outputs[0]])
+        series = {name: model.series(name) for name in task.outputs}
+        steps = len(series[task.outputs[0]])
         columns: Columns = {
             "run_id": np.full(steps, task.run_id, dtype=np.int64),
             "step": np.arange(steps, dtype=np.int64),
-            **{name: np.asarray(collected[name], dtype=np.float64) for name in task.outputs},
+            **series,
         }
         model.release()
         return task.run_id, columns, None, time.perf_counter() - start
