@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT
+from laossim import results
 from laossim.backtest import observation as ob
 from laossim.backtest import scoring
 
@@ -188,3 +189,63 @@ def test_a_bad_data_file_is_reported_with_file_line_and_column(tmp_path):
     (tmp_path / "short.csv").write_text("iso3c,year\nLAO,2000\n")
     with pytest.raises(ScenarioError, match=r"short\.csv:1: agree_usa: missing column"):
         unga(tmp_path / "short.csv")
+
+
+# --- calibration -------------------------------------------------------------
+
+
+def test_the_fit_error_reads_only_the_fitting_years():
+    from laossim.backtest.calibrate import fit_error
+
+    obs = series({"LAO": [0.1] * 24, "THA": [-0.1] * 24})
+    sim = obs.assign(replication=0)
+    sim.loc[sim.year <= 2016, "centred"] += 0.05
+    sim.loc[sim.year > 2016, "centred"] += 9.0  # the hold-out never counts
+    assert fit_error(sim, obs) == pytest.approx(0.05)
+
+
+def _calibrate(observed, out, **kwargs):
+    from laossim.backtest.calibrate import calibrate
+
+    options = {"points": 4, "replications": 2, "refine": 4, "executor": "serial", "progress": False}
+    return calibrate(ROOT / "scenarios" / "backtest_2000.yaml", observed, out, **(options | kwargs))
+
+
+def test_calibration_never_reads_the_hold_out_years(tmp_path):
+    from laossim.backtest import data
+    from laossim.backtest.calibrate import PARAMETERS
+    from laossim.backtest.compare import COMPARED
+
+    observed = ob.observed(data.unga(), list(COMPARED))
+    full = _calibrate(observed, tmp_path / "full")
+    cut = _calibrate(observed[observed.year <= 2016], tmp_path / "cut")
+    assert full.fitted == cut.fitted and full.error == cut.error
+    pd.testing.assert_frame_equal(full.refinement, cut.refinement)
+    assert set(full.fitted) == set(PARAMETERS)
+    for name, (lo, hi) in PARAMETERS.items():
+        assert lo <= full.fitted[name] <= hi
+    # the runs stop at the end of 2016: nothing after the fitting window is even simulated
+    steps = results.load(tmp_path / "full", series=True).step.max()
+    assert steps == 68  # 2000-Q1 .. 2016-Q4
+    assert full.error <= full.design.error.min()  # refinement starts at the best point and keeps the best
+
+
+def test_backtest_calibrate_fits_reports_and_beats_its_defaults_in_sample(tmp_path, capsys):
+    import json
+
+    from laossim.cli import main
+
+    out = tmp_path / "bt"
+    assert main(["backtest", str(ROOT / "scenarios" / "backtest_2000.yaml"), "--calibrate", "--points", "8",
+                 "--calibration-replications", "2", "--refine", "6", "--replications", "2",
+                 "--out", str(out)]) == 0  # fmt: skip
+    printed = capsys.readouterr().out
+    assert "fitted in" in printed and "alignment.responsiveness" in printed
+    fitted = json.loads((out / "fitted.json").read_text())
+    assert fitted["fitting_years"] == [2000, 2016] and fitted["runs"] == 8 * 2 + 6 * 2
+    scores = pd.read_csv(out / "scores.csv").set_index(["forecast", "window"]).rmse
+    fitting = "2000-2016 (fitting)"
+    assert scores["laossim (calibrated)", fitting] < scores["laossim (defaults)", fitting]
+    assert ("laossim (calibrated)", "2017-2023 (hold-out)") in scores.index
+    assert len(pd.read_csv(out / "calibration_design.csv")) == 8
+    assert (out / "calibration.png").stat().st_size > 20_000 and (out / "calibration" / "design.parquet").exists()

@@ -60,7 +60,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_backtest(args: argparse.Namespace) -> int:
-    from laossim.backtest.compare import backtest, figure
+    import time
+
+    from laossim.backtest.compare import COMPARED, backtest, figure
     from laossim.plotting import plt
     from laossim.results import atomic_folder, default_folder
 
@@ -68,20 +70,53 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     if out.exists() and any(out.iterdir()):
         print(f"laossim: {out} exists and is not empty; choose another --out", file=sys.stderr)
         return BAD_INPUT
-    bt = backtest(args.scenario, replications=args.replications, seed=args.seed)
-    with_pandas_width()
-    print("Centred China lean of VNM, THA, KHM, MMR, LAO and JPN against UN General Assembly voting")
-    print(bt.scores.round(3).to_string(index=False))
-    print("\nPer state, 2000-2016:")
-    print(bt.per_state.round(3).to_string(index=False))
+    started = time.perf_counter()
     with atomic_folder(out) as tmp:
+        fitted = None
+        if args.calibrate:
+            from laossim.backtest import calibrate, data, observation
+            from laossim.experiment.sweep import SweepError
+
+            print(
+                f"calibrating {', '.join(calibrate.PARAMETERS)} on 2000-2016: {args.points} points x "
+                f"{args.calibration_replications} replications, then up to {args.refine} refinement steps"
+            )
+            try:
+                cal = calibrate.calibrate(
+                    args.scenario,
+                    observation.observed(data.unga(), list(COMPARED)),
+                    tmp / "calibration",
+                    points=args.points,
+                    replications=args.calibration_replications,
+                    refine=args.refine,
+                    seed=args.seed,
+                    executor=args.executor,
+                    workers=args.workers,
+                )
+            except SweepError as exc:
+                print(f"laossim: {exc}", file=sys.stderr)
+                return BAD_INPUT
+            fitted = cal.fitted
+            calibrate.write(cal, tmp)
+            with_pandas_width()
+            print(f"\nfitted in {cal.seconds:.0f} s ({cal.runs} runs); in-sample RMSE {cal.error:.4f}")
+            print(calibrate.fitted_table(cal).to_string(index=False))
+        bt = backtest(args.scenario, replications=args.replications, seed=args.seed, fitted=fitted)
+        with_pandas_width()
+        print("\nCentred China lean of VNM, THA, KHM, MMR, LAO and JPN against UN General Assembly voting")
+        print(bt.scores.round(3).to_string(index=False))
+        print("\nPer state:")
+        print(bt.per_state.round(3).to_string(index=False))
         bt.scores.to_csv(tmp / "scores.csv", index=False)
         bt.per_state.to_csv(tmp / "per_state.csv", index=False)
         bt.simulated.to_parquet(tmp / "simulated.parquet", index=False)
         fig = figure(bt)
         fig.savefig(tmp / "backtest.png", dpi=110)
         plt.close(fig)
-    print(f"\nwritten to {out}/ (backtest.png: simulated bands against the observed points)")
+    print(
+        f"\nwritten to {out}/ in {time.perf_counter() - started:.0f} s (backtest.png: simulated bands against "
+        "the observed points" + ("; calibration.png: the error over the design" if args.calibrate else "") + ")"
+    )
     return 0
 
 
@@ -305,6 +340,18 @@ def parser() -> argparse.ArgumentParser:
     bt.add_argument("--replications", type=int)
     bt.add_argument("--seed", type=int)
     bt.add_argument("--out", help="folder for the tables and the plot (default results/backtest-<scenario>-<time>)")
+    bt.add_argument(
+        "--calibrate", action="store_true", help="first fit the calibrated parameters on 2000-2016 (hold-out unseen)"
+    )
+    bt.add_argument("--points", type=int, default=64, help="calibration: Latin-hypercube points (default 64)")
+    bt.add_argument("--calibration-replications", type=int, default=8, help="calibration: runs per point (default 8)")
+    bt.add_argument(
+        "--refine", type=int, default=60, help="calibration: most Nelder-Mead evaluations (default 60; 0 none)"
+    )
+    bt.add_argument(
+        "--executor", default="process", help="calibration runs: process (default), serial, dask, dask://HOST:PORT"
+    )
+    bt.add_argument("--workers", type=int, help="calibration: worker processes (default: all cores)")
     bt.set_defaults(func=cmd_backtest)
 
     rp = sub.add_parser("report", help="one self-contained HTML report of a results or sweep folder")
@@ -374,11 +421,14 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _positive(args: argparse.Namespace) -> str | None:
-    for name in ("replications", "steps", "coalitions", "top", "starts", "workers", "limit"):
+    if getattr(args, "refine", 0) < 0:
+        return f"--refine must be at least 0 (got {args.refine})"
+    for name in ("replications", "steps", "coalitions", "top", "starts", "workers", "limit", "points",
+                 "calibration_replications"):  # fmt: skip
         value = getattr(args, name, None)
         least = 2 if name == "coalitions" else 1
         if value is not None and value < least:
-            return f"--{name} must be at least {least} (got {value})"
+            return f"--{name.replace('_', '-')} must be at least {least} (got {value})"
     return None
 
 

@@ -78,20 +78,51 @@ def score_table(forecasts: dict[str, pd.DataFrame], obs: pd.DataFrame) -> pd.Dat
 @dataclass(frozen=True)
 class Backtest:
     simulated: pd.DataFrame
-    """Per replication, year and state: lean (and centred)."""
+    """Per replication, year and state: lean (and centred), at the fitted values if any."""
     observed: pd.DataFrame
     scores: pd.DataFrame
     per_state: pd.DataFrame
+    """Per state and window, the model (calibrated if fitted) against the observations."""
+    baseline: pd.DataFrame | None = None
+    """With fitted values: the uncalibrated model's yearly means, for comparison."""
 
 
-def backtest(scenario: str | Path, replications: int | None = None, seed: int | None = None) -> Backtest:
-    """Run the scenario and score it against the voting data and the naive forecasts."""
-    result = laossim.run(laossim.load_scenario(scenario), replications=replications, seed=seed)
-    runs = observation.simulated(result.states, list(COMPARED))
-    mean = runs.groupby(["year", "state"], as_index=False)[["lean", "centred"]].mean()
+def simulate(
+    scenario: str | Path, replications: int | None, seed: int | None, overrides: dict[str, float] | None = None
+) -> pd.DataFrame:
+    """Yearly leans of the compared states, per replication."""
+    result = laossim.run(scenario, replications=replications, seed=seed, overrides=overrides)
+    return observation.simulated(result.states, list(COMPARED))
+
+
+def _mean(runs: pd.DataFrame) -> pd.DataFrame:
+    return runs.groupby(["year", "state"], as_index=False)[["lean", "centred"]].mean()
+
+
+def backtest(
+    scenario: str | Path,
+    replications: int | None = None,
+    seed: int | None = None,
+    fitted: dict[str, float] | None = None,
+) -> Backtest:
+    """Run the scenario (and with ``fitted``, also at the fitted values) and score it against
+    the voting data and the naive forecasts."""
     obs = observation.observed(data.unga(), list(COMPARED))  # centred over the compared states
-    forecasts = {"laossim": mean, "persistence (2000)": persistence(obs), "linear trend (2000-2016)": linear_trend(obs)}
-    return Backtest(runs, obs, score_table(forecasts, obs), scoring.per_state(window(mean, FIT), window(obs, FIT)))
+    runs = simulate(scenario, replications, seed)
+    naive = {"persistence (2000)": persistence(obs), "linear trend (2000-2016)": linear_trend(obs)}
+    if fitted is None:
+        model, baseline, forecasts = runs, None, {"laossim": _mean(runs)}
+    else:
+        model, baseline = simulate(scenario, replications, seed, fitted), _mean(runs)
+        forecasts = {"laossim (defaults)": baseline, "laossim (calibrated)": _mean(model)}
+    states = pd.concat(
+        [
+            scoring.per_state(window(_mean(model), years), window(obs, years)).assign(window=label)
+            for label, years in (("2000-2016", FIT), ("2017-2023", HOLDOUT))
+        ],
+        ignore_index=True,
+    )
+    return Backtest(model, obs, score_table(forecasts | naive, obs), states, baseline)
 
 
 def figure(bt: Backtest):
@@ -103,7 +134,10 @@ def figure(bt: Backtest):
         runs = bt.simulated[bt.simulated.state == state].groupby("year").lean
         low, high, mean = runs.quantile(0.05), runs.quantile(0.95), runs.mean()
         ax.fill_between(low.index, low, high, alpha=0.25, label="simulated, 5-95%")
-        ax.plot(mean.index, mean, label="simulated mean")
+        ax.plot(mean.index, mean, label="simulated mean" if bt.baseline is None else "calibrated mean")
+        if bt.baseline is not None:
+            before = bt.baseline[bt.baseline.state == state]
+            ax.plot(before.year, before.lean, ls="--", color="grey", label="uncalibrated mean")
         seen = bt.observed[bt.observed.state == state]
         ax.scatter(seen.year, seen.lean, s=12, color="black", label="observed (UNGA)", zorder=3)
         ax.axvline(HOLDOUT[0] - 0.5, color="grey", ls=":")

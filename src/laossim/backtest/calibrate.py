@@ -1,0 +1,324 @@
+"""Calibration of the backtest on 2000-2016 only, through the sweep layer.
+
+Four coefficients are fitted, the ones that decide how far and which way
+alignments drift from the observed starting point along the observed
+capability path, which is all the voting data can speak to:
+
+* ``alignment.responsiveness`` (lambda): how fast any state closes the gap to
+  the alignment its pressures call for. The observed leans move slowly;
+  the default (0.3 a year) was a judgement for the 2025 scenarios.
+* ``alignment.pressure_gain`` (gamma): how much polarisation pressure (left by
+  crises) speeds that up. Crises happen every year of the backtest; with
+  the default, the pressure alone moves states faster than anything in the
+  data (a run with lambda = 0 still drifts).
+* ``alignment.capability_exponent`` (alpha): how much a pole's capability
+  weighs in its pull. China's CINC overtakes the USA's in the data; this is
+  the coefficient through which that rise can move the region.
+* ``forums.norm_pull``: how far each ASEAN, ADMM and ADMM-Plus meeting pulls
+  its members toward equidistance between the poles, the multilateral
+  hedging the mission is about.
+
+The alignment noise is not fitted: the error of a replication mean always
+falls as noise falls, so the data cannot say how much there is.
+
+Recipe: a Latin hypercube over the three ranges (:data:`PARAMETERS`) run by
+:func:`laossim.sweep` (crash-safe files, any executor), each run only to the
+end of 2016 and recording the compared states' alignments on the USA and
+China; each point's error is the RMSE of the replication-mean centred lean
+against the observed one over 2000-2016. The best tenth of the points is
+kept as an approximate Bayesian computation rejection sample (its spread is
+reported), and the best point starts a bounded Nelder-Mead search (``scipy.optimize.minimize``) in the unit cube of
+the ranges, each evaluation running the same replications with the same
+seeds (common random numbers make the error a deterministic function of the
+parameters). The observations are cut to the fitting years before anything
+else, and no simulated year after 2016 exists, so the hold-out cannot leak in.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import minimize
+
+from laossim.backtest import observation, scoring
+from laossim.backtest.compare import COMPARED, FIT, window
+from laossim.calendar import step_label
+from laossim.experiment.design import design_table
+from laossim.experiment.load import LoadedExperiment
+from laossim.experiment.schema import Design, Experiment, Method, Range
+from laossim.experiment.sweep import Task, execute, make_executor, sweep
+from laossim.results import load
+from laossim.scenario import Scenario, load_resolved
+from laossim.scenario.parameters import Parameters
+
+PARAMETERS: dict[str, tuple[float, float]] = {
+    "parameters.alignment.responsiveness": (0.0, 0.3),
+    "parameters.alignment.pressure_gain": (0.0, 1.0),
+    "parameters.alignment.capability_exponent": (0.0, 4.0),
+    "parameters.forums.norm_pull": (0.0, 0.5),
+}
+"""The fitted coefficients and the ranges searched (each includes its default)."""
+OBSERVED_POLES = ("USA", "CHN")
+"""The lean needs each compared state's share on these two poles."""
+ACCEPTED = 0.1
+"""Share of design points an approximate Bayesian computation rejection step keeps (the best by
+error): with the hypercube as a uniform prior, their spread shows what the data leave open."""
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """What a calibration found: the fitted values and how it got there."""
+
+    fitted: dict[str, float]
+    error: float
+    """In-sample RMSE of centred leans at the fitted values (2000-2016)."""
+    design: pd.DataFrame
+    """One row per design point: its values and its error."""
+    refinement: pd.DataFrame
+    """One row per Nelder-Mead evaluation, in order: its values and its error."""
+    accepted: pd.DataFrame
+    """Per parameter: low, median and high over the accepted design points (:data:`ACCEPTED`)."""
+    runs: int
+    seconds: float
+
+
+def fit_steps(scenario: Scenario) -> int:
+    """Steps from the start to the last period of the final fitting year."""
+    sim = scenario.simulation
+    steps = 0
+    while int(step_label(sim.start, sim.time_unit, steps + 1)[:4]) <= FIT[1]:
+        steps += 1
+    return steps
+
+
+def outputs() -> list[str]:
+    return [f"alignment.{s}.{p}" for s in COMPARED for p in OBSERVED_POLES]
+
+
+def design_experiment(scenario: str | Path, points: int, replications: int, seed: int | None) -> LoadedExperiment:
+    """The calibration's design as an experiment: an LHS over :data:`PARAMETERS`, runs to 2016."""
+    resolved = load_resolved(scenario)
+    root = resolved.scenario.simulation.seed if seed is None else seed
+    experiment = Experiment(
+        experiment=f"calibrate_{resolved.scenario.scenario}",
+        description="Backtest calibration design (laossim backtest --calibrate)",
+        scenario=str(scenario),
+        replications=replications,
+        seed=root,
+        steps=fit_steps(resolved.scenario),
+        design=Design(method=Method.lhs, samples=points, seed=root),
+        vary={name: Range.model_validate({"from": lo, "to": hi}) for name, (lo, hi) in PARAMETERS.items()},
+        outputs=outputs(),
+    )
+    return LoadedExperiment(experiment, Path(scenario), resolved.scenario, tuple(resolved.files))
+
+
+def yearly_leans(series: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """Per run (``replication`` = run_id), year and compared state: lean and centred lean."""
+    sim = scenario.simulation
+    labels = np.array([step_label(sim.start, sim.time_unit, t) for t in range(int(series.step.max()) + 1)])
+    parts = [
+        pd.DataFrame(
+            {
+                "replication": series.run_id.to_numpy(),
+                "period": labels[series.step.to_numpy()],
+                "state": state,
+                **{f"alignment_{p}": series[f"alignment.{state}.{p}"].to_numpy() for p in OBSERVED_POLES},
+            }
+        )
+        for state in COMPARED
+    ]
+    return observation.simulated(pd.concat(parts, ignore_index=True), list(COMPARED))
+
+
+def fit_error(leans: pd.DataFrame, observed: pd.DataFrame) -> float:
+    """RMSE over 2000-2016 of the replication-mean centred lean against the observed one."""
+    mean = leans.groupby(["year", "state"], as_index=False).centred.mean()
+    both = scoring.paired(window(mean, FIT), window(observed, FIT), "centred")
+    return float(np.sqrt(np.mean((both.sim - both.obs) ** 2)))
+
+
+def calibrate(
+    scenario: str | Path,
+    observed: pd.DataFrame,
+    out: str | Path,
+    *,
+    points: int = 64,
+    replications: int = 8,
+    refine: int = 60,
+    seed: int | None = None,
+    executor: str | Executor = "process",
+    workers: int | None = None,
+    progress: bool = True,
+) -> Calibration:
+    """Fit :data:`PARAMETERS` to the observed centred leans of 2000-2016.
+
+    Args:
+        scenario: the backtest scenario file.
+        observed: observed leans (``observation.observed``); only the fitting years are read.
+        out: folder for the design sweep (design table, one file per run, manifest).
+        points: Latin-hypercube points; replications: runs per point (common seeds).
+        refine: most Nelder-Mead evaluations after the design (0: none).
+    """
+    started = time.perf_counter()
+    observed = window(observed, FIT)  # the hold-out years are gone before anything runs
+    loaded = design_experiment(scenario, points, replications, seed)
+    names = list(PARAMETERS)
+    sweep(loaded, out, executor=executor, workers=workers, progress=progress)
+    series = load(out, series=True)
+    if series.empty or series.run_id.nunique() < len(design_table(loaded)):
+        raise RuntimeError(f"calibration runs failed: see {Path(out) / 'status'}")
+    leans = yearly_leans(series, loaded.scenario)
+    errors = {
+        point: fit_error(leans[leans.replication.isin(runs)], observed)
+        for point, runs in series.groupby("point").run_id.unique().items()
+    }
+    design = series.groupby("point")[names].first().assign(error=pd.Series(errors)).reset_index()
+    best = design.loc[design.error.idxmin()]
+    evaluations: list[dict[str, float]] = []
+    if refine > 0:
+        with make_executor(executor, workers) as (pool, _):
+            evaluate = _evaluator(loaded, observed, pool)
+
+            def objective(u: np.ndarray) -> float:
+                values = _from_unit(u)
+                error = evaluate(values)
+                evaluations.append({**values, "error": error})
+                return error
+
+            start = _to_unit(best[names].to_numpy(dtype=float))
+            simplex = np.clip(np.vstack([start, start + 0.15 * np.eye(len(names))]), 0.0, 1.0)
+            minimize(
+                objective,
+                start,
+                method="Nelder-Mead",
+                bounds=[(0.0, 1.0)] * len(names),
+                options={"maxfev": refine, "initial_simplex": simplex, "xatol": 0.01, "fatol": 1e-4},
+            )
+    refinement = pd.DataFrame(evaluations, columns=[*names, "error"])
+    candidates = pd.concat([design[[*names, "error"]], refinement], ignore_index=True)
+    winner = candidates.loc[candidates.error.idxmin()]
+    near = design.nsmallest(max(1, round(ACCEPTED * len(design))), "error")[names]
+    accepted = (
+        pd.DataFrame({"low": near.min(), "median": near.median(), "high": near.max(), "points": len(near)})
+        .rename_axis("parameter")
+        .reset_index()
+    )
+    return Calibration(
+        fitted={name: float(winner[name]) for name in names},
+        error=float(winner.error),
+        design=design,
+        refinement=refinement,
+        accepted=accepted,
+        runs=len(series.run_id.unique()) + len(evaluations) * replications,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _from_unit(u: np.ndarray) -> dict[str, float]:
+    return {name: float(lo + ui * (hi - lo)) for ui, (name, (lo, hi)) in zip(u, PARAMETERS.items(), strict=True)}
+
+
+def _to_unit(x: np.ndarray) -> np.ndarray:
+    lo, hi = np.array(list(PARAMETERS.values())).T
+    return (x - lo) / (hi - lo)
+
+
+def _evaluator(loaded: LoadedExperiment, observed: pd.DataFrame, pool: Executor) -> Callable[[dict[str, float]], float]:
+    """The in-sample error of a parameter vector, its replications run on ``pool`` with the
+    design's seeds (replication r: the same seed as at every design point)."""
+    table = design_table(loaded)
+    seeds = table.groupby("replication")[["seed_entropy", "seed_key"]].first()
+    blob = pickle.dumps(loaded.scenario, protocol=pickle.HIGHEST_PROTOCOL)
+    names = tuple(loaded.experiment.outputs)
+
+    def evaluate(values: dict[str, float]) -> float:
+        tasks = [
+            Task(int(r), blob, values, int(s.seed_entropy), int(s.seed_key), loaded.steps, names)
+            for r, s in seeds.iterrows()
+        ]
+        frames = []
+        for run_id, columns, error, _ in pool.map(execute, tasks):
+            if error is not None:
+                raise RuntimeError(f"calibration run {run_id} failed:\n{error}")
+            frames.append(pd.DataFrame(columns))
+        return fit_error(yearly_leans(pd.concat(frames, ignore_index=True), loaded.scenario), observed)
+
+    return evaluate
+
+
+def default(name: str) -> float:
+    """A parameter's default value (``parameters.alignment.responsiveness`` -> 0.3)."""
+    value: object = Parameters()
+    for part in name.split(".")[1:]:
+        value = getattr(value, part)
+    return float(value)  # type: ignore[arg-type]
+
+
+def fitted_table(calibration: Calibration) -> pd.DataFrame:
+    """One row per parameter: range searched, default, fitted value, and the ABC-accepted spread."""
+    accepted = calibration.accepted.set_index("parameter")
+    return pd.DataFrame(
+        [
+            {
+                "parameter": name.removeprefix("parameters."),
+                "searched": f"[{lo:g}, {hi:g}]",
+                "default": default(name),
+                "fitted": round(calibration.fitted[name], 4),
+                "accepted_low": round(accepted.low[name], 4),
+                "accepted_median": round(accepted["median"][name], 4),
+                "accepted_high": round(accepted.high[name], 4),
+            }
+            for name, (lo, hi) in PARAMETERS.items()
+        ]
+    )
+
+
+def write(calibration: Calibration, folder: Path) -> None:
+    """calibration_design.csv, calibration_refinement.csv, fitted.json and calibration.png."""
+    from laossim.plotting import plt
+
+    calibration.design.to_csv(folder / "calibration_design.csv", index=False)
+    calibration.refinement.to_csv(folder / "calibration_refinement.csv", index=False)
+    record = {
+        "fitted": calibration.fitted,
+        "in_sample_rmse": calibration.error,
+        "fitting_years": list(FIT),
+        "searched": {name: list(bounds) for name, bounds in PARAMETERS.items()},
+        "accepted": calibration.accepted.to_dict(orient="records"),
+        "runs": calibration.runs,
+        "seconds": round(calibration.seconds, 1),
+    }
+    (folder / "fitted.json").write_text(json.dumps(record, indent=2) + "\n")
+    fig = figure(calibration)
+    fig.savefig(folder / "calibration.png", dpi=110)
+    plt.close(fig)
+
+
+def figure(calibration: Calibration):
+    """In-sample error against each parameter: design points, refinement steps, the fitted value."""
+    from laossim.plotting import plt
+
+    names = list(PARAMETERS)
+    fig, axes = plt.subplots(1, len(names), figsize=(3.4 * len(names), 3.2), sharey=True, constrained_layout=True)
+    design, steps = calibration.design, calibration.refinement
+    for ax, name in zip(axes, names, strict=True):
+        ax.scatter(design[name], design.error, s=12, color="grey", alpha=0.7, label="design points")
+        if len(steps):
+            ax.scatter(steps[name], steps.error, s=10, color="tab:blue", alpha=0.6, label="refinement")
+        ax.scatter([calibration.fitted[name]], [calibration.error], marker="*", s=160, color="tab:red", label="fitted")
+        ax.axvline(default(name), color="black", ls=":", lw=1, label="default")
+        ax.set_xlabel(name.removeprefix("parameters."))
+        ax.grid(alpha=0.3)
+    axes[0].set_ylabel("RMSE of centred lean, 2000-2016")
+    axes[0].legend(fontsize=7)
+    fig.suptitle("Calibration on 2000-2016: in-sample error over the design and the refinement")
+    return fig
