@@ -158,7 +158,7 @@ def test_the_capability_path_interpolates_geometrically_between_observations():
 
 
 def test_backtest_scores_the_model_and_the_naive_forecasts_on_both_windows(tmp_path, capsys):
-    from laossim.backtest.compare import linear_trend, persistence
+    from laossim.backtest.compare import alike, linear_trend, persistence
     from laossim.cli import main
 
     assert main(["backtest", str(ROOT / "scenarios" / "backtest_2000.yaml"), "--replications", "2",
@@ -166,13 +166,15 @@ def test_backtest_scores_the_model_and_the_naive_forecasts_on_both_windows(tmp_p
     out = capsys.readouterr().out
     assert "2017-2023 (hold-out)" in out and "persistence (2000)" in out and "linear trend (2000-2016)" in out
     scores = pd.read_csv(tmp_path / "bt" / "scores.csv")
-    assert len(scores) == 6 and (tmp_path / "bt" / "backtest.png").stat().st_size > 20_000
+    assert len(scores) == 8 and (tmp_path / "bt" / "backtest.png").stat().st_size > 20_000
     obs = pd.DataFrame({"year": [2000, 2001, 2002] * 2, "state": ["LAO"] * 3 + ["THA"] * 3,
                         "lean": [0.8, 0.9, 1.0, 0.5, 0.5, 0.5]})  # fmt: skip
     held = persistence(obs).set_index(["state", "year"]).lean
     assert held["LAO", 2002] == 0.8 and held["THA", 2001] == 0.5
     trend = linear_trend(obs, (2000, 2001)).set_index(["state", "year"]).lean
     assert trend["LAO", 2002] == pytest.approx(1.0)  # the 2000-2001 line, extended
+    same = alike(obs).set_index(["state", "year"])
+    assert same.lean["THA", 2001] == pytest.approx(0.7) and (same.centred == 0).all()
 
 
 def test_a_bad_data_file_is_reported_with_file_line_and_column(tmp_path):

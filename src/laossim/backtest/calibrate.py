@@ -47,6 +47,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
+from tqdm.auto import tqdm
 
 from laossim.backtest import observation, scoring
 from laossim.backtest.compare import COMPARED, FIT, window
@@ -62,10 +63,11 @@ from laossim.scenario.parameters import Parameters
 PARAMETERS: dict[str, tuple[float, float]] = {
     "parameters.alignment.responsiveness": (0.0, 0.3),
     "parameters.alignment.pressure_gain": (0.0, 1.0),
-    "parameters.alignment.capability_exponent": (0.0, 4.0),
-    "parameters.forums.norm_pull": (0.0, 0.5),
+    "parameters.alignment.capability_exponent": (0.0, 6.0),
+    "parameters.forums.norm_pull": (0.0, 1.0),
 }
-"""The fitted coefficients and the ranges searched (each includes its default)."""
+"""The fitted coefficients and the ranges searched (each includes its default; the norm pull's
+is all it admits, and a first search to 2 and 0.5 ended on the upper edges of both)."""
 OBSERVED_POLES = ("USA", "CHN")
 """The lean needs each compared state's share on these two poles."""
 ACCEPTED = 0.1
@@ -185,17 +187,21 @@ def calibrate(
     best = design.loc[design.error.idxmin()]
     evaluations: list[dict[str, float]] = []
     if refine > 0:
-        with make_executor(executor, workers) as (pool, _):
+        bar = tqdm(total=refine, desc="refinement", unit="eval", disable=not progress)
+        with make_executor(executor, workers) as (pool, _), bar:
             evaluate = _evaluator(loaded, observed, pool)
 
             def objective(u: np.ndarray) -> float:
                 values = _from_unit(u)
                 error = evaluate(values)
                 evaluations.append({**values, "error": error})
+                bar.update(1)
+                bar.set_postfix(best=f"{min(e['error'] for e in evaluations):.4f}", refresh=False)
                 return error
 
             start = _to_unit(best[names].to_numpy(dtype=float))
-            simplex = np.clip(np.vstack([start, start + 0.15 * np.eye(len(names))]), 0.0, 1.0)
+            inward = np.where(start > 0.5, -0.15, 0.15)  # each first step stays inside the cube
+            simplex = np.vstack([start, start + np.diag(inward)])
             minimize(
                 objective,
                 start,

@@ -1,10 +1,12 @@
 """The backtest itself: run a scenario, observe it like the UN voting data, and score it against
-the data and two naive forecasts, in-sample (2000-2016) and on the hold-out (2017-2023).
+the data and naive forecasts, in-sample (2000-2016) and on the hold-out (2017-2023).
 
 Only non-pole states are compared (a pole's alignment is fixed by construction),
 and leans are centred over those states each year. The naive forecasts:
 *persistence* holds each state at its 2000 value; *linear trend* extends each
-state's least-squares line over the fitting years.
+state's least-squares line over the fitting years. A reference, *all states
+alike*, puts every state at the year's mean: the error of knowing nothing
+about the differences between states.
 """
 
 from __future__ import annotations
@@ -30,6 +32,14 @@ def centre(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame[frame.state.isin(COMPARED)].copy()
     out["centred"] = observation.centred(out)
     return out
+
+
+def alike(obs: pd.DataFrame) -> pd.DataFrame:
+    """Every state at the year's mean lean: a forecast that knows the level but no differences
+    (centred lean 0), the error a model reaches by pulling every state to the same place."""
+    out = obs[["year", "state"]].copy()
+    out["lean"] = obs.groupby("year").lean.transform("mean")
+    return centre(out)
 
 
 def persistence(obs: pd.DataFrame) -> pd.DataFrame:
@@ -109,7 +119,11 @@ def backtest(
     the voting data and the naive forecasts."""
     obs = observation.observed(data.unga(), list(COMPARED))  # centred over the compared states
     runs = simulate(scenario, replications, seed)
-    naive = {"persistence (2000)": persistence(obs), "linear trend (2000-2016)": linear_trend(obs)}
+    naive = {
+        "persistence (2000)": persistence(obs),
+        "linear trend (2000-2016)": linear_trend(obs),
+        "all states alike": alike(obs),
+    }
     if fitted is None:
         model, baseline, forecasts = runs, None, {"laossim": _mean(runs)}
     else:
