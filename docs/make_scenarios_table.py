@@ -11,7 +11,7 @@ from pathlib import Path
 
 import laossim
 from laossim.metrics import SCORES
-from laossim.run import paired_difference
+from laossim.runs import paired_difference
 
 ROOT = Path(__file__).resolve().parents[1]
 VARIANTS = [

@@ -64,3 +64,13 @@ def test_schema_and_params(capsys):
 def test_console_entry_point_and_module_run():
     out = subprocess.run([sys.executable, "-m", "laossim", "--version"], capture_output=True, text=True, check=True)
     assert out.stdout.startswith("laossim ")
+
+
+def test_the_command_starts_without_mesa_or_pandas_and_the_api_resolves_on_use():
+    code = (
+        "import sys, laossim.cli; heavy = sorted({'mesa', 'pandas', 'scipy'} & set(sys.modules));"
+        "import laossim, laossim.analysis, laossim.runs;"  # submodules loaded before the names are used
+        "print(heavy, callable(laossim.run), laossim.sweep.__module__, laossim.LaosModel.__name__)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["[]", "True", "laossim.experiment.sweep", "LaosModel"]

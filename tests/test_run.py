@@ -11,7 +11,7 @@ import pytest
 import laossim
 from conftest import BASELINE
 from laossim.results import ResultsExistError, load_run
-from laossim.run import mean_ci, paired_difference
+from laossim.runs import mean_ci, paired_difference
 
 
 @pytest.fixture(scope="module")

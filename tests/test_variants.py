@@ -11,7 +11,7 @@ import pytest
 
 import laossim
 from conftest import BASELINE, SCENARIOS
-from laossim.run import paired_difference
+from laossim.runs import paired_difference
 
 REPLICATIONS = 10
 HEADLINES = {

@@ -15,12 +15,45 @@ try:
 except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
-from laossim.errors import Problem, ScenarioError
-from laossim.experiment.sweep import sweep
-from laossim.model import LaosModel, StateAgent, shipped_scenario
-from laossim.run import Comparison, RunResult, compare, run
-from laossim.scenario import Scenario, load_scenario
-from laossim.synthetic import synthetic_scenario
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from laossim.errors import Problem, ScenarioError
+    from laossim.experiment.sweep import sweep
+    from laossim.model import LaosModel, StateAgent, shipped_scenario
+    from laossim.runs import Comparison, RunResult, compare, run
+    from laossim.scenario import Scenario, load_scenario
+    from laossim.synthetic import synthetic_scenario
+
+_HOMES = {
+    "Problem": "laossim.errors",
+    "ScenarioError": "laossim.errors",
+    "sweep": "laossim.experiment.sweep",
+    "LaosModel": "laossim.model",
+    "StateAgent": "laossim.model",
+    "shipped_scenario": "laossim.model",
+    "Comparison": "laossim.runs",
+    "RunResult": "laossim.runs",
+    "compare": "laossim.runs",
+    "run": "laossim.runs",
+    "Scenario": "laossim.scenario",
+    "load_scenario": "laossim.scenario",
+    "synthetic_scenario": "laossim.synthetic",
+}
+"""Where each public name lives. They are imported on first use, so ``import laossim`` (and the
+``laossim`` command) starts without Mesa and pandas, and a sweep's process pool can import them
+in parallel with the command (``laossim.experiment.forkserver``)."""
+
+
+def __getattr__(name: str) -> object:
+    if name in _HOMES:
+        import importlib
+
+        value = getattr(importlib.import_module(_HOMES[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'laossim' has no attribute {name!r}")
+
 
 __all__ = [
     "Comparison",

@@ -14,8 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from laossim import __version__
-from laossim.errors import ScenarioError
-from laossim.results import ResultsExistError
+from laossim.errors import ResultsExistError, ScenarioError
 
 BAD_INPUT = 2
 
@@ -32,7 +31,7 @@ def _table(summary, scores: Sequence[str]) -> str:
 def cmd_run(args: argparse.Namespace) -> int:
     from laossim.metrics import COLUMNS
     from laossim.results import default_folder
-    from laossim.run import run
+    from laossim.runs import run
     from laossim.scenario import load_resolved
 
     resolved = load_resolved(args.scenario, args.set)
@@ -62,6 +61,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_backtest(args: argparse.Namespace) -> int:
     import time
 
+    if args.calibrate:
+        _early_pool(args.executor)
     from laossim.backtest.compare import COMPARED, backtest, figure
     from laossim.plotting import plt
     from laossim.results import atomic_folder, default_folder
@@ -230,7 +231,16 @@ def cmd_landscape(args: argparse.Namespace) -> int:
     return 0
 
 
+def _early_pool(executor: str) -> None:
+    """Start a process pool's server before this command imports and loads anything heavy."""
+    if executor == "process":
+        from laossim.experiment import forkserver
+
+        forkserver.start()
+
+
 def cmd_sweep(args: argparse.Namespace) -> int:
+    _early_pool(args.executor)
     from laossim.experiment.load import load_experiment
     from laossim.experiment.sweep import SweepError, sweep
 
@@ -276,7 +286,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from laossim.metrics import COLUMNS
-    from laossim.run import compare
+    from laossim.runs import compare
 
     result = compare(args.a, args.b, replications=args.replications, steps=args.steps, progress=True)
     a, b = result.a, result.b

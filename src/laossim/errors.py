@@ -55,6 +55,10 @@ class ScenarioError(Exception):
         return "\n".join(p.render() for p in self.problems)
 
 
+class ResultsExistError(Exception):
+    """The destination folder exists and is not empty, and ``force`` was not given."""
+
+
 def did_you_mean(word: object, choices: Iterable[str]) -> str | None:
     """A "did you mean ...?" hint for a misspelt key or id, or None."""
     if not isinstance(word, str):

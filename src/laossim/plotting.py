@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from laossim.metrics import SCORES
 
 if TYPE_CHECKING:
-    from laossim.run import RunResult
+    from laossim.runs import RunResult
     from laossim.scenario import Scenario
 
 

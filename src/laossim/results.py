@@ -24,14 +24,12 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from laossim.errors import ResultsExistError
+
 if TYPE_CHECKING:
-    from laossim.run import RunResult
+    from laossim.runs import RunResult
 
 TABLES = ("timeseries", "states", "events", "network")
-
-
-class ResultsExistError(Exception):
-    """The destination folder exists and is not empty, and ``force`` was not given."""
 
 
 def versions() -> dict[str, str]:
@@ -125,7 +123,7 @@ def atomic_folder(out: Path) -> Iterator[Path]:
 
 
 def _window(result: RunResult) -> int:
-    from laossim.run import window_steps
+    from laossim.runs import window_steps
 
     return window_steps(result.scenario)
 

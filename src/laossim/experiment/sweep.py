@@ -30,7 +30,6 @@ from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExe
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +39,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from tqdm.auto import tqdm
 
+from laossim.experiment import forkserver
 from laossim.experiment.design import design_table
 from laossim.experiment.load import LoadedExperiment, load_experiment
 from laossim.model import LaosModel
@@ -145,11 +145,7 @@ def make_executor(kind: str | Executor, workers: int | None) -> Iterator[tuple[E
     if kind == "serial":
         yield _Serial(), "serial"
     elif kind == "process":
-        # forkserver: workers start clean, never inheriting a parent's threads; the server
-        # imports laossim once, so each worker forks warm instead of importing Mesa again
-        context = get_context("forkserver")
-        context.set_forkserver_preload(["laossim.experiment.sweep"])
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=forkserver.context()) as pool:
             yield pool, f"process pool, {workers} workers"
     elif kind == "dask" or kind.startswith("dask://") or kind.startswith("tcp://"):
         try:
@@ -213,6 +209,8 @@ def sweep(
     """
     if isinstance(executor, str) and not (executor in ("serial", "process", "dask") or "://" in executor):
         raise SweepError(f"unknown executor {executor!r}: serial, process, dask or dask://HOST:PORT")
+    if executor == "process":
+        forkserver.start()  # its imports overlap with loading the experiment and the design
     loaded = experiment if isinstance(experiment, LoadedExperiment) else load_experiment(experiment)
     out = Path(out)
     table = design_table(loaded)
