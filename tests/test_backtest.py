@@ -251,3 +251,13 @@ def test_backtest_calibrate_fits_reports_and_beats_its_defaults_in_sample(tmp_pa
     assert ("laossim (calibrated)", "2017-2023 (hold-out)") in scores.index
     assert len(pd.read_csv(out / "calibration_design.csv")) == 8
     assert (out / "calibration.png").stat().st_size > 20_000 and (out / "calibration" / "design.parquet").exists()
+
+
+def test_backtest_refuses_an_unknown_executor_and_writes_nothing(tmp_path, capsys):
+    from laossim.cli import main
+
+    out = tmp_path / "bt"
+    code = main(["backtest", str(ROOT / "scenarios" / "backtest_2000.yaml"), "--calibrate", "--executor", "gpu",
+                 "--out", str(out)])  # fmt: skip
+    assert code == 2 and "unknown executor 'gpu'" in capsys.readouterr().err
+    assert not out.exists() and not list(tmp_path.iterdir())

@@ -63,8 +63,8 @@ def cmd_backtest(args: argparse.Namespace) -> int:
 
     if args.calibrate:
         _early_pool(args.executor)
-    from laossim.backtest.compare import COMPARED, backtest, figure
-    from laossim.plotting import plt
+    from laossim.backtest.calibrate import CalibrationError
+    from laossim.experiment.sweep import SweepError
     from laossim.results import atomic_folder, default_folder
 
     out = Path(args.out) if args.out else default_folder(f"backtest-{Path(args.scenario).stem}")
@@ -72,53 +72,64 @@ def cmd_backtest(args: argparse.Namespace) -> int:
         print(f"laossim: {out} exists and is not empty; choose another --out", file=sys.stderr)
         return BAD_INPUT
     started = time.perf_counter()
-    with atomic_folder(out) as tmp:
-        fitted = None
-        if args.calibrate:
-            from laossim.backtest import calibrate, data, observation
-            from laossim.experiment.sweep import SweepError
-
-            print(
-                f"calibrating {', '.join(calibrate.PARAMETERS)} on 2000-2016: {args.points} points x "
-                f"{args.calibration_replications} replications, then up to {args.refine} refinement steps"
-            )
-            try:
-                cal = calibrate.calibrate(
-                    args.scenario,
-                    observation.observed(data.unga(), list(COMPARED)),
-                    tmp / "calibration",
-                    points=args.points,
-                    replications=args.calibration_replications,
-                    refine=args.refine,
-                    seed=args.seed,
-                    executor=args.executor,
-                    workers=args.workers,
-                )
-            except SweepError as exc:
-                print(f"laossim: {exc}", file=sys.stderr)
-                return BAD_INPUT
-            fitted = cal.fitted
-            calibrate.write(cal, tmp)
-            with_pandas_width()
-            print(f"\nfitted in {cal.seconds:.0f} s ({cal.runs} runs); in-sample RMSE {cal.error:.4f}")
-            print(calibrate.fitted_table(cal).to_string(index=False))
-        bt = backtest(args.scenario, replications=args.replications, seed=args.seed, fitted=fitted)
-        with_pandas_width()
-        print("\nCentred China lean of VNM, THA, KHM, MMR, LAO and JPN against UN General Assembly voting")
-        print(bt.scores.round(3).to_string(index=False))
-        print("\nPer state:")
-        print(bt.per_state.round(3).to_string(index=False))
-        bt.scores.to_csv(tmp / "scores.csv", index=False)
-        bt.per_state.to_csv(tmp / "per_state.csv", index=False)
-        bt.simulated.to_parquet(tmp / "simulated.parquet", index=False)
-        fig = figure(bt)
-        fig.savefig(tmp / "backtest.png", dpi=110)
-        plt.close(fig)
+    try:
+        with atomic_folder(out) as tmp:
+            _backtest_into(args, tmp)
+    except SweepError as exc:
+        print(f"laossim: {exc}", file=sys.stderr)
+        return BAD_INPUT
+    except CalibrationError as exc:
+        print(f"laossim: {exc}", file=sys.stderr)
+        return 1
+    extra = "; calibration.png: the error over the design" if args.calibrate else ""
     print(
-        f"\nwritten to {out}/ in {time.perf_counter() - started:.0f} s (backtest.png: simulated bands against "
-        "the observed points" + ("; calibration.png: the error over the design" if args.calibrate else "") + ")"
+        f"\nwritten to {out}/ in {time.perf_counter() - started:.0f} s "
+        f"(backtest.png: simulated bands against the observed points{extra})"
     )
     return 0
+
+
+def _backtest_into(args: argparse.Namespace, folder: Path) -> None:
+    """Calibrate if asked, then run the backtest and write its tables and plots into ``folder``."""
+    from laossim.backtest.compare import COMPARED, backtest, figure
+    from laossim.plotting import plt
+
+    fitted = None
+    if args.calibrate:
+        from laossim.backtest import calibrate, data, observation
+
+        print(
+            f"calibrating {', '.join(calibrate.PARAMETERS)} on 2000-2016: {args.points} points x "
+            f"{args.calibration_replications} replications, then up to {args.refine} refinement steps"
+        )
+        cal = calibrate.calibrate(
+            args.scenario,
+            observation.observed(data.unga(), list(COMPARED)),
+            folder / "calibration",
+            points=args.points,
+            replications=args.calibration_replications,
+            refine=args.refine,
+            seed=args.seed,
+            executor=args.executor,
+            workers=args.workers,
+        )
+        fitted = cal.fitted
+        calibrate.write(cal, folder)
+        with_pandas_width()
+        print(f"\nfitted in {cal.seconds:.0f} s ({cal.runs} runs); in-sample RMSE {cal.error:.4f}")
+        print(calibrate.fitted_table(cal).to_string(index=False))
+    bt = backtest(args.scenario, replications=args.replications, seed=args.seed, fitted=fitted)
+    with_pandas_width()
+    print("\nCentred China lean of VNM, THA, KHM, MMR, LAO and JPN against UN General Assembly voting")
+    print(bt.scores.round(3).to_string(index=False))
+    print("\nPer state:")
+    print(bt.per_state.round(3).to_string(index=False))
+    bt.scores.to_csv(folder / "scores.csv", index=False)
+    bt.per_state.to_csv(folder / "per_state.csv", index=False)
+    bt.simulated.to_parquet(folder / "simulated.parquet", index=False)
+    fig = figure(bt)
+    fig.savefig(folder / "backtest.png", dpi=110)
+    plt.close(fig)
 
 
 def cmd_report(args: argparse.Namespace) -> int:

@@ -75,6 +75,10 @@ ACCEPTED = 0.1
 error): with the hypercube as a uniform prior, their spread shows what the data leave open."""
 
 
+class CalibrationError(RuntimeError):
+    """A calibration run failed (its traceback is in the sweep's status records or the message)."""
+
+
 @dataclass(frozen=True)
 class Calibration:
     """What a calibration found: the fitted values and how it got there."""
@@ -102,6 +106,7 @@ def fit_steps(scenario: Scenario) -> int:
 
 
 def outputs() -> list[str]:
+    """The sweep outputs the lean needs: each compared state's share on the USA and on China."""
     return [f"alignment.{s}.{p}" for s in COMPARED for p in OBSERVED_POLES]
 
 
@@ -177,7 +182,9 @@ def calibrate(
     sweep(loaded, out, executor=executor, workers=workers, progress=progress)
     series = load(out, series=True)
     if series.empty or series.run_id.nunique() < len(design_table(loaded)):
-        raise RuntimeError(f"calibration runs failed: see {Path(out) / 'status'}")
+        failed = [json.loads(f.read_text()) for f in sorted((Path(out) / "status").glob("run-*.json"))]
+        first = next((r.get("traceback", "") for r in failed if r.get("status") == "failed"), "")
+        raise CalibrationError(f"calibration runs failed; the first:\n{first}")
     leans = yearly_leans(series, loaded.scenario)
     errors = {
         point: fit_error(leans[leans.replication.isin(runs)], observed)
@@ -254,7 +261,7 @@ def _evaluator(loaded: LoadedExperiment, observed: pd.DataFrame, pool: Executor)
         frames = []
         for run_id, columns, error, _ in pool.map(execute, tasks):
             if error is not None:
-                raise RuntimeError(f"calibration run {run_id} failed:\n{error}")
+                raise CalibrationError(f"calibration run {run_id} failed:\n{error}")
             frames.append(pd.DataFrame(columns))
         return fit_error(yearly_leans(pd.concat(frames, ignore_index=True), loaded.scenario), observed)
 
