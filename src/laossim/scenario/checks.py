@@ -295,7 +295,7 @@ class _Checker:
                     f"{path}.at",
                     f"forum '{forum}' does not exist yet: it first meets at step {self.founded[forum]}",
                     f"a step from {self.founded[forum]}",
-                    step,
+                    Raw(f"{ev.get('at')} (step {step})") if isinstance(ev.get("at"), str) else step,
                     f"move the event, or set forums.{forum}.since earlier",
                 )
             if ev.get("type") == "change":
