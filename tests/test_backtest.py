@@ -251,6 +251,12 @@ def test_backtest_calibrate_fits_reports_and_beats_its_defaults_in_sample(tmp_pa
     assert ("laossim (calibrated)", "2017-2023 (hold-out)") in scores.index
     assert len(pd.read_csv(out / "calibration_design.csv")) == 8
     assert (out / "calibration.png").stat().st_size > 20_000 and (out / "calibration" / "design.parquet").exists()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["settings"]["points"] == 8 and len(manifest["inputs"]) == 3  # the scenario and both data files
+    assert main(["report", str(out)]) == 0
+    page = (out / "report.html").read_text()
+    assert "Backtest of backtest_2000" in page and "alignment.responsiveness" in page
+    assert page.count("<img src='data:image/png;base64,") == 2  # the bands and the calibration plot
 
 
 def test_backtest_refuses_an_unknown_executor_and_writes_nothing(tmp_path, capsys):

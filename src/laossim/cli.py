@@ -91,8 +91,7 @@ def cmd_backtest(args: argparse.Namespace) -> int:
 
 def _backtest_into(args: argparse.Namespace, folder: Path) -> None:
     """Calibrate if asked, then run the backtest and write its tables and plots into ``folder``."""
-    from laossim.backtest.compare import COMPARED, backtest, figure
-    from laossim.plotting import plt
+    from laossim.backtest.compare import COMPARED, backtest, write
 
     fitted = None
     if args.calibrate:
@@ -124,12 +123,10 @@ def _backtest_into(args: argparse.Namespace, folder: Path) -> None:
     print(bt.scores.round(3).to_string(index=False))
     print("\nPer state:")
     print(bt.per_state.round(3).to_string(index=False))
-    bt.scores.to_csv(folder / "scores.csv", index=False)
-    bt.per_state.to_csv(folder / "per_state.csv", index=False)
-    bt.simulated.to_parquet(folder / "simulated.parquet", index=False)
-    fig = figure(bt)
-    fig.savefig(folder / "backtest.png", dpi=110)
-    plt.close(fig)
+    settings = {k: getattr(args, k) for k in ("replications", "seed", "calibrate")}
+    if args.calibrate:
+        settings |= {k: getattr(args, k) for k in ("points", "calibration_replications", "refine", "executor")}
+    write(bt, folder, args.scenario, settings)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -376,7 +373,7 @@ def parser() -> argparse.ArgumentParser:
     bt.set_defaults(func=cmd_backtest)
 
     rp = sub.add_parser("report", help="one self-contained HTML report of a results or sweep folder")
-    rp.add_argument("folder", help="a folder written by laossim run or laossim sweep")
+    rp.add_argument("folder", help="a folder written by laossim run, sweep or backtest")
     rp.add_argument("--out", help="the HTML file (default FOLDER/report.html)")
     rp.set_defaults(func=cmd_report)
 

@@ -3,7 +3,8 @@
 A run folder gives the scenario's description and sources, the score table
 with 95% confidence intervals, the run's plots, the key events and the
 provenance from its manifest; a sweep folder gives its analysis (recomputed
-with ``laossim.analysis.analyze``, which also writes ``analysis/``) and provenance. Images are embedded as data URIs
+with ``laossim.analysis.analyze``, which also writes ``analysis/``) and provenance; a
+backtest folder its scores, fitted values, per-state table, plots and provenance. Images are embedded as data URIs
 and there is no script or stylesheet to fetch, so the file opens anywhere,
 offline, and can be e-mailed.
 """
@@ -32,7 +33,7 @@ img { max-width: 100%; border: 1px solid #eee; margin: 0.5em 0; }
 
 
 class ReportError(Exception):
-    """The folder is neither a run folder nor a sweep folder."""
+    """The folder is not a run, sweep or backtest folder."""
 
 
 def report(folder: str | Path, out: str | Path | None = None) -> Path:
@@ -42,8 +43,13 @@ def report(folder: str | Path, out: str | Path | None = None) -> Path:
         title, body = _run_sections(folder)
     elif (folder / "design.parquet").exists():
         title, body = _sweep_sections(folder)
+    elif (folder / "scores.csv").exists() and (folder / "backtest.png").exists():
+        title, body = _backtest_sections(folder)
     else:
-        raise ReportError(f"{folder} is not a results folder (no summary.json) or a sweep folder (no design.parquet)")
+        raise ReportError(
+            f"{folder} is not a results folder (no summary.json), a sweep folder (no design.parquet) "
+            "or a backtest folder (no scores.csv)"
+        )
     target = Path(out) if out else folder / "report.html"
     page = (
         f"<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'><title>{_e(title)}</title>"
@@ -166,6 +172,36 @@ def _sweep_sections(folder: Path) -> tuple[str, str]:
         parts.append("<h2>Plots</h2>" + "".join(image(p, p.stem) for p in plots))
     parts.append(_provenance(manifest))
     return name, "\n".join(parts)
+
+
+def _backtest_sections(folder: Path) -> tuple[str, str]:
+    manifest = json.loads((folder / "manifest.json").read_text()) if (folder / "manifest.json").exists() else {}
+    name = f"Backtest of {manifest.get('scenario', folder.name)}"
+    parts = [
+        f"<h1>{_e(name)}</h1>",
+        "<p>The simulated China lean (agreement with China over agreement with China and the USA, centred "
+        "on each year's mean) of the compared states against UN General Assembly voting, on the fitting "
+        f"years {_years(manifest.get('fitting_years'))} and the hold-out {_years(manifest.get('hold_out_years'))}"
+        ", with naive forecasts as the bar (docs/validation.md).</p>",
+        "<h2>Scores</h2>" + table(pd.read_csv(folder / "scores.csv"), 3),
+    ]
+    if (folder / "fitted.json").exists():
+        fitted = json.loads((folder / "fitted.json").read_text())
+        rows = pd.DataFrame(fitted["accepted"]).assign(fitted=lambda f: f.parameter.map(fitted["fitted"]))
+        parts.append(
+            f"<h2>Calibration</h2><p class='muted'>Fitted on {_years(fitted['fitting_years'])} only, "
+            f"{fitted['runs']} runs in {fitted['seconds']} s; in-sample RMSE {fitted['in_sample_rmse']:.4f}. "
+            "low, median and high: the best tenth of the design points (ABC rejection).</p>"
+            + table(rows[["parameter", "fitted", "low", "median", "high"]])
+        )
+    parts.append("<h2>Per state</h2>" + table(pd.read_csv(folder / "per_state.csv"), 3))
+    parts.append("<h2>Plots</h2>" + "".join(image(p, p.stem) for p in sorted(folder.glob("*.png"))))
+    parts.append(_provenance(manifest))
+    return name, "\n".join(parts)
+
+
+def _years(span: list[int] | None) -> str:
+    return f"{span[0]}-{span[1]}" if span else ""
 
 
 def _provenance(manifest: dict[str, Any]) -> str:

@@ -163,3 +163,37 @@ def figure(bt: Backtest):
     axes[0][0].legend(fontsize=7)
     fig.suptitle("Backtest: China lean = agree_China / (agree_China + agree_USA); hold-out right of the dotted line")
     return fig
+
+
+def write(bt: Backtest, folder: Path, scenario: str | Path, settings: dict[str, object]) -> None:
+    """scores.csv, per_state.csv, simulated.parquet, backtest.png and manifest.json (versions,
+    commit, the scenario's and the data files' hashes, the settings) into ``folder``."""
+    import datetime as dt
+    import hashlib
+    import json
+
+    from laossim.plotting import plt
+    from laossim.results import git_commit, versions
+    from laossim.scenario import load_resolved
+
+    bt.scores.to_csv(folder / "scores.csv", index=False)
+    bt.per_state.to_csv(folder / "per_state.csv", index=False)
+    bt.simulated.to_parquet(folder / "simulated.parquet", index=False)
+    fig = figure(bt)
+    fig.savefig(folder / "backtest.png", dpi=110)
+    plt.close(fig)
+    resolved = load_resolved(scenario)
+    data_files = [(str(f), hashlib.sha256(f.read_bytes()).hexdigest()) for f in (data.UNGA_FILE, data.CINC_FILE)]
+    manifest = {
+        "laossim_backtest": 1,
+        "scenario": resolved.scenario.scenario,
+        "settings": settings,
+        "fitting_years": list(FIT),
+        "hold_out_years": list(HOLDOUT),
+        "compared": list(COMPARED),
+        "inputs": [{"path": path, "sha256": digest} for path, digest in (*resolved.files, *data_files)],
+        "versions": versions(),
+        "git_commit": git_commit(Path(__file__).resolve().parent),
+        "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
