@@ -78,6 +78,7 @@ def test_mutated_baseline_yields_scenario_or_report(tmp_path, position, width, i
     )
 )
 @example(doc={"extends": ""})  # an empty parent path once pointed the report at the folder
+@example(doc={"extends": "\x00"})  # a NUL in the parent path once raised ValueError
 def test_random_documents_yield_scenario_or_report(tmp_path, doc):
     import yaml_writer
 

@@ -1,28 +1,26 @@
-"""The Mesa model: one :class:`StateAgent` per state, the world's arrays, the step order.
+"""The Mesa model: a :class:`~laossim.simulation.Simulation` with one :class:`StateAgent` per state.
 
-The model owns the :class:`~laossim.world.World` and composes the pure
-mechanisms in :data:`~laossim.mechanisms.STEP_ORDER`; agents are thin views
-onto their rows. Mesa's DataCollector collects every score each step.
+The simulation owns the :class:`~laossim.world.World` and composes the pure
+mechanisms; the model adds what Mesa users expect: agents (thin views onto
+their rows), Mesa's step counter and ``running`` flag, and a DataCollector
+that collects every score each step.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 import mesa
-import numpy as np
 
 from laossim import metrics
 from laossim.calendar import step_label
-from laossim.mechanisms import STEP_ORDER, begin_step, events
-from laossim.mechanisms.records import Record
 from laossim.scenario import Scenario, load_scenario, override_scenario
 from laossim.seeding import SeedLike, Streams, root_sequence
-from laossim.world import DOCTRINES, World, build_world
+from laossim.simulation import MECHANISMS, Simulation
+from laossim.world import DOCTRINES, World
 
 SHIPPED = Path(__file__).resolve().parent / "scenarios"
 
@@ -71,13 +69,6 @@ def _score(model: LaosModel, name: str) -> float:
     return model.scores[name]
 
 
-def outputs(scenario: Scenario) -> list[str]:
-    """Every output a sweep can record for this scenario: the scores and their components, and
-    each non-pole state's alignment on each pole (``alignment.LAO.CHN``)."""
-    poles = list(scenario.poles)
-    return [*metrics.COLUMNS, *(f"alignment.{s}.{p}" for s in scenario.state_ids if s not in poles for p in poles)]
-
-
 def resolve_spec(spec: str | Path | Scenario | None, overrides: Mapping[str, Any]) -> Scenario:
     """A scenario from a path or a loaded scenario, with dotted-path overrides applied."""
     if spec is None:
@@ -87,7 +78,7 @@ def resolve_spec(spec: str | Path | Scenario | None, overrides: Mapping[str, Any
     return load_scenario(spec, overrides or None)
 
 
-class LaosModel(mesa.Model):
+class LaosModel(Simulation, mesa.Model):
     """Laos and its neighbours and partners balancing alignment pressures.
 
     Args:
@@ -114,30 +105,11 @@ class LaosModel(mesa.Model):
             del kwargs["scenario"]  # Mesa 3.5's SolaraViz adds its own Scenario on Reset; ours is ``spec``
         spec_scenario = resolve_spec(spec, kwargs)
         seq = root_sequence(spec_scenario.simulation.seed if rng is None else rng)
-        self.root_seed = seq.entropy
-        """The root seed's entropy (the int given, or the scenario's seed)."""
-        self.streams = Streams(seq, tuple(name for name, _ in STEP_ORDER))
-        super().__init__(rng=self.streams.mesa_seed())
-        self.spec: Scenario = spec_scenario
-        self.params = spec_scenario.parameters
-        self.max_steps = int(steps if steps is not None else spec_scenario.simulation.steps)
-        self.world: World = build_world(spec_scenario)
+        mesa.Model.__init__(self, rng=Streams(seq, MECHANISMS).mesa_seed())
+        Simulation.__init__(self, spec_scenario, seq, spec_scenario.simulation.steps if steps is None else steps)
         self.states: list[StateAgent] = [
             StateAgent(self, i, s.id, s.name or s.id) for i, s in enumerate(spec_scenario.states)
         ]
-        schedule: dict[int, list] = defaultdict(list)
-        for ev in spec_scenario.events:
-            schedule[spec_scenario.event_step(ev.at)].append(ev)
-        self._mechanisms = tuple(
-            (name, partial(events.step, schedule=dict(schedule)) if name == "events" else fn) for name, fn in STEP_ORDER
-        )
-        self.records: list[tuple[int, Record]] = []
-        self.previous_world: World | None = None
-        """The world before the last step (what the app compares to show changes)."""
-        self.last_records: list[Record] = []
-        self.alignment_history: list[np.ndarray] = [self.world.alignment]
-        self.capability_history: list[np.ndarray] = [self.world.capability]
-        self.scores: dict[str, float] = metrics.scores(self.world, self.params)
         self.datacollector = mesa.DataCollector(model_reporters={k: partial(_score, name=k) for k in metrics.COLUMNS})
         self.datacollector.collect(self)
         self.running = self.max_steps > 0
@@ -149,31 +121,11 @@ class LaosModel(mesa.Model):
         return step_label(sim.start, sim.time_unit, self.steps)
 
     def step(self) -> None:
-        """One period: the mechanisms in :data:`STEP_ORDER`, then the scores."""
-        t = self.steps
-        world = begin_step(self.world, self.params)
-        happened: list[Record] = []
-        for name, mechanism in self._mechanisms:
-            world, records = mechanism(world, self.params, self.streams.generator(name, t), t)
-            happened += records
-        self.previous_world, self.world = self.world, world
-        self.last_records = happened
-        self.records += [(t, r) for r in happened]
-        self.alignment_history.append(world.alignment)
-        self.capability_history.append(world.capability)
-        self.scores = metrics.scores(world, self.params)
+        """One period (Mesa counts the steps): the simulation advances, the DataCollector collects."""
+        self.advance(self.steps)
         self.datacollector.collect(self)
-        if t >= self.max_steps:
+        if self.steps >= self.max_steps:
             self.running = False
-
-    def series(self, output: str) -> np.ndarray:
-        """One output at every step so far: a score or component (:data:`metrics.COLUMNS`), or
-        ``alignment.STATE.POLE``, that state's share on that pole (see :func:`outputs`)."""
-        if output.startswith("alignment."):
-            _, state, pole = output.split(".")
-            poles = [self.world.ids[p] for p in self.world.poles]
-            return np.stack(self.alignment_history)[:, self.world.index(state), poles.index(pole)]
-        return np.asarray(self.datacollector.model_vars[output], dtype=np.float64)
 
     def run(self) -> None:
         """Step until ``max_steps``."""

@@ -55,7 +55,8 @@ from laossim.calendar import step_label
 from laossim.experiment.design import design_table
 from laossim.experiment.load import LoadedExperiment
 from laossim.experiment.schema import Design, Experiment, Method, Range
-from laossim.experiment.sweep import Task, execute, make_executor, sweep
+from laossim.experiment.sweep import make_executor, sweep
+from laossim.experiment.worker import Task, execute
 from laossim.results import load
 from laossim.scenario import Scenario, load_resolved
 from laossim.scenario.parameters import Parameters

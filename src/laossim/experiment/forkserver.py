@@ -16,8 +16,8 @@ from __future__ import annotations
 from multiprocessing import forkserver, get_context
 from multiprocessing.context import BaseContext
 
-PRELOAD = ["laossim.experiment.sweep"]
-"""What the server imports before it forks workers: everything a run needs."""
+PRELOAD = ["laossim.experiment.worker"]
+"""What the server imports before it forks workers: everything a run needs, and no more."""
 
 
 def context() -> BaseContext:

@@ -11,10 +11,10 @@ from pydantic import ValidationError
 from laossim.errors import Problem, ScenarioError, did_you_mean, show
 from laossim.experiment.schema import Experiment, Method, Range
 from laossim.metrics import COLUMNS
-from laossim.model import outputs as model_outputs
 from laossim.scenario import Scenario, load_resolved, override_scenario
 from laossim.scenario.load import translate
 from laossim.scenario.tree import LList, LMap, read_mapping, to_builtin
+from laossim.simulation import outputs as model_outputs
 
 SAMPLED = (Method.lhs, Method.sobol, Method.morris)
 

@@ -24,12 +24,10 @@ import json
 import os
 import pickle
 import time
-import traceback
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -42,67 +40,14 @@ from tqdm.auto import tqdm
 from laossim.experiment import forkserver
 from laossim.experiment.design import design_table
 from laossim.experiment.load import LoadedExperiment, load_experiment
-from laossim.model import LaosModel
+from laossim.experiment.worker import Columns, Task, execute
 from laossim.results import git_commit, versions
-from laossim.scenario import Scenario, override_scenario
 
 PARAMETER_PREFIX = "vary."
 
 
 class SweepError(Exception):
     """A sweep cannot start (the folder holds another sweep, or is not empty without --resume)."""
-
-
-Columns = dict[str, np.ndarray]
-"""A finished run's per-step outputs: ``run_id``, ``step`` and one array per output."""
-
-
-@dataclass(frozen=True)
-class Task:
-    """Everything a worker needs for one run; small and cheap to pickle.
-
-    The scenario travels as its pickle, made once per sweep: the parent copies
-    bytes instead of pickling a Scenario per run, and each worker unpickles it
-    once (:func:`_unpickled`).
-    """
-
-    run_id: int
-    scenario: bytes
-    overrides: dict[str, Any]
-    seed_entropy: int
-    seed_key: int
-    steps: int
-    outputs: tuple[str, ...]
-
-
-@lru_cache(maxsize=4)
-def _unpickled(blob: bytes) -> Scenario:
-    return pickle.loads(blob)
-
-
-def execute(task: Task) -> tuple[int, Columns | None, str | None, float]:
-    """Run one task: (run_id, per-step outputs or None, traceback or None, wall seconds).
-
-    Never raises: a failing run is returned with its traceback so the sweep goes on.
-    """
-    start = time.perf_counter()
-    try:
-        base = _unpickled(task.scenario)
-        scenario = override_scenario(base, task.overrides) if task.overrides else base
-        seq = np.random.SeedSequence(task.seed_entropy, spawn_key=(task.seed_key,))
-        model = LaosModel(scenario, rng=seq, steps=task.steps)
-        model.run()
-        series = {name: model.series(name) for name in task.outputs}
-        steps = len(series[task.outputs[0]])
-        columns: Columns = {
-            "run_id": np.full(steps, task.run_id, dtype=np.int64),
-            "step": np.arange(steps, dtype=np.int64),
-            **series,
-        }
-        model.release()
-        return task.run_id, columns, None, time.perf_counter() - start
-    except Exception:
-        return task.run_id, None, traceback.format_exc(), time.perf_counter() - start
 
 
 def _atomic_write_bytes(path: Path, data: bytes) -> None:

@@ -92,7 +92,7 @@ def _assemble(path: Path, problems: list[Problem], chain: list[tuple[str, str]],
     parent_ref = doc.get("extends")
     remove = doc.pop("remove", None)
     if parent_ref is not None:
-        if not isinstance(parent_ref, str) or not parent_ref.strip():
+        if not isinstance(parent_ref, str) or not parent_ref.strip() or "\0" in parent_ref:
             problems.append(
                 Problem(
                     *doc.where("extends"),

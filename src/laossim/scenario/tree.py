@@ -132,7 +132,7 @@ def read_yaml(path: Path) -> tuple[Any, list[Problem]]:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None, [Problem(file, None, "", "file not found", hint="check the path")]
-    except (OSError, UnicodeDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, ValueError) as exc:  # ValueError: a NUL in the path
         return None, [Problem(file, None, "", f"cannot read file: {exc}")]
     return parse_yaml_text(text, file)
 

@@ -1,0 +1,95 @@
+"""One replication of a scenario, step by step, without Mesa.
+
+A :class:`Simulation` owns the :class:`~laossim.world.World` and composes the
+pure mechanisms in :data:`~laossim.mechanisms.STEP_ORDER`; a run is a pure
+function of (scenario, seed sequence, steps). :class:`~laossim.model.LaosModel`
+is this plus Mesa (agents, DataCollector, SolaraViz, batch_run); sweep
+workers run the Simulation alone, so they start without importing Mesa and
+pandas. Both go through :meth:`Simulation.advance`, so their results are
+the same to the bit.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import partial
+
+import numpy as np
+
+from laossim import metrics
+from laossim.mechanisms import STEP_ORDER, begin_step, events
+from laossim.mechanisms.records import Record
+from laossim.scenario import Scenario
+from laossim.seeding import Streams
+from laossim.world import World, build_world
+
+MECHANISMS: tuple[str, ...] = tuple(name for name, _ in STEP_ORDER)
+
+
+def outputs(scenario: Scenario) -> list[str]:
+    """Every output a sweep can record for this scenario: the scores and their components, and
+    each non-pole state's alignment on each pole (``alignment.LAO.CHN``)."""
+    poles = list(scenario.poles)
+    return [*metrics.COLUMNS, *(f"alignment.{s}.{p}" for s in scenario.state_ids if s not in poles for p in poles)]
+
+
+class Simulation:
+    """A scenario's world and its history, advanced one step at a time.
+
+    Args:
+        spec: the scenario.
+        seq: the replication's seed sequence (each mechanism and step draws from its own child).
+        steps: run length.
+    """
+
+    def __init__(self, spec: Scenario, seq: np.random.SeedSequence, steps: int) -> None:
+        self.spec: Scenario = spec
+        self.params = spec.parameters
+        self.max_steps = int(steps)
+        self.root_seed = seq.entropy
+        """The root seed's entropy (the int given, or the scenario's seed)."""
+        self.streams = Streams(seq, MECHANISMS)
+        self.world: World = build_world(spec)
+        schedule: dict[int, list] = defaultdict(list)
+        for ev in spec.events:
+            schedule[spec.event_step(ev.at)].append(ev)
+        self._mechanisms = tuple(
+            (name, partial(events.step, schedule=dict(schedule)) if name == "events" else fn) for name, fn in STEP_ORDER
+        )
+        self.records: list[tuple[int, Record]] = []
+        self.previous_world: World | None = None
+        """The world before the last step (what the app compares to show changes)."""
+        self.last_records: list[Record] = []
+        self.alignment_history: list[np.ndarray] = [self.world.alignment]
+        self.capability_history: list[np.ndarray] = [self.world.capability]
+        self.scores: dict[str, float] = metrics.scores(self.world, self.params)
+        self.score_history: list[dict[str, float]] = [self.scores]
+
+    def advance(self, t: int) -> None:
+        """Step t (from 1): the mechanisms in :data:`STEP_ORDER`, then the scores."""
+        world = begin_step(self.world, self.params)
+        happened: list[Record] = []
+        for name, mechanism in self._mechanisms:
+            world, records = mechanism(world, self.params, self.streams.generator(name, t), t)
+            happened += records
+        self.previous_world, self.world = self.world, world
+        self.last_records = happened
+        self.records += [(t, r) for r in happened]
+        self.alignment_history.append(world.alignment)
+        self.capability_history.append(world.capability)
+        self.scores = metrics.scores(world, self.params)
+        self.score_history.append(self.scores)
+
+    def run(self) -> None:
+        """Advance to ``max_steps``."""
+        for t in range(len(self.score_history), self.max_steps + 1):
+            self.advance(t)
+
+    def series(self, output: str) -> np.ndarray:
+        """One output at every step so far (step 0 first): a score or component
+        (:data:`metrics.COLUMNS`), or ``alignment.STATE.POLE``, that state's share on that pole."""
+        if output.startswith("alignment."):
+            _, state, pole = output.split(".")
+            poles = [self.world.ids[p] for p in self.world.poles]
+            return np.stack(self.alignment_history)[:, self.world.index(state), poles.index(pole)]
+        return np.array([scores[output] for scores in self.score_history], dtype=np.float64)
