@@ -205,3 +205,13 @@ def test_an_unknown_executor_is_refused_before_anything_is_written(tmp_path, cap
     out = tmp_path / "never"
     assert main(["sweep", str(HERE / "tiny_grid.yaml"), "--out", str(out), "--executor", "threads"]) == 2
     assert not out.exists() and "unknown executor 'threads'" in capsys.readouterr().err
+
+
+def test_the_pool_server_preloads_the_callers_packages_only_for_a_script(tmp_path):
+    code = "from laossim.experiment import forkserver; print(' '.join(forkserver.preload()))"
+    bare = subprocess.run([sys.executable, "-c", "import pandas;" + code], capture_output=True, text=True, check=True)
+    assert bare.stdout.split() == ["laossim.experiment.worker"]  # no script for workers to re-import
+    script = tmp_path / "study.py"
+    script.write_text("import pandas\n" + code + "\n")
+    ran = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True).stdout.split()
+    assert ran[0] == "laossim.experiment.worker" and "pandas" in ran and "laossim" not in ran
