@@ -53,7 +53,8 @@ outputs: [stability, focal_autonomy]
 
 def test_report_of_a_folder_that_holds_no_results_is_a_clear_error(tmp_path, capsys):
     assert main(["report", str(tmp_path)]) == 2
-    assert "is not a results folder (no summary.json), a sweep folder (no design.parquet) or a backtest folder" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "is not a results folder (no summary.json), a sweep folder (no design.parquet) or a backtest folder" in err
 
 
 def test_run_with_report_writes_it_beside_the_results(tmp_path, capsys):
