@@ -207,11 +207,15 @@ def test_an_unknown_executor_is_refused_before_anything_is_written(tmp_path, cap
     assert not out.exists() and "unknown executor 'threads'" in capsys.readouterr().err
 
 
-def test_the_pool_server_preloads_the_callers_packages_only_for_a_script(tmp_path):
+def test_the_pool_server_preloads_what_the_callers_script_imports_at_its_top_level(tmp_path):
     code = "from laossim.experiment import forkserver; print(' '.join(forkserver.preload()))"
     bare = subprocess.run([sys.executable, "-c", "import pandas;" + code], capture_output=True, text=True, check=True)
     assert bare.stdout.split() == ["laossim.experiment.worker"]  # no script for workers to re-import
     script = tmp_path / "study.py"
-    script.write_text("import pandas\n" + code + "\n")
+    script.write_text(
+        "import numpy, mesa\nfrom pandas import DataFrame\ntry:\n    import yaml\nexcept ImportError:\n    pass\n"
+        "def later():\n    import scipy\n"
+        f"if __name__ == '__main__':\n    import pyarrow\n    {code.replace('; ', chr(10) + '    ')}\n"
+    )
     ran = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True).stdout.split()
-    assert ran[0] == "laossim.experiment.worker" and "pandas" in ran and "laossim" not in ran
+    assert ran == ["laossim.experiment.worker", "numpy", "mesa", "pandas", "yaml"]

@@ -10,20 +10,23 @@ same on another core.
 
 One more cost hides here. Like every spawned process, a worker re-imports
 the caller's main script (multiprocessing's rule, so that functions defined
-there can be unpickled), and with it whatever the script imports: Mesa and
-pandas, typically, a second or more per worker and per pool. When the
-caller runs a script, the server therefore also imports the third-party
-packages the caller has loaded, so the workers' re-import finds them ready.
-The ``laossim`` command, a notebook or ``python -c`` have no such script and
-keep the light server.
+there can be unpickled), and with it whatever the script imports at its top
+level: Mesa and pandas, typically, a second or more per worker and per pool.
+The server therefore also imports the modules the script imports (read from
+its source, outside ``if __name__ == "__main__":``), so the workers find them
+ready (Python 3.11's server ignores a ``__main__`` preload and the caller's
+``sys.path``, so a module found only through a path the script adds at run
+time is left to the workers). The ``laossim`` command imports nothing heavy
+at its top level; a notebook or ``python -c`` has no script at all.
 
 Light on purpose: importing this module imports nothing heavy.
 """
 
 from __future__ import annotations
 
+import ast
 import sys
-import sysconfig
+import tokenize
 from multiprocessing import forkserver, get_context
 from multiprocessing.context import BaseContext
 
@@ -32,17 +35,43 @@ WORKER = "laossim.experiment.worker"
 
 
 def preload() -> list[str]:
-    """The server's imports: the worker module, and when the caller runs a script, the third-party
-    packages it has loaded (the workers will import them again with the script)."""
-    if not getattr(sys.modules.get("__main__"), "__file__", None):
-        return [WORKER]
-    site = sysconfig.get_paths()["purelib"]
-    loaded = {
-        name.partition(".")[0]
-        for name, module in list(sys.modules.items())
-        if (getattr(module, "__file__", None) or "").startswith(site)
-    }
-    return [WORKER, *sorted(loaded - {"laossim"})]
+    """The server's imports: the worker module, and the modules the caller's main script imports
+    at its top level (each worker will import them again with the script)."""
+    path = getattr(sys.modules.get("__main__"), "__file__", None)
+    return [WORKER, *(name for name in script_imports(path) if name != WORKER)] if path else [WORKER]
+
+
+def script_imports(path: str) -> list[str]:
+    """Absolute imports a script runs when imported as a module: those at its top level and in
+    top-level blocks other than ``if __name__ == "__main__":`` (never inside functions or classes)."""
+    try:
+        with tokenize.open(path) as source:
+            tree = ast.parse(source.read())
+    except (OSError, SyntaxError, ValueError):
+        return []
+    names: list[str] = []
+    pending = list(tree.body)
+    while pending:
+        node = pending.pop(0)
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.append(node.module)
+        elif isinstance(node, ast.If) and not _is_main_guard(node.test):
+            pending += [*node.body, *node.orelse]
+        elif isinstance(node, (ast.Try, ast.With)):
+            pending += [*node.body, *getattr(node, "orelse", []), *getattr(node, "finalbody", [])]
+            pending += [stmt for handler in getattr(node, "handlers", []) for stmt in handler.body]
+    return list(dict.fromkeys(names))
+
+
+def _is_main_guard(test: ast.expr) -> bool:
+    return (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and test.left.id == "__name__"
+        and any(isinstance(c, ast.Constant) and c.value == "__main__" for c in test.comparators)
+    )
 
 
 def context() -> BaseContext:
