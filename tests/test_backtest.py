@@ -259,7 +259,7 @@ def test_backtest_calibrate_fits_reports_and_beats_its_defaults_in_sample(tmp_pa
     assert page.count("<img src='data:image/png;base64,") == 2  # the bands and the calibration plot
 
 
-def test_backtest_refuses_an_unknown_executor_and_writes_nothing(tmp_path, capsys):
+def test_backtest_refuses_an_unknown_executor_or_calibration_options_alone_and_writes_nothing(tmp_path, capsys):
     from laossim.cli import main
 
     out = tmp_path / "bt"
@@ -267,3 +267,5 @@ def test_backtest_refuses_an_unknown_executor_and_writes_nothing(tmp_path, capsy
                  "--out", str(out)])  # fmt: skip
     assert code == 2 and "unknown executor 'gpu'" in capsys.readouterr().err
     assert not out.exists() and not list(tmp_path.iterdir())
+    assert main(["backtest", str(ROOT / "scenarios" / "backtest_2000.yaml"), "--points", "8", "--out", str(out)]) == 2
+    assert "--points only applies with --calibrate" in capsys.readouterr().err and not out.exists()

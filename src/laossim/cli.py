@@ -58,9 +58,28 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+CALIBRATION_DEFAULTS: dict[str, object] = {
+    "points": 64,
+    "calibration_replications": 8,
+    "refine": 60,
+    "executor": "process",
+    "workers": None,
+}
+"""The backtest's calibration options and their defaults (they apply only with --calibrate)."""
+
+
 def cmd_backtest(args: argparse.Namespace) -> int:
     import time
 
+    given = [name for name in CALIBRATION_DEFAULTS if getattr(args, name) is not None]
+    if given and not args.calibrate:
+        options = ", ".join(f"--{name.replace('_', '-')}" for name in given)
+        verb = "applies" if len(given) == 1 else "apply"
+        print(f"laossim: {options} only {verb} with --calibrate; add --calibrate or drop them", file=sys.stderr)
+        return BAD_INPUT
+    for name, value in CALIBRATION_DEFAULTS.items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
     if args.calibrate:
         _early_pool(args.executor)
     from laossim.backtest.calibrate import CalibrationError
@@ -361,18 +380,15 @@ def parser() -> argparse.ArgumentParser:
     bt.add_argument(
         "--calibrate", action="store_true", help="first fit the calibrated parameters on 2000-2016 (hold-out unseen)"
     )
-    bt.add_argument("--points", type=int, default=64, help="calibration: Latin-hypercube points (default 64)")
-    bt.add_argument("--calibration-replications", type=int, default=8, help="calibration: runs per point (default 8)")
-    bt.add_argument(
-        "--refine", type=int, default=60, help="calibration: most Nelder-Mead evaluations (default 60; 0 none)"
-    )
-    bt.add_argument(
-        "--executor", default="process", help="calibration runs: process (default), serial, dask, dask://HOST:PORT"
-    )
-    bt.add_argument("--workers", type=int, help="calibration: worker processes (default: all cores)")
+    cal = bt.add_argument_group("calibration (with --calibrate)")
+    cal.add_argument("--points", type=int, help="Latin-hypercube points (default 64)")
+    cal.add_argument("--calibration-replications", type=int, help="runs per point (default 8)")
+    cal.add_argument("--refine", type=int, help="most Nelder-Mead evaluations (default 60; 0 none)")
+    cal.add_argument("--executor", help="where runs go: process (default), serial, dask, dask://HOST:PORT")
+    cal.add_argument("--workers", type=int, help="worker processes (default: all cores)")
     bt.set_defaults(func=cmd_backtest)
 
-    rp = sub.add_parser("report", help="one self-contained HTML report of a results or sweep folder")
+    rp = sub.add_parser("report", help="one self-contained HTML report of a run, sweep or backtest folder")
     rp.add_argument("folder", help="a folder written by laossim run, sweep or backtest")
     rp.add_argument("--out", help="the HTML file (default FOLDER/report.html)")
     rp.set_defaults(func=cmd_report)
@@ -439,7 +455,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _positive(args: argparse.Namespace) -> str | None:
-    if getattr(args, "refine", 0) < 0:
+    if (getattr(args, "refine", None) or 0) < 0:
         return f"--refine must be at least 0 (got {args.refine})"
     for name in ("replications", "steps", "coalitions", "top", "starts", "workers", "limit", "points",
                  "calibration_replications"):  # fmt: skip
