@@ -21,7 +21,7 @@ capability path, which is all the voting data can speak to:
 The alignment noise is not fitted: the error of a replication mean always
 falls as noise falls, so the data cannot say how much there is.
 
-Recipe: a Latin hypercube over the three ranges (:data:`PARAMETERS`) run by
+Recipe: a Latin hypercube over the four ranges (:data:`PARAMETERS`) run by
 :func:`laossim.sweep` (crash-safe files, any executor), each run only to the
 end of 2016 and recording the compared states' alignments on the USA and
 China; each point's error is the RMSE of the replication-mean centred lean
@@ -150,8 +150,7 @@ def yearly_leans(series: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
 def fit_error(leans: pd.DataFrame, observed: pd.DataFrame) -> float:
     """RMSE over 2000-2016 of the replication-mean centred lean against the observed one."""
     mean = leans.groupby(["year", "state"], as_index=False).centred.mean()
-    both = scoring.paired(window(mean, FIT), window(observed, FIT), "centred")
-    return float(np.sqrt(np.mean((both.sim - both.obs) ** 2)))
+    return scoring.rmse(window(mean, FIT), window(observed, FIT))
 
 
 def calibrate(

@@ -11,6 +11,9 @@ about the differences between states.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -168,10 +171,6 @@ def figure(bt: Backtest):
 def write(bt: Backtest, folder: Path, scenario: str | Path, settings: dict[str, object]) -> None:
     """scores.csv, per_state.csv, simulated.parquet, backtest.png and manifest.json (versions,
     commit, the scenario's and the data files' hashes, the settings) into ``folder``."""
-    import datetime as dt
-    import hashlib
-    import json
-
     from laossim.plotting import plt
     from laossim.results import git_commit, versions
     from laossim.scenario import load_resolved

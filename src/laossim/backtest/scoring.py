@@ -22,6 +22,12 @@ def paired(sim: pd.DataFrame, obs: pd.DataFrame, value: str) -> pd.DataFrame:
     )
 
 
+def rmse(sim: pd.DataFrame, obs: pd.DataFrame, value: str = "centred") -> float:
+    """Root-mean-square error of ``value`` over every (year, state) both tables have."""
+    both = paired(sim, obs, value)
+    return float(np.sqrt(np.mean((both.sim - both.obs) ** 2)))
+
+
 def per_state(sim: pd.DataFrame, obs: pd.DataFrame, value: str = "centred") -> pd.DataFrame:
     """Per state: RMSE, Pearson correlation over time, the observed and simulated drift (last year
     minus first) and whether their directions match; and an ``all`` row (RMSE over every point,
@@ -52,7 +58,7 @@ def per_state(sim: pd.DataFrame, obs: pd.DataFrame, value: str = "centred") -> p
     overall = {
         "state": "all",
         "years": int(table.years.sum()),
-        "rmse": float(np.sqrt(np.mean((both.sim - both.obs) ** 2))),
+        "rmse": rmse(sim, obs, value),
         "correlation": float(table.correlation.mean()),
         "drift_observed": np.nan,
         "drift_simulated": np.nan,

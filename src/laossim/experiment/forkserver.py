@@ -27,6 +27,7 @@ from __future__ import annotations
 import ast
 import sys
 import tokenize
+from functools import lru_cache
 from multiprocessing import forkserver, get_context
 from multiprocessing.context import BaseContext
 
@@ -41,14 +42,16 @@ def preload() -> list[str]:
     return [WORKER, *(name for name in script_imports(path) if name != WORKER)] if path else [WORKER]
 
 
-def script_imports(path: str) -> list[str]:
+@lru_cache(maxsize=4)
+def script_imports(path: str) -> tuple[str, ...]:
     """Absolute imports a script runs when imported as a module: those at its top level and in
-    top-level blocks other than ``if __name__ == "__main__":`` (never inside functions or classes)."""
+    top-level blocks other than ``if __name__ == "__main__":`` (never inside functions or classes).
+    Cached: the server's preload is asked for at its start and again by every pool."""
     try:
         with tokenize.open(path) as source:
             tree = ast.parse(source.read())
     except (OSError, SyntaxError, ValueError):
-        return []
+        return ()
     names: list[str] = []
     pending = list(tree.body)
     while pending:
@@ -62,7 +65,7 @@ def script_imports(path: str) -> list[str]:
         elif isinstance(node, (ast.Try, ast.With)):
             pending += [*node.body, *getattr(node, "orelse", []), *getattr(node, "finalbody", [])]
             pending += [stmt for handler in getattr(node, "handlers", []) for stmt in handler.body]
-    return list(dict.fromkeys(names))
+    return tuple(dict.fromkeys(names))
 
 
 def _is_main_guard(test: ast.expr) -> bool:
