@@ -207,15 +207,18 @@ def test_an_unknown_executor_is_refused_before_anything_is_written(tmp_path, cap
     assert not out.exists() and "unknown executor 'threads'" in capsys.readouterr().err
 
 
-def test_the_pool_server_preloads_what_the_callers_script_imports_at_its_top_level(tmp_path):
-    code = "from laossim.experiment import forkserver; print(' '.join(forkserver.preload()))"
-    bare = subprocess.run([sys.executable, "-c", "import pandas;" + code], capture_output=True, text=True, check=True)
-    assert bare.stdout.split() == ["laossim.experiment.worker"]  # no script for workers to re-import
+def test_a_script_without_a_main_guard_sweeps_on_the_pool_and_its_workers_never_import_it(tmp_path):
+    """Spawned processes re-import the caller's script; sweep workers skip that (their tasks name only
+    laossim's functions), so an unguarded script does not start the sweep again in every worker."""
+    log, out = tmp_path / "imported-by.txt", tmp_path / "out"
     script = tmp_path / "study.py"
     script.write_text(
-        "import numpy, mesa\nfrom pandas import DataFrame\ntry:\n    import yaml\nexcept ImportError:\n    pass\n"
-        "def later():\n    import scipy\n"
-        f"if __name__ == '__main__':\n    import pyarrow\n    {code.replace('; ', chr(10) + '    ')}\n"
+        "import os\nimport laossim\n"
+        f"open({str(log)!r}, 'a').write(f'{{os.getpid()}}\\n')\n"
+        f"summary = laossim.sweep({str(HERE / 'tiny_grid.yaml')!r}, {str(out)!r}, workers=2, progress=False)\n"
+        "print(summary.done, summary.failed)\n"
     )
-    ran = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True).stdout.split()
-    assert ran == ["laossim.experiment.worker", "numpy", "mesa", "pandas", "yaml"]
+    ran = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.split() == ["12", "4"]  # the grid has 4 runs with severity_min > severity_max
+    assert len(log.read_text().split()) == 1  # the parent alone ran the script

@@ -1,4 +1,4 @@
-"""The process pool's start method: a forkserver that imports what runs need once.
+"""The process pool's start method: workers fork, warm, from a server that imported what runs need.
 
 Workers fork from a server process instead of the parent: they never inherit
 the parent's threads (numpy's and pyarrow's pools make plain ``fork``
@@ -8,79 +8,73 @@ Mesa or pandas) before forking any of them. :func:`start` begins that early,
 so the ``laossim`` command can import and load while the server does the
 same on another core.
 
-One more cost hides here. Like every spawned process, a worker re-imports
+A worker also skips what every other spawned process does first: re-import
 the caller's main script (multiprocessing's rule, so that functions defined
-there can be unpickled), and with it whatever the script imports at its top
-level: Mesa and pandas, typically, a second or more per worker and per pool.
-The server therefore also imports the modules the script imports (read from
-its source, outside ``if __name__ == "__main__":``), so the workers find them
-ready (Python 3.11's server ignores a ``__main__`` preload and the caller's
-``sys.path``, so a module found only through a path the script adds at run
-time is left to the workers). The ``laossim`` command imports nothing heavy
-at its top level; a notebook or ``python -c`` has no script at all.
+there can be unpickled). A sweep's tasks name only laossim's functions, so
+the script is never needed, and importing it would cost whatever it imports
+at its top level (Mesa, pandas: a second or more per worker and per pool)
+and would start the sweep again in every worker of a script written without
+``if __name__ == "__main__":``.
 
 Light on purpose: importing this module imports nothing heavy.
 """
 
 from __future__ import annotations
 
-import ast
-import sys
-import tokenize
-from functools import lru_cache
-from multiprocessing import forkserver, get_context
-from multiprocessing.context import BaseContext
+import io
+import os
+from multiprocessing import forkserver, popen_forkserver, reduction, spawn, util
+from multiprocessing.context import ForkServerContext, ForkServerProcess, set_spawning_popen
 
 WORKER = "laossim.experiment.worker"
 """What every run needs, imported by the server before it forks workers."""
 
-
-def preload() -> list[str]:
-    """The server's imports: the worker module, and the modules the caller's main script imports
-    at its top level (each worker will import them again with the script)."""
-    path = getattr(sys.modules.get("__main__"), "__file__", None)
-    return [WORKER, *(name for name in script_imports(path) if name != WORKER)] if path else [WORKER]
+MAIN_SCRIPT_KEYS = ("init_main_from_path", "init_main_from_name")
+"""The preparation data that makes a new process import the caller's main script."""
 
 
-@lru_cache(maxsize=4)
-def script_imports(path: str) -> tuple[str, ...]:
-    """Absolute imports a script runs when imported as a module: those at its top level and in
-    top-level blocks other than ``if __name__ == "__main__":`` (never inside functions or classes).
-    Cached: the server's preload is asked for at its start and again by every pool."""
-    try:
-        with tokenize.open(path) as source:
-            tree = ast.parse(source.read())
-    except (OSError, SyntaxError, ValueError):
-        return ()
-    names: list[str] = []
-    pending = list(tree.body)
-    while pending:
-        node = pending.pop(0)
-        if isinstance(node, ast.Import):
-            names += [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names.append(node.module)
-        elif isinstance(node, ast.If) and not _is_main_guard(node.test):
-            pending += [*node.body, *node.orelse]
-        elif isinstance(node, (ast.Try, ast.With)):
-            pending += [*node.body, *getattr(node, "orelse", []), *getattr(node, "finalbody", [])]
-            pending += [stmt for handler in getattr(node, "handlers", []) for stmt in handler.body]
-    return tuple(dict.fromkeys(names))
+class _PopenWithoutMain(popen_forkserver.Popen):
+    """Launches a process through the server as the standard library does (Python 3.11-3.13),
+    with the preparation data stripped of the caller's main script."""
+
+    def _launch(self, process_obj: ForkServerProcess) -> None:
+        prep_data = spawn.get_preparation_data(process_obj._name)
+        for key in MAIN_SCRIPT_KEYS:
+            prep_data.pop(key, None)
+        buf = io.BytesIO()
+        set_spawning_popen(self)
+        try:
+            reduction.dump(prep_data, buf)
+            reduction.dump(process_obj, buf)
+        finally:
+            set_spawning_popen(None)
+        self.sentinel, w = forkserver.connect_to_new_process(self._fds)
+        parent_w = os.dup(w)  # the child watches it to learn that its parent died
+        self.finalizer = util.Finalize(self, util.close_fds, (parent_w, self.sentinel))
+        with open(w, "wb", closefd=True) as f:
+            f.write(buf.getbuffer())
+        self.pid = forkserver.read_signed(self.sentinel)
 
 
-def _is_main_guard(test: ast.expr) -> bool:
-    return (
-        isinstance(test, ast.Compare)
-        and isinstance(test.left, ast.Name)
-        and test.left.id == "__name__"
-        and any(isinstance(c, ast.Constant) and c.value == "__main__" for c in test.comparators)
-    )
+class WorkerProcess(ForkServerProcess):
+    """A process forked by the server that does not import the caller's main script."""
+
+    @staticmethod
+    def _Popen(process_obj: ForkServerProcess) -> _PopenWithoutMain:
+        return _PopenWithoutMain(process_obj)
 
 
-def context() -> BaseContext:
-    """The forkserver context, with the server set to :func:`preload`."""
-    ctx = get_context("forkserver")
-    ctx.set_forkserver_preload(preload())
+class WorkerContext(ForkServerContext):
+    """The forkserver context, with the server preloading :data:`WORKER` and processes that
+    skip the main script: what a ``ProcessPoolExecutor`` of sweep runs is given."""
+
+    Process = WorkerProcess
+
+
+def context() -> WorkerContext:
+    """The pool's context (the server preloads :data:`WORKER`)."""
+    ctx = WorkerContext()
+    ctx.set_forkserver_preload([WORKER])
     return ctx
 
 

@@ -1,7 +1,7 @@
 """What a sweep's worker process runs: one task, one run, its outputs as arrays.
 
 Light on purpose: it imports numpy, pydantic and laossim's core, not Mesa,
-pandas or pyarrow, so a process pool's server (``forkserver.PRELOAD``)
+pandas or pyarrow, so a process pool's server (``forkserver.WORKER``)
 starts in a fraction of the time the full package takes.
 """
 
