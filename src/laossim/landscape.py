@@ -86,8 +86,9 @@ def normalised_frustration(sizes: np.ndarray, propensities: np.ndarray, assignme
     """(E - sum_{w<0} w) / sum |w| in [0, 1], with w_ij = s_i s_j p_ij (i != j): 0 at the best
     conceivable split, 1 at the worst; 0 when all propensities are zero.
 
-    Computed with matrix-vector products (E = s'Ps - sum_g s_g'P s_g over the
-    coalitions g), so no N x N temporary beyond min(p, 0).
+    Computed with matrix products (E = s'Ps - sum_g s_g'P s_g over the coalitions g, the
+    second as one product with the (N, G) matrix of each coalition's sizes), so no N x N
+    temporary beyond min(p, 0).
     """
     p = np.asarray(propensities)
     if not np.issubdtype(p.dtype, np.floating):
@@ -95,17 +96,17 @@ def normalised_frustration(sizes: np.ndarray, propensities: np.ndarray, assignme
     s = np.asarray(sizes, float).astype(p.dtype)  # keep the (large) matrix in its own precision
     self_terms = s * s * np.diagonal(p)  # p_ii is unused: remove it from every quadratic form
     groups = np.asarray(assignment)
-    within = sum(
-        float(sg @ p @ sg - (self_terms * (groups == g)).sum())
-        for g, sg in ((g, np.where(groups == g, s, 0.0)) for g in np.unique(groups))
-    )
+    if len(groups) and (groups.dtype.kind not in "iu" or groups.min() < 0 or groups.max() >= len(groups)):
+        groups = np.unique(groups, return_inverse=True)[1].ravel()  # labels 0 .. G-1
+    members = np.zeros((len(s), int(groups.max(initial=0)) + 1), dtype=p.dtype)
+    members[np.arange(len(s)), groups] = s  # column g: the sizes of coalition g's members, else 0
     total = float(s @ p @ s - self_terms.sum())
-    e = total - within
+    e = float(s @ p @ s) - float(((p @ members) * members).sum())  # the self terms cancel
     negative = float(s @ np.minimum(p, 0.0) @ s - np.minimum(self_terms, 0.0).sum())
     scale = total - 2.0 * negative  # sum |w| = sum w - 2 sum_{w<0} w
     if scale <= 0:
         return 0.0
-    return float(np.clip((e - negative) / scale, 0.0, 1.0))
+    return min(1.0, max(0.0, (e - negative) / scale))
 
 
 def canonical(assignment: np.ndarray) -> tuple[int, ...]:

@@ -34,14 +34,29 @@ COLUMNS: tuple[str, ...] = SCORES + COMPONENTS
 
 
 def weighted_dyad_mean(x: np.ndarray, capability: np.ndarray, exponent: float) -> float:
-    """Mean of a dyadic quantity over distinct pairs, weighted by (c_i c_j)^exponent.
+    """Mean of a dyadic quantity over distinct pairs, weighted by (c_i c_j)^exponent."""
+    return dyad_means((x,), capability, exponent)[0]
+
+
+def dyad_means(arrays: tuple[np.ndarray, ...], capability: np.ndarray, exponent: float) -> list[float]:
+    """:func:`weighted_dyad_mean` of several dyadic arrays, sharing the weights.
 
     Diagonals of the dyadic arrays are zero, so sum_ij w_i w_j x_ij = w.x.w.
     """
     w = capability**exponent
     total = w.sum() ** 2 - (w**2).sum()
-    wx = w.astype(x.dtype)  # a matrix product never converts the (large) dyadic array
-    return float(wx @ x @ wx / total) if total > 0 else 0.0
+    if not total > 0:
+        return [0.0] * len(arrays)
+    out = []
+    for x in arrays:
+        wx = w.astype(x.dtype)  # a matrix product never converts the (large) dyadic array
+        out.append(float(wx @ x @ wx / total))
+    return out
+
+
+def weighted_mean(values: list[float], weights: list[float]) -> float:
+    """sum(v w) / sum(w) of a few numbers (numpy's average costs more than the arithmetic)."""
+    return sum(v * w for v, w in zip(values, weights, strict=True)) / sum(weights)
 
 
 def coalitions(alignment: np.ndarray) -> np.ndarray:
@@ -58,9 +73,12 @@ def polarisation(alignment: np.ndarray, alpha: float) -> float:
     2^-(1+alpha), the value of two equal groups at distance 1.
     """
     groups = coalitions(alignment)
-    labels = np.unique(groups)
-    pi = np.array([(groups == g).mean() for g in labels])
-    centres = np.array([alignment[groups == g].mean(axis=0) for g in labels])
+    counts = np.bincount(groups, minlength=alignment.shape[1])
+    sums = np.zeros((len(counts), alignment.shape[1]))
+    np.add.at(sums, groups, alignment)
+    present = counts > 0
+    pi = counts[present] / len(groups)
+    centres = sums[present] / counts[present, None]
     d = 0.5 * np.abs(centres[:, None, :] - centres[None, :, :]).sum(axis=2)
     er = float((pi[:, None] ** (1 + alpha) * pi[None, :] * d).sum())
     return min(1.0, er / 2.0 ** -(1 + alpha))
@@ -112,39 +130,30 @@ def dependence_concentration(world: World) -> float:
 def scores(world: World, params: Parameters) -> dict[str, float]:
     """Every score and component of the current world, keyed as in :data:`COLUMNS`."""
     s = params.scores
-    c = world.capability
+    tension, trust, interoperability = dyad_means(
+        (world.tension, world.trust, world.interoperability), world.capability, s.capability_exponent
+    )
     comp = {
         "crisis_intensity": float(1.0 - np.exp(-world.crisis_load / s.crisis_scale)),
-        "mean_tension": weighted_dyad_mean(world.tension, c, s.capability_exponent),
+        "mean_tension": tension,
         "polarisation": polarisation(world.alignment, s.polarisation_alpha),
         "volatility": volatility(world, s.volatility_scale),
         "frustration": frustration(world, params),
-        "mean_trust": weighted_dyad_mean(world.trust, c, s.capability_exponent),
+        "mean_trust": trust,
         "engagement_volume": min(1.0, world.engaged_units / world.budget_units) if world.budget_units > 0 else 0.0,
         "forum_participation": world.forum_attended / world.forum_expected if world.forum_expected > 0 else 0.0,
-        "interoperability": weighted_dyad_mean(world.interoperability, c, s.capability_exponent),
+        "interoperability": interoperability,
         "dependence_concentration": dependence_concentration(world),
         "crisis_count": float(world.crisis_count),
         "polarisation_pressure": float(world.pressure),
     }
-    unstable = np.average(
-        [
-            comp["crisis_intensity"],
-            comp["mean_tension"],
-            comp["polarisation"],
-            comp["volatility"],
-            comp["frustration"],
-        ],
-        weights=[s.w_crisis, s.w_tension, s.w_polarisation, s.w_volatility, s.w_frustration],
+    unstable = weighted_mean(
+        [comp[k] for k in ("crisis_intensity", "mean_tension", "polarisation", "volatility", "frustration")],
+        [s.w_crisis, s.w_tension, s.w_polarisation, s.w_volatility, s.w_frustration],
     )
-    cooperation = np.average(
-        [
-            comp["mean_trust"],
-            comp["engagement_volume"],
-            comp["forum_participation"],
-            comp["interoperability"],
-        ],
-        weights=[s.w_trust, s.w_engagement, s.w_forums, s.w_interoperability],
+    cooperation = weighted_mean(
+        [comp[k] for k in ("mean_trust", "engagement_volume", "forum_participation", "interoperability")],
+        [s.w_trust, s.w_engagement, s.w_forums, s.w_interoperability],
     )
     head = {
         "stability": float(1.0 - unstable),

@@ -45,7 +45,7 @@ def target(world: World, lev: np.ndarray) -> np.ndarray:
     k = world.k
     positive = np.maximum(lev, 0.0)
     negative = np.maximum(-lev, 0.0)
-    rivalry = world.tension[np.ix_(world.poles, world.poles)].copy()  # (K, K), zero diagonal
+    rivalry = world.tension[world.poles[:, None], world.poles]  # (K, K), a copy
     np.fill_diagonal(rivalry, 0.0)
     totals = rivalry.sum(axis=0)
     share = np.divide(rivalry, totals[None, :], out=np.zeros_like(rivalry), where=totals[None, :] > 0)
@@ -70,9 +70,10 @@ def response(world: World, tgt: np.ndarray, lev: np.ndarray) -> np.ndarray:
     bandwagon = (1 - kappa) * strongest + kappa * tgt
 
     dominance = world.capability[world.poles][None, :] * (1.0 + world.tension[:, world.poles])
-    without = tgt * (1.0 - np.eye(k)[np.argmax(dominance, axis=1)])
+    others = 1.0 - np.eye(k)[np.argmax(dominance, axis=1)]
+    without = tgt * others
     sums = without.sum(axis=1, keepdims=True)
-    rest = (1.0 - np.eye(k)[np.argmax(dominance, axis=1)]) / max(k - 1, 1)
+    rest = others / max(k - 1, 1)
     without = np.divide(without, sums, out=rest, where=sums > 0)
     balance = (1 - kappa) * without + kappa * uniform
 

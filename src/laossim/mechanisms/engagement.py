@@ -19,21 +19,25 @@ from laossim.scenario.parameters import EngagementKind, Parameters
 from laossim.world import DYAD, World, bounded, per_step
 
 KINDS: tuple[EngagementKind, ...] = tuple(EngagementKind)
+KIND_NAMES: tuple[str, ...] = tuple(kind.value for kind in KINDS)
+KIND_FIELDS = ("weight", "cost", "trust_gain", "interoperability_gain", "capability_gain", "finance", "visibility")
+_TABLES: dict[int, tuple[object, dict[str, np.ndarray]]] = {}
 
 
 def kind_table(params: Parameters) -> dict[str, np.ndarray]:
-    """The engagement kinds' coefficients as arrays indexed like :data:`KINDS`."""
+    """The engagement kinds' coefficients as read-only arrays indexed like :data:`KINDS`,
+    made once per set of kinds (a step asks twice; building them took a tenth of the mechanism)."""
     types = params.engagement.types
-    fields = (
-        "weight",
-        "cost",
-        "trust_gain",
-        "interoperability_gain",
-        "capability_gain",
-        "finance",
-        "visibility",
-    )
-    return {f: np.array([getattr(types[k], f) for k in KINDS]) for f in fields}
+    cached = _TABLES.get(id(types))
+    if cached is not None and cached[0] is types:
+        return cached[1]
+    table = {f: np.array([getattr(types[k], f) for k in KINDS]) for f in KIND_FIELDS}
+    for column in table.values():
+        column.flags.writeable = False
+    if len(_TABLES) >= 64:
+        _TABLES.clear()
+    _TABLES[id(types)] = (types, table)  # holding ``types`` keeps its id from being reused
+    return table
 
 
 def partner_value(world: World, params: Parameters) -> np.ndarray:
@@ -97,7 +101,7 @@ def apply(
     np.minimum(debt, 1.0, out=debt)
     units = float(table["cost"][k].sum())
     ids = world.ids
-    names = [kind.value for kind in KINDS]
+    names = KIND_NAMES
     gains = table["trust_gain"].tolist()
     records = [
         Record(names[kk], ids[a], ids[b], gains[kk])

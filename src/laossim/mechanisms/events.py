@@ -128,6 +128,8 @@ def step(
     world: World, params: Parameters, rng: np.random.Generator, t: int, schedule: Mapping[int, Sequence[Event]]
 ) -> tuple[World, list[Record]]:
     """Apply every event scheduled for step t, in file order."""
+    if t not in schedule:
+        return world, []  # draws nothing: this step's generator is its own, so no other draw moves
     attend = rng.random((len(world.forum_ids), world.n)) < params.forums.participation
     records: list[Record] = []
     for ev in schedule.get(t, ()):

@@ -77,9 +77,12 @@ def _mean_pair(x: np.ndarray, mask: np.ndarray) -> float:
 
 def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> tuple[World, list[Record]]:
     """Regular meetings of every forum whose period comes round at step t."""
+    meeting = np.flatnonzero(meets(world, t))
+    if len(meeting) == 0:
+        return world, []  # draws nothing: this step's generator is its own, so no other draw moves
     attend = rng.random((len(world.forum_ids), world.n)) < params.forums.participation
     records: list[Record] = []
-    for f in np.flatnonzero(meets(world, t)):
+    for f in meeting:
         world, new = hold_meeting(world, params, int(f), attend[f], t)
         records += new
     return world, records
