@@ -8,13 +8,6 @@ The public API::
     result.summary; result.timeseries; result.save("results/my-run")
 """
 
-from importlib import metadata
-
-try:
-    __version__ = metadata.version("laossim")
-except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0+unknown"
-
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -45,7 +38,19 @@ _HOMES = {
 in parallel with the command (``laossim.experiment.forkserver``)."""
 
 
+def _version() -> str:
+    from importlib import metadata  # 0.08 s: only when asked (a sweep's workers never ask)
+
+    try:
+        return metadata.version("laossim")
+    except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0+unknown"
+
+
 def __getattr__(name: str) -> object:
+    if name == "__version__":
+        globals()[name] = version = _version()
+        return version
     if name in _HOMES:
         import importlib
 
