@@ -2,9 +2,11 @@
 
 Prints one table of ratios measured in the same run (the machines are noisy):
 a short sweep (40 runs x 40 steps) and a long one (8 runs x 160 steps, about
-0.4 s a run) through ``laossim sweep`` and ``mesa.batch_run`` on the same
-model class, runs, steps and per-step data, both with two processes; two
-workers against one; the sweep layer's overhead per run and its start-up; and, with
+0.3 s a run) through ``laossim sweep`` and ``mesa.batch_run`` on the same
+model class, runs, steps and per-step data, both with two processes; the
+short sweep again without the model's runs, which the two share (what is
+left is start-up, scenario loading and row handling); two workers against
+one; the sweep layer's overhead per run and its start-up; and, with
 ``--memory``, the parent's peak memory for 2,000 and 10,000 one-step runs.
 """
 
@@ -27,7 +29,7 @@ from laossim.experiment.sweep import sweep
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "laos_baseline.yaml"
 LONG_STEPS = 160
-"""Steps of a long sweep's runs: about 0.4 s each on the development machine (the targets are
+"""Steps of a long sweep's runs: about 0.3 s each on the development machine (the targets are
 for runs of 0.2 s or more)."""
 
 
@@ -49,8 +51,17 @@ outputs: [stability, cooperation, focal_autonomy, focal_security]
 
 def time_sweep(path: Path, folder: Path, workers: int, executor: str = "process") -> float:
     start = time.perf_counter()
-    sweep(path, folder / f"out-{path.stem}-{executor}-{workers}", executor=executor, workers=workers, progress=False)
+    sweep(path, sweep_folder(path, folder, workers, executor), executor=executor, workers=workers, progress=False)
     return time.perf_counter() - start
+
+
+def sweep_folder(path: Path, folder: Path, workers: int, executor: str = "process") -> Path:
+    return folder / f"out-{path.stem}-{executor}-{workers}"
+
+
+def run_seconds(out: Path) -> float:
+    """Seconds the runs of a finished sweep took, summed over runs (from their status records)."""
+    return sum(json.loads(p.read_text())["seconds"] for p in (out / "status").glob("*.json"))
 
 
 def time_batch_run(runs: int, steps: int) -> float:
@@ -72,8 +83,7 @@ def unexplained(folder: Path, runs: int) -> float:
     start = time.perf_counter()
     sweep(path, folder / f"overhead{runs}", executor="serial", progress=False)
     total = time.perf_counter() - start
-    work = sum(json.loads(p.read_text())["seconds"] for p in (folder / f"overhead{runs}" / "status").glob("*.json"))
-    return total - work
+    return total - run_seconds(folder / f"overhead{runs}")
 
 
 def overhead(folder: Path, small: int = 100, large: int = 400) -> tuple[float, float]:
@@ -145,6 +155,15 @@ def main(argv: list[str] | None = None) -> int:
                 s_mesa / s_ours,
                 ">= 3",
                 f"{s_mesa:.1f} s / {s_ours:.1f} s",
+            )
+        )
+        model = run_seconds(sweep_folder(short, folder, 2)) / 2  # the same model steps, on two processes
+        rows.append(
+            (
+                "  short sweep, time outside the model's runs: batch_run / laossim",
+                (s_mesa - model) / (s_ours - model),
+                "(diagnostic)",
+                f"{s_mesa - model:.1f} s / {s_ours - model:.1f} s: totals minus {model:.1f} s of runs",
             )
         )
         l_ours, l_mesa = time_sweep(long, folder, 2), time_batch_run(8, LONG_STEPS)
