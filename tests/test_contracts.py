@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import laossim
+from laossim import metrics
 from laossim.mechanisms import STEP_ORDER, begin_step
 from laossim.scenario import override_scenario
 from laossim.seeding import Streams, root_sequence
@@ -73,9 +74,9 @@ def test_every_mechanism_keeps_the_world_valid(
                 continue
             world, _ = mechanism(world, scenario.parameters, streams.generator(name, t), t)
             check_world(world)
-        scores = laossim.metrics.scores(world, scenario.parameters)
+        scores = metrics.scores(world, scenario.parameters)
         assert all(np.isfinite(v) for v in scores.values())
-        assert all(0 <= scores[k] <= 1 for k in laossim.metrics.SCORES)
+        assert all(0 <= scores[k] <= 1 for k in metrics.SCORES)
 
 
 def test_same_seed_same_world_and_different_seed_different_world():
@@ -99,6 +100,19 @@ def test_each_mechanism_sees_the_same_draws_whatever_the_others_consumed():
     streams.generator("b", 3).random(1000)
     np.testing.assert_array_equal(streams.generator("a", 3).random(4), first)
     assert not np.array_equal(streams.generator("a", 4).random(4), first)
+
+
+def test_the_stream_of_a_mechanism_and_step_is_pcg64_of_its_seed_sequence_child():
+    """The seeding contract of docs/model.md, which keeps a (scenario, seed) reproducible across
+    versions: (mechanism m, step t) of the replication with sequence S draws from
+    PCG64(SeedSequence(S.entropy, spawn_key=(*S.spawn_key, m, t))), however it is made."""
+    child = np.random.SeedSequence(5).spawn(3)[2]
+    streams = Streams(child, ("a", "b"))
+    seq = np.random.SeedSequence(5, spawn_key=(2, 1, 7))
+    expected = np.random.Generator(np.random.PCG64(seq))
+    drawn = streams.generator("b", 7)
+    np.testing.assert_array_equal(drawn.random(6), expected.random(6))
+    np.testing.assert_array_equal(drawn.standard_gamma(np.ones(3)), expected.standard_gamma(np.ones(3)))
 
 
 def test_dyadic_arrays_stay_single_precision_through_every_mechanism():
