@@ -180,11 +180,11 @@ def bounded(x: np.ndarray, gain: np.ndarray | float, decay: np.ndarray | float) 
 
     Computed as g + x (1 - g - d), which lies between g and 1 - d, in the precision of x.
     """
-    if np.ndim(gain) == 0:
-        gain = float(gain)
-    if np.ndim(decay) == 0:
+    if not isinstance(gain, np.ndarray) or gain.ndim == 0:
+        gain = float(gain)  # a numpy scalar would promote a single-precision x to double
+    if not isinstance(decay, np.ndarray) or decay.ndim == 0:
         decay = float(decay)
-    return np.asarray(gain + x * (1.0 - gain - decay)).astype(np.result_type(x), copy=False)
+    return np.asarray(gain + x * (1.0 - gain - decay)).astype(x.dtype, copy=False)
 
 
 def build_world(scenario: Scenario) -> World:

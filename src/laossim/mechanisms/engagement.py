@@ -84,7 +84,8 @@ def apply(
 
     def summed(name: str) -> np.ndarray:
         """Per touched pair, the sum of a kind coefficient over its engagements (both directions)."""
-        return np.bincount(slot, weights=np.tile(table[name][k], 2), minlength=len(touched))
+        per_engagement = table[name][k]
+        return np.bincount(slot, weights=np.concatenate([per_engagement, per_engagement]), minlength=len(touched))
 
     trust, interop = (
         (world.trust, world.interoperability) if owned else (world.trust.copy(), world.interoperability.copy())
@@ -142,7 +143,7 @@ def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> 
     base = np.concatenate([[0.0], cum[n - 1 :: n][:-1]])
     found = np.searchsorted(cum, (base[:, None] + draws[1] * total[:, None]).ravel(), side="right")
     rows = np.repeat(np.arange(n)[:, None], m, axis=1)
-    partner = np.clip(found.reshape(n, m) - rows * n, 0, n - 1)
+    partner = np.minimum(np.maximum(found.reshape(n, m) - rows * n, 0), n - 1)
     partner = np.where(partner == rows, (partner + 1) % n, partner)  # rounding at a row's end: never oneself
 
     avail = np.ones((n, m, len(KINDS)), dtype=bool)
