@@ -25,6 +25,7 @@ import numpy as np
 
 import laossim
 from laossim.experiment.sweep import sweep
+from laossim.metrics import COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "laos_baseline.yaml"
@@ -34,6 +35,8 @@ for runs of 0.2 s or more)."""
 
 
 def experiment(folder: Path, name: str, runs: int, steps: int, scenario: Path = BASELINE) -> Path:
+    """Runs varying Laos's autonomy, recording every score and component at every step: the
+    per-step data of LaosModel's DataCollector, which batch_run collects."""
     values = ", ".join(f"{v:.6f}" for v in np.linspace(0.1, 0.9, runs))
     path = folder / f"{name}.yaml"
     path.write_text(f"""format_version: 1
@@ -44,7 +47,7 @@ steps: {steps}
 design: {{method: grid}}
 vary:
   states.LAO.autonomy: [{values}]
-outputs: [stability, cooperation, focal_autonomy, focal_security]
+outputs: [{", ".join(COLUMNS)}]
 """)
     return path
 
