@@ -52,15 +52,15 @@ def hold_meeting(
         moves = present & ~world.is_pole
         alignment = np.where(moves[:, None], (1.0 - pull) * alignment + pull * norm[None, :], alignment)
 
-    before = _mean_pair(world.tension, together)
-    after = _mean_pair(tension, together)
+    pairs = attended * (attended - 1)  # ordered pairs of attendees
+    change = float((tension - world.tension)[together].sum()) / pairs if pairs else 0.0
     fid = world.forum_ids[f]
     record = Record(
         "forum_meeting",
         fid,
         "",
         turnout,
-        f"{fid} {label} ({attended} of {expected} members); tension among them {signed(after - before)}",
+        f"{fid} {label} ({attended} of {expected} members); tension among them {signed(change)}",
     )
     return world.evolve(
         tension=tension,
@@ -69,10 +69,6 @@ def hold_meeting(
         forum_attended=world.forum_attended + attended,
         forum_expected=world.forum_expected + expected,
     ), [record]
-
-
-def _mean_pair(x: np.ndarray, mask: np.ndarray) -> float:
-    return float(x[mask].mean()) if mask.any() else 0.0
 
 
 def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> tuple[World, list[Record]]:
