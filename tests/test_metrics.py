@@ -27,11 +27,11 @@ def test_polarisation_is_one_for_two_equal_opposed_blocs_and_zero_for_consensus(
     assert metrics.polarisation(np.array([[0.6, 0.4]] * 5), 1.0) == 0.0
 
 
-def test_weighted_dyad_mean_ignores_the_diagonal_and_weights_by_capability():
+def test_dyad_means_ignore_the_diagonal_and_weight_by_capability():
     x = np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 0.0]])
-    equal = metrics.weighted_dyad_mean(x, np.ones(3), 1.0)
+    equal = metrics.dyad_means((x,), np.ones(3), 1.0)[0]
     assert equal == pytest.approx(2 / 6)
-    heavy = metrics.weighted_dyad_mean(x, np.array([10.0, 10.0, 1.0]), 1.0)
+    heavy = metrics.dyad_means((x,), np.array([10.0, 10.0, 1.0]), 1.0)[0]
     assert heavy > equal
 
 

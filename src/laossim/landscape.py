@@ -100,8 +100,9 @@ def normalised_frustration(sizes: np.ndarray, propensities: np.ndarray, assignme
         groups = np.unique(groups, return_inverse=True)[1].ravel()  # labels 0 .. G-1
     members = np.zeros((len(s), int(groups.max(initial=0)) + 1), dtype=p.dtype)
     members[np.arange(len(s)), groups] = s  # column g: the sizes of coalition g's members, else 0
-    total = float(s @ p @ s - self_terms.sum())
-    e = float(s @ p @ s) - float(((p @ members) * members).sum())  # the self terms cancel
+    everyone = float(s @ p @ s)
+    total = everyone - float(self_terms.sum())
+    e = everyone - float(((p @ members) * members).sum())  # the self terms cancel
     negative = float(s @ np.minimum(p, 0.0) @ s - np.minimum(self_terms, 0.0).sum())
     scale = total - 2.0 * negative  # sum |w| = sum w - 2 sum_{w<0} w
     if scale <= 0:

@@ -33,13 +33,8 @@ COMPONENTS: tuple[str, ...] = (
 COLUMNS: tuple[str, ...] = SCORES + COMPONENTS
 
 
-def weighted_dyad_mean(x: np.ndarray, capability: np.ndarray, exponent: float) -> float:
-    """Mean of a dyadic quantity over distinct pairs, weighted by (c_i c_j)^exponent."""
-    return dyad_means((x,), capability, exponent)[0]
-
-
 def dyad_means(arrays: tuple[np.ndarray, ...], capability: np.ndarray, exponent: float) -> list[float]:
-    """:func:`weighted_dyad_mean` of several dyadic arrays, sharing the weights.
+    """Means of dyadic quantities over distinct pairs, weighted by (c_i c_j)^exponent.
 
     Diagonals of the dyadic arrays are zero, so sum_ij w_i w_j x_ij = w.x.w.
     """
