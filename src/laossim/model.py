@@ -17,9 +17,10 @@ import mesa
 
 from laossim import metrics
 from laossim.calendar import step_label
+from laossim.mechanisms import MECHANISMS
 from laossim.scenario import Scenario, load_scenario, override_scenario
 from laossim.seeding import SeedLike, Streams, root_sequence
-from laossim.simulation import MECHANISMS, Simulation
+from laossim.simulation import Simulation
 from laossim.world import DOCTRINES, World
 
 SHIPPED = Path(__file__).resolve().parent / "scenarios"

@@ -17,13 +17,11 @@ from functools import partial
 import numpy as np
 
 from laossim import metrics
-from laossim.mechanisms import STEP_ORDER, begin_step, events
+from laossim.mechanisms import MECHANISMS, STEP_ORDER, begin_step, events
 from laossim.mechanisms.records import Record
 from laossim.scenario import Scenario
 from laossim.seeding import Streams
 from laossim.world import World, build_world
-
-MECHANISMS: tuple[str, ...] = tuple(name for name, _ in STEP_ORDER)
 
 
 def outputs(scenario: Scenario) -> list[str]:
