@@ -133,6 +133,17 @@ def test_a_failing_run_is_recorded_and_the_rest_complete(tmp_path):
     assert main(["sweep", str(HERE / "tiny_grid.yaml"), "--out", str(out), "--executor", "serial"]) == 2  # not empty
 
 
+def test_the_sweep_command_shows_progress_on_stderr_unless_quiet(tmp_path, capsys):
+    args = [str(HERE / "tiny_grid.yaml"), "--executor", "serial"]
+    main(["sweep", *args, "--out", str(tmp_path / "shown")])
+    shown = capsys.readouterr()
+    assert "16/16" in shown.err and "done=12, failed=4" in shown.err
+    assert "16 runs in the design" in shown.out
+    main(["sweep", *args, "--out", str(tmp_path / "quiet"), "--quiet"])
+    quiet = capsys.readouterr()
+    assert "16/16" not in quiet.err and "16 runs in the design" in quiet.out
+
+
 def test_a_sweep_killed_with_sigkill_resumes_with_every_run_exactly_once(tmp_path):
     out = tmp_path / "killed"
     cmd = [

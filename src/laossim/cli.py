@@ -274,7 +274,15 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     loaded = load_experiment(args.experiment)
     out = Path(args.out) if args.out else Path("results") / f"sweep-{loaded.experiment.experiment}"
     try:
-        summary = sweep(loaded, out, executor=args.executor, workers=args.workers, resume=args.resume, limit=args.limit)
+        summary = sweep(
+            loaded,
+            out,
+            executor=args.executor,
+            workers=args.workers,
+            resume=args.resume,
+            limit=args.limit,
+            progress=not args.quiet,
+        )
     except SweepError as exc:
         print(f"laossim: {exc}", file=sys.stderr)
         return BAD_INPUT
@@ -428,6 +436,7 @@ def parser() -> argparse.ArgumentParser:
     sw.add_argument("--workers", type=int, help="worker processes (default: all cores)")
     sw.add_argument("--resume", action="store_true", help="continue the sweep in --out, skipping finished runs")
     sw.add_argument("--limit", type=int, help="submit at most this many runs (try a design quickly)")
+    sw.add_argument("--quiet", action="store_true", help="no progress bar (the summary line is still printed)")
     sw.set_defaults(func=cmd_sweep)
 
     an = sub.add_parser("analyze", help="summaries, sensitivity indices and plots of a sweep folder")
