@@ -9,6 +9,7 @@ many numbers it or any other mechanism used before (common random numbers).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, cast
 
 import numpy as np
@@ -76,3 +77,33 @@ class Deferred:
                 np.random.PCG64(np.random.SeedSequence(self._entropy, spawn_key=self._key))
             )
         return getattr(self._made, name)
+
+
+class Stacked:
+    """Several runs' generators drawn from as one (:mod:`laossim.batch`): each draw is made by
+    every run's own generator and the draws are stacked on a new first (run) axis, so every run
+    gets exactly the numbers it would get alone. Only the draws the mechanisms make are offered."""
+
+    __slots__ = ("_generators",)
+
+    def __init__(self, generators: Sequence[np.random.Generator]) -> None:
+        self._generators = tuple(generators)
+
+    def random(self, size: int | tuple[int, ...], dtype: type = np.float64) -> np.ndarray:
+        """Uniform draws of shape ``(runs, *size)``."""
+        return np.stack([g.random(size, dtype=dtype) for g in self._generators])
+
+    def standard_gamma(self, shape: np.ndarray) -> np.ndarray:
+        """Gamma draws; ``shape`` carries the runs on its first axis (run b draws with shape[b])."""
+        return np.stack([g.standard_gamma(s) for g, s in zip(self._generators, shape, strict=True)])
+
+
+class StackedStreams:
+    """The streams of several runs advanced as one: generator (m, t) is every run's own (m, t)."""
+
+    def __init__(self, streams: Sequence[Streams]) -> None:
+        self._streams = tuple(streams)
+
+    def generator(self, mechanism: str, step: int) -> np.random.Generator:
+        """Each run's generator keyed (mechanism, step), drawn from as one (see :class:`Stacked`)."""
+        return cast(np.random.Generator, Stacked([s.generator(mechanism, step) for s in self._streams]))

@@ -22,17 +22,18 @@ def leverage(world: World, params: Parameters) -> np.ndarray:
     """L (N, K): the pull of each pole on each state; negative where threat dominates."""
     a = params.alignment
     p = world.poles
-    cap = (world.capability[p] / world.capability[p].max()) ** a.capability_exponent
+    poles = world.capability[..., p]
+    cap = (poles / poles.max(axis=-1, keepdims=True)) ** a.capability_exponent
     ties = (
-        a.trade * world.trade[:, p]
-        + a.aid * world.aid[:, p]
-        + a.debt * world.debt[:, p]
-        + a.affinity * np.maximum(world.affinity[:, p], 0.0)
-        + a.border * world.border[:, p]
-        + a.alliance * world.alliance[:, p]
-        + a.trust * world.trust[:, p]
+        a.trade * world.trade[..., p]
+        + a.aid * world.aid[..., p]
+        + a.debt * world.debt[..., p]
+        + a.affinity * np.maximum(world.affinity[..., p], 0.0)
+        + a.border * world.border[..., p]
+        + a.alliance * world.alliance[..., p]
+        + a.trust * world.trust[..., p]
     )
-    return cap[None, :] * ties - world.threat_sensitivity[:, None] * a.threat * world.tension[:, p]
+    return cap[..., None, :] * ties - world.threat_sensitivity[..., None] * a.threat * world.tension[..., p]
 
 
 def target(world: World, lev: np.ndarray) -> np.ndarray:
@@ -45,12 +46,12 @@ def target(world: World, lev: np.ndarray) -> np.ndarray:
     k = world.k
     positive = np.maximum(lev, 0.0)
     negative = np.maximum(-lev, 0.0)
-    rivalry = world.tension[world.poles[:, None], world.poles]  # (K, K), a copy
-    np.fill_diagonal(rivalry, 0.0)
-    totals = rivalry.sum(axis=0)
-    share = np.divide(rivalry, totals[None, :], out=np.zeros_like(rivalry), where=totals[None, :] > 0)
-    pulled = positive + negative @ share.T
-    sums = pulled.sum(axis=1, keepdims=True)
+    rivalry = world.tension[..., world.poles[:, None], world.poles]  # (K, K), a copy
+    rivalry[..., np.arange(k), np.arange(k)] = 0.0
+    totals = rivalry.sum(axis=-2, keepdims=True)
+    share = np.divide(rivalry, totals, out=np.zeros_like(rivalry), where=totals > 0)
+    pulled = positive + negative @ share.swapaxes(-1, -2)
+    sums = pulled.sum(axis=-1, keepdims=True)
     return np.divide(pulled, sums, out=np.full_like(pulled, 1.0 / k), where=sums > 0)
 
 
@@ -61,48 +62,48 @@ def response(world: World, tgt: np.ndarray, lev: np.ndarray) -> np.ndarray:
     p* the largest leverage; balancer: t without the dominant pole q* (largest
     c_q (1 + tau_iq)), renormalised, mixed with kappa u.
     """
-    n, k = tgt.shape
-    kappa = world.autonomy[:, None]
-    uniform = np.full((n, k), 1.0 / k)
-    hedge = (1 - kappa) * tgt + kappa * uniform
+    k = tgt.shape[-1]
+    kappa = world.autonomy[..., None]
+    even = kappa * (1.0 / k)  # kappa u
+    hedge = (1 - kappa) * tgt + even
 
-    strongest = np.eye(k)[np.argmax(lev, axis=1)]
+    strongest = np.eye(k)[np.argmax(lev, axis=-1)]
     bandwagon = (1 - kappa) * strongest + kappa * tgt
 
-    dominance = world.capability[world.poles][None, :] * (1.0 + world.tension[:, world.poles])
-    others = 1.0 - np.eye(k)[np.argmax(dominance, axis=1)]
+    dominance = world.capability[..., None, world.poles] * (1.0 + world.tension[..., world.poles])
+    others = 1.0 - np.eye(k)[np.argmax(dominance, axis=-1)]
     without = tgt * others
-    sums = without.sum(axis=1, keepdims=True)
+    sums = without.sum(axis=-1, keepdims=True)
     rest = others / max(k - 1, 1)
     without = np.divide(without, sums, out=rest, where=sums > 0)
-    balance = (1 - kappa) * without + kappa * uniform
+    balance = (1 - kappa) * without + even
 
-    doctrine = world.doctrine[:, None]
+    doctrine = world.doctrine[..., None]
     return np.where(doctrine == BANDWAGONER, bandwagon, np.where(doctrine == BALANCER, balance, hedge))
 
 
 def responsiveness(world: World, params: Parameters) -> np.ndarray:
     """lambda (N,) per step, raised by polarisation pressure: lambda + (1 - lambda)(1 - exp(-gamma P))."""
     lam = per_step(world.responsiveness, world.steps_per_year)
-    push = 1.0 - np.exp(-params.alignment.pressure_gain * world.pressure)
+    push = 1.0 - np.exp(-params.alignment.pressure_gain * np.asarray(world.pressure)[..., None])
     return lam + (1.0 - lam) * push
 
 
 def dirichlet_rows(rng: np.random.Generator, alpha: np.ndarray) -> np.ndarray:
     """One Dirichlet draw per row of alpha (numpy's dirichlet takes a single alpha)."""
     g = rng.standard_gamma(alpha)
-    sums = g.sum(axis=1, keepdims=True)
-    return np.divide(g, sums, out=np.full_like(g, 1.0 / g.shape[1]), where=sums > 0)
+    sums = g.sum(axis=-1, keepdims=True)
+    return np.divide(g, sums, out=np.full_like(g, 1.0 / g.shape[-1]), where=sums > 0)
 
 
 def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> tuple[World, list[Record]]:
     """Move each non-pole state's alignment toward its doctrine's response."""
     lev = leverage(world, params)
     r = response(world, target(world, lev), lev)
-    lam = responsiveness(world, params)[:, None]
+    lam = responsiveness(world, params)[..., None]
     a = (1.0 - lam) * world.alignment + lam * r
     nu = params.alignment.noise_concentration
     if nu > 0:
         a = dirichlet_rows(rng, nu * (a + params.alignment.noise_floor))
-    a[world.poles] = np.eye(world.k)
+    a[..., world.poles, :] = np.eye(world.k)
     return world.evolve(alignment=a, leverage=lev), []
