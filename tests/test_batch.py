@@ -2,26 +2,37 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from laossim import batch
-from laossim.mechanisms import MECHANISMS, alignment, begin_step
+from laossim.mechanisms import MECHANISMS, STEP_ORDER, begin_step
 from laossim.scenario import load_scenario, override_scenario
 from laossim.seeding import Stacked, StackedStreams, Streams
 from laossim.simulation import Simulation
+from laossim.world import World
 
 SCENARIOS = sorted((Path(__file__).resolve().parents[1] / "scenarios").glob("*.yaml"))
 
 
-def runs_between_steps(path: Path, steps: int = 5) -> tuple[list[Simulation], int]:
-    """Four runs of a scenario with different seeds and focal autonomy, ``steps`` steps in."""
+STACK_READY = ("alignment", "security", "crises", "economy")
+"""The mechanisms that take stacks so far (laossim.batch is in progress)."""
+
+
+CRISIS_PRONE = {"parameters.crises.intercept": 1.0}
+"""Crises in most dyads every year, so a step of four runs has several."""
+
+
+def runs(path: Path, steps: int = 5, overrides: dict[str, float] | None = None) -> tuple[list[Simulation], int]:
+    """Four runs of a scenario with different seeds and focal autonomy, ``steps`` steps in;
+    and the next step."""
     base = load_scenario(path)
     sims = []
     for r, autonomy in enumerate((0.2, 0.4, 0.6, 0.9)):
-        spec = override_scenario(base, {f"states.{base.focal}.autonomy": autonomy})
+        spec = override_scenario(base, {f"states.{base.focal}.autonomy": autonomy, **(overrides or {})})
         sim = Simulation(spec, np.random.SeedSequence(17, spawn_key=(r,)), steps + 1)
         for t in range(1, steps + 1):
             sim.advance(t)
@@ -29,18 +40,51 @@ def runs_between_steps(path: Path, steps: int = 5) -> tuple[list[Simulation], in
     return sims, steps + 1
 
 
+def up_to(sim: Simulation, name: str, t: int) -> World:
+    """A run's world at step t just before mechanism ``name``, with what came before it this step."""
+    world = begin_step(sim.world, sim.params)
+    for other, mechanism in sim.mechanisms:
+        if other == name:
+            return world
+        world, _ = mechanism(world, sim.params, sim.streams.generator(other, t), t)
+    raise KeyError(name)
+
+
+def assert_run_of_stack(stacked: World, b: int, alone: World) -> None:
+    for field in dataclasses.fields(World):
+        if field.name in batch.SHARED:
+            continue
+        if field.name == "visibility":
+            seen = stacked.visibility.dense(stacked.trust.shape)[b]
+            np.testing.assert_array_equal(seen, alone.visibility.dense(alone.n), err_msg=field.name)
+        else:
+            mine, theirs = np.asarray(getattr(stacked, field.name))[b], np.asarray(getattr(alone, field.name))
+            np.testing.assert_array_equal(mine, theirs, err_msg=field.name)
+
+
+@pytest.mark.parametrize("name", STACK_READY)
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
-def test_alignment_on_a_stack_gives_each_run_its_own_result_to_the_bit(path: Path):
-    sims, t = runs_between_steps(path)
+def test_a_mechanism_on_a_stack_gives_each_run_its_own_world_to_the_bit(path: Path, name: str):
+    sims, t = runs(path, overrides=CRISIS_PRONE if name == "crises" else None)
     params = sims[0].params
-    worlds = [begin_step(s.world, params) for s in sims]
-    stacked, _ = alignment.step(
-        batch.stack(worlds), params, StackedStreams([s.streams for s in sims]).generator("alignment", t), t
-    )
+    worlds = [up_to(sim, name, t) for sim in sims]
+    mechanism = dict(STEP_ORDER)[name]
+    generator = StackedStreams([s.streams for s in sims]).generator(name, t)
+    stacked, _ = mechanism(batch.stack(worlds), params, generator, t)
     for b, (sim, world) in enumerate(zip(sims, worlds, strict=True)):
-        alone, _ = alignment.step(world, params, sim.streams.generator("alignment", t), t)
-        np.testing.assert_array_equal(stacked.alignment[b], alone.alignment)
-        np.testing.assert_array_equal(stacked.leverage[b], alone.leverage)
+        alone, _ = mechanism(world, params, sim.streams.generator(name, t), t)
+        assert_run_of_stack(stacked, b, alone)
+    if name == "crises":
+        assert (stacked.crisis_count > 0).sum() >= 2  # the crises were there to be checked
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_a_step_begins_on_a_stack_as_on_each_run(path: Path):
+    sims, _ = runs(path)
+    params = sims[0].params
+    stacked = begin_step(batch.stack([s.world for s in sims]), params)
+    for b, sim in enumerate(sims):
+        assert_run_of_stack(stacked, b, begin_step(sim.world, params))
 
 
 def test_a_stacked_generator_draws_each_runs_own_numbers():
@@ -55,14 +99,14 @@ def test_a_stacked_generator_draws_each_runs_own_numbers():
         np.testing.assert_array_equal(gamma[b], s.generator("alignment", 1).standard_gamma(shape[b]))
 
 
-def test_only_worlds_of_one_structure_between_steps_can_be_stacked():
-    sims, _ = runs_between_steps(SCENARIOS[0], steps=1)
-    other, _ = runs_between_steps(Path(__file__).resolve().parents[1] / "scenarios" / "teaching_minimal.yaml", 1)
+def test_only_worlds_of_one_structure_can_be_stacked_and_sightings_keep_their_run():
+    sims, _ = runs(SCENARIOS[0], steps=1)
+    other, _ = runs(Path(__file__).resolve().parents[1] / "scenarios" / "teaching_minimal.yaml", 1)
     with pytest.raises(ValueError, match="their ids differ"):
         batch.stack([sims[0].world, other[0].world])
-    mid_step = next(s.world for s in sims if len(s.world.visibility))
-    with pytest.raises(ValueError, match="between steps"):
-        batch.stack([mid_step, mid_step])
-    stacked = batch.stack([begin_step(s.world, s.params) for s in sims])
+    stacked = batch.stack([s.world for s in sims])
     assert stacked.trust.shape == (4, *sims[0].world.trust.shape) and stacked.pressure.shape == (4,)
     assert stacked.ids == sims[0].world.ids
+    assert len(stacked.visibility) == sum(len(s.world.visibility) for s in sims) > 0
+    for b, sim in enumerate(sims):
+        assert_run_of_stack(stacked, b, sim.world)

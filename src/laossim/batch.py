@@ -8,8 +8,10 @@ call serve B runs. A mechanism written for stacks indexes from the right
 :class:`laossim.seeding.Stacked`, so the same code serves one world and a
 stack, and every run's numbers are the ones it gets alone, to the bit.
 
-Work in progress (issue 4): :mod:`laossim.mechanisms.alignment` takes stacks;
-the other mechanisms and the scores do not yet, so nothing runs stacks yet.
+A stack keeps no records (what sweeps record is scores and alignments).
+Work in progress (issue 4): ``begin_step`` and the alignment, security,
+crises and economy mechanisms take stacks; events, engagement, forums and the
+scores do not yet, so nothing runs stacks yet.
 """
 
 from __future__ import annotations
@@ -19,29 +21,40 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from laossim.world import World
+from laossim.world import Sightings, World
 
 SHARED: tuple[str, ...] = ("ids", "poles", "focal", "steps_per_year", "forum_ids")
 """The structure every stacked world must have in common; every other field gets a run axis."""
 
 
 def stack(worlds: Sequence[World]) -> World:
-    """One world whose every per-run field has a first axis over ``worlds``.
-
-    Worlds are stacked between steps, where nothing was seen this step (an empty ``visibility``).
+    """One world whose every per-run field has a first axis over ``worlds``; this step's
+    sightings count their rows over the runs (run b's state i is row b N + i).
 
     Raises:
-        ValueError: the worlds differ in structure, or one holds this step's sightings.
+        ValueError: the worlds differ in structure.
     """
     first = worlds[0]
     for name in SHARED:
         if any(not np.array_equal(getattr(w, name), getattr(first, name)) for w in worlds[1:]):
             raise ValueError(f"worlds of different structure cannot be stacked: their {name} differ")
-    if any(len(w.visibility) for w in worlds):
-        raise ValueError("stack worlds between steps: one holds this step's sightings (visibility)")
-    changes = {
+    changes: dict[str, object] = {
         f.name: np.stack([np.asarray(getattr(w, f.name)) for w in worlds])
         for f in dataclasses.fields(World)
         if f.name not in SHARED and f.name != "visibility"
     }
+    changes["visibility"] = Sightings(
+        np.concatenate([w.visibility.rows + b * first.n for b, w in enumerate(worlds)]),
+        np.concatenate([w.visibility.cols for w in worlds]),
+        np.concatenate([w.visibility.weight for w in worlds]),
+    )
     return first.evolve(**changes)
+
+
+def sums_per_run(values: np.ndarray, runs: np.ndarray, count: int) -> np.ndarray:
+    """(count,): each run's sum of its ``values``, summed as numpy sums that run's values alone
+    (so to the bit what the run gets unstacked); ``runs`` gives each value's run."""
+    out = np.zeros(count)
+    for b in np.unique(runs).tolist():
+        out[b] = values[runs == b].sum()
+    return out

@@ -17,7 +17,7 @@ from functools import partial
 import numpy as np
 
 from laossim import metrics
-from laossim.mechanisms import MECHANISMS, STEP_ORDER, begin_step, events
+from laossim.mechanisms import MECHANISMS, STEP_ORDER, Mechanism, begin_step, events
 from laossim.mechanisms.records import Record
 from laossim.scenario import Scenario
 from laossim.seeding import Streams
@@ -51,9 +51,10 @@ class Simulation:
         schedule: dict[int, list] = defaultdict(list)
         for ev in spec.events:
             schedule[spec.event_step(ev.at)].append(ev)
-        self._mechanisms = tuple(
+        self.mechanisms: tuple[tuple[str, Mechanism], ...] = tuple(
             (name, partial(events.step, schedule=dict(schedule)) if name == "events" else fn) for name, fn in STEP_ORDER
         )
+        """The step's mechanisms in order (:data:`STEP_ORDER`), events bound to this run's schedule."""
         self.records: list[tuple[int, Record]] = []
         self.previous_world: World | None = None
         """The world before the last step (what the app compares to show changes)."""
@@ -67,7 +68,7 @@ class Simulation:
         """Step t (from 1): the mechanisms in :data:`STEP_ORDER`, then the scores."""
         world = begin_step(self.world, self.params)
         happened: list[Record] = []
-        for name, mechanism in self._mechanisms:
+        for name, mechanism in self.mechanisms:
             world, records = mechanism(world, self.params, self.streams.generator(name, t), t)
             happened += records
         self.previous_world, self.world = self.world, world

@@ -40,7 +40,8 @@ engagements per state, dense takes 77 us against sparse 145 us at 128 states, an
 @dataclass(frozen=True, eq=False)
 class Sightings:
     """Engagement volume seen by rivals this step, as (row, column, weight) entries of an N x N
-    matrix V with duplicates summed. A step has few engagements, so this is far cheaper to
+    matrix V with duplicates summed (in a stack of worlds, rows count over the runs: run b's
+    state i is row b N + i). A step has few engagements, so this is far cheaper to
     build and extend than a sparse matrix: a small world's step spent 14% of its time on those."""
 
     rows: np.ndarray
@@ -62,18 +63,19 @@ class Sightings:
             np.concatenate([self.weight, weight.astype(DYAD, copy=False)]),
         )
 
-    def dense(self, n: int) -> np.ndarray:
-        """V as an (n, n) array (for tests and small worlds)."""
-        out = np.zeros((n, n), dtype=DYAD)
-        np.add.at(out, (self.rows, self.cols), self.weight)
+    def dense(self, shape: int | tuple[int, ...]) -> np.ndarray:
+        """V as an (n, n) array, or (runs, n, n) for a stack (for tests and small worlds)."""
+        out = np.zeros((shape, shape) if isinstance(shape, int) else shape, dtype=DYAD)
+        np.add.at(out.reshape(-1, out.shape[-1]), (self.rows, self.cols), self.weight)
         return out
 
     def times(self, matrix: np.ndarray) -> np.ndarray:
-        """V @ matrix for a square matrix: through a dense V in small worlds, where building a
-        sparse matrix would cost more than the product, and a sparse one in large worlds."""
-        n = matrix.shape[0]
-        if n <= DENSE_UP_TO:
-            return self.dense(n).astype(matrix.dtype) @ matrix
+        """V @ matrix for a square matrix, or for each run of a stack of them: through a dense V
+        in small worlds, where building a sparse matrix would cost more than the product, and a
+        sparse one in large worlds."""
+        n = matrix.shape[-1]
+        if n <= DENSE_UP_TO or matrix.ndim > 2:
+            return self.dense(matrix.shape).astype(matrix.dtype) @ matrix
         from scipy import sparse
 
         v = sparse.csr_array((self.weight.astype(matrix.dtype), (self.rows, self.cols)), shape=(n, n))

@@ -48,8 +48,8 @@ def begin_step(world: World, params: Parameters) -> World:
         forum_attended=world.forum_attended * year,
         forum_expected=world.forum_expected * year,
         visibility=Sightings.none(),
-        capability_gain=np.zeros(world.n),
-        crisis_count=0,
+        capability_gain=np.zeros_like(world.capability),
+        crisis_count=world.crisis_count * 0,  # 0, for each run of a stack
         prev_alignment=world.alignment,
     )
 

@@ -11,21 +11,21 @@ from functools import lru_cache
 
 import numpy as np
 
+from laossim.batch import sums_per_run
 from laossim.mechanisms.records import Record
 from laossim.scenario.parameters import Parameters
 from laossim.world import World, bounded, per_step
 
 
-def hazard(
-    world: World, params: Parameters, i: np.ndarray | slice = slice(None), j: np.ndarray | slice = slice(None)
-) -> np.ndarray:
-    """Crisis probability per step of the dyads (i, j) (default all, (N, N))."""
+def hazard(world: World, params: Parameters, at: tuple = (...,)) -> np.ndarray:
+    """Crisis probability per step of the dyads ``at``, an index into the dyadic arrays: ``(i, j)``,
+    or ``(runs, i, j)`` in a stack (default all, (N, N))."""
     c = params.crises
     logit = (
         c.intercept
-        + c.tension * world.tension[i, j]
-        - c.trust * world.trust[i, j]
-        - c.interoperability * world.interoperability[i, j]
+        + c.tension * world.tension[at]
+        - c.trust * world.trust[at]
+        - c.interoperability * world.interoperability[at]
     )
     return per_step(1.0 / (1.0 + np.exp(-logit)), world.steps_per_year)
 
@@ -36,22 +36,41 @@ def _upper(n: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def apply(
-    world: World, params: Parameters, i: np.ndarray, j: np.ndarray, severity: np.ndarray, why: str = ""
+    world: World,
+    params: Parameters,
+    i: np.ndarray,
+    j: np.ndarray,
+    severity: np.ndarray,
+    why: str = "",
+    runs: np.ndarray | None = None,
 ) -> tuple[World, list[Record]]:
     """Effects of crises between pairs (i, j) with the given severities; ``why`` is an
-    explanatory sentence for scheduled crises (drawn ones are described lazily)."""
+    explanatory sentence for scheduled crises (drawn ones are described lazily).
+
+    ``runs``: in a stack of worlds (:mod:`laossim.batch`), each crisis's run; a stack keeps no records.
+    """
     if len(i) == 0:
         return world, []
     c = params.crises
     n = world.n
-    touched, slot = np.unique(np.concatenate([i * n + j, j * n + i]), return_inverse=True)
+    base = 0 if runs is None else runs * (n * n)
+    touched, slot = np.unique(np.concatenate([base + i * n + j, base + j * n + i]), return_inverse=True)
     sev = np.zeros(len(touched))
     np.maximum.at(sev, slot, np.tile(severity, 2))  # two crises of one pair in a step: the worse counts
     tension, trust = world.tension.copy(), world.trust.copy()
     tension.flat[touched] = bounded(tension.flat[touched], c.tension_gain * sev, 0.0)
     trust.flat[touched] = bounded(trust.flat[touched], 0.0, c.trust_loss * sev)
     pole = world.is_pole
-    polar = float(severity[pole[i] | pole[j]].sum())
+    polar = pole[i] | pole[j]
+    if runs is not None:
+        count = len(world.pressure)
+        return world.evolve(
+            tension=tension,
+            trust=trust,
+            pressure=world.pressure + sums_per_run(severity[polar], runs[polar], count),
+            crisis_load=world.crisis_load + sums_per_run(severity, runs, count),
+            crisis_count=world.crisis_count + np.bincount(runs, minlength=count),
+        ), []
     ids = world.ids
     records = [
         Record("crisis", ids[a], ids[b], s, why) if why else Record("crisis", ids[a], ids[b], s)
@@ -60,7 +79,7 @@ def apply(
     return world.evolve(
         tension=tension,
         trust=trust,
-        pressure=world.pressure + polar,
+        pressure=world.pressure + float(severity[polar].sum()),
         crisis_load=world.crisis_load + float(severity.sum()),
         crisis_count=world.crisis_count + len(i),
     ), records
@@ -76,9 +95,11 @@ def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> 
     c = params.crises
     iu, ju = _upper(world.n)
     draw = rng.random((2, len(iu)), dtype=np.float32)  # one draw per dyad: single precision halves the work
+    uniform, severe = draw[..., 0, :], draw[..., 1, :]
+    # the bound of a stack is its largest: more candidates, the same hits
     bound = per_step(1.0 / (1.0 + np.exp(-(c.intercept + c.tension * world.tension.max()))), world.steps_per_year)
-    candidates = np.flatnonzero(draw[0] < bound)
+    *runs, candidates = np.nonzero(uniform < bound)  # runs: () for one world, (run of each,) in a stack
     ci, cj = iu[candidates], ju[candidates]
-    hit = draw[0][candidates] < hazard(world, params, ci, cj)
-    severity = c.severity_min + (c.severity_max - c.severity_min) * draw[1][candidates[hit]].astype(float)
-    return apply(world, params, ci[hit], cj[hit], severity)
+    hit = uniform[(*runs, candidates)] < hazard(world, params, (*runs, ci, cj))
+    severity = c.severity_min + (c.severity_max - c.severity_min) * severe[(*runs, candidates)][hit].astype(float)
+    return apply(world, params, ci[hit], cj[hit], severity, runs=runs[0][hit] if runs else None)

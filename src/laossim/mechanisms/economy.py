@@ -22,29 +22,34 @@ def drift(shares: np.ndarray, affinity_of: Callable[[np.ndarray, np.ndarray], np
     """Move each row's shares a fraction ``rate`` toward attraction-weighted shares, keeping row totals.
 
     Only existing partners are touched (zero shares stay zero), so the work is
-    proportional to the number of trading pairs, not N^2. ``affinity_of(i, j)``
-    gives the attraction of the pairs (i, j).
+    proportional to the number of trading pairs, not N^2. Rows are counted over
+    a stack's runs (run b's state i is row b N + i); ``affinity_of(rows, j)``
+    gives the attraction of the pairs (row, j).
     """
-    i, j = np.nonzero(shares)
+    flat = shares.reshape(-1, shares.shape[-1])
+    i, j = np.nonzero(flat)
     if len(i) == 0:
         return shares
-    s = shares[i, j]
+    s = flat[i, j]
     w = s * affinity_of(i, j)
-    n = shares.shape[0]
-    totals = np.bincount(i, weights=s, minlength=n)[i]
-    wsum = np.bincount(i, weights=w, minlength=n)[i]
+    rows = flat.shape[0]
+    totals = np.bincount(i, weights=s, minlength=rows)[i]
+    wsum = np.bincount(i, weights=w, minlength=rows)[i]
     goal = np.divide(w * totals, wsum, out=s.copy(), where=wsum > 0)
-    out = shares.copy()
+    out = flat.copy()
     out[i, j] = s + rate * (goal - s)
-    return out
+    return out.reshape(shares.shape)
 
 
 def attraction(world: World) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
     """exp(trust - alignment distance) of pairs: trade and aid follow trusted, like-aligned partners."""
+    alignment = world.alignment.reshape(-1, world.k)
+    trust = world.trust.reshape(-1, world.n)
 
     def of(i: np.ndarray, j: np.ndarray) -> np.ndarray:
-        distance = 0.5 * np.abs(world.alignment[i] - world.alignment[j]).sum(axis=1)
-        return np.exp(world.trust[i, j] - distance)
+        partner = i - i % world.n + j  # j's row in i's run
+        distance = 0.5 * np.abs(alignment[i] - alignment[partner]).sum(axis=1)
+        return np.exp(trust[i, j] - distance)
 
     return of
 

@@ -28,12 +28,13 @@ def alignment_distance(alignment: np.ndarray, dtype: type = np.float64) -> np.nd
     Uses TV(a, b) = 1 - sum_k min(a_k, b_k) for distributions, one (N, N)
     pass per pole, in place (dyadic arrays are large; memory traffic is the cost).
     """
-    n = alignment.shape[0]
+    shape = (*alignment.shape[:-1], alignment.shape[-2])
     alignment = alignment.astype(dtype, copy=False)
-    overlap = np.zeros((n, n), dtype=dtype)
-    buffer = np.empty((n, n), dtype=dtype)
-    for column in alignment.T:
-        np.minimum(column[:, None], column[None, :], out=buffer)
+    overlap = np.zeros(shape, dtype=dtype)
+    buffer = np.empty(shape, dtype=dtype)
+    for k in range(alignment.shape[-1]):
+        column = alignment[..., k]
+        np.minimum(column[..., :, None], column[..., None, :], out=buffer)
         overlap += buffer
     return np.subtract(1.0, overlap, out=overlap)
 
@@ -44,7 +45,7 @@ def mutual_rival_visibility(tension: np.ndarray, visibility: Sightings) -> np.nd
     relations). V holds few entries and both arrays are symmetric, so seen = (V T2)^T:
     one product over V's rows and one transpose suffice."""
     product = visibility.times(np.square(tension, dtype=PRESSURE_DTYPE))
-    product += product.T.copy()
+    product += product.swapaxes(-1, -2).copy()
     return product
 
 
@@ -56,8 +57,8 @@ def pressure(world: World, params: Parameters) -> np.ndarray:
     x *= s.distance_gain
     x += np.where(world.border, np.float32(s.border_gain), np.float32(0.0))
     x -= np.minimum(world.affinity, 0.0).astype(PRESSURE_DTYPE) * np.float32(s.hostility_gain)
-    x += growth[:, None]
-    x += growth[None, :]
+    x += growth[..., :, None]
+    x += growth[..., None, :]
     if len(world.visibility):
         seen = mutual_rival_visibility(world.tension, world.visibility)
         seen *= 0.5 * s.visibility_gain
@@ -86,5 +87,6 @@ def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> 
     tension *= world.tension
     tension += 1.0
     tension -= stay_calm
-    np.fill_diagonal(tension, 0.0)
+    diagonal = np.arange(world.n)
+    tension[..., diagonal, diagonal] = 0.0
     return world.evolve(tension=np.clip(tension, 0.0, 1.0, out=tension)), []
