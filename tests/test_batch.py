@@ -18,7 +18,7 @@ from laossim.world import World
 SCENARIOS = sorted((Path(__file__).resolve().parents[1] / "scenarios").glob("*.yaml"))
 
 
-STACK_READY = ("alignment", "security", "crises", "economy")
+STACK_READY = ("alignment", "engagement", "security", "crises", "economy")
 """The mechanisms that take stacks so far (laossim.batch is in progress)."""
 
 

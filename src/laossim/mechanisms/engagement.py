@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from laossim.batch import sums_per_run
 from laossim.mechanisms.records import Record
 from laossim.scenario.parameters import EngagementKind, Parameters
 from laossim.world import DYAD, World, bounded, per_step
@@ -46,15 +47,15 @@ def partner_value(world: World, params: Parameters) -> np.ndarray:
     e = params.engagement
     c = world.capability.astype(DYAD)
     value = e.trust_weight * world.trust - e.tension_weight * world.tension
-    value += e.capability_weight * (c[None, :] / (c[:, None] + c[None, :]))
+    value += e.capability_weight * (c[..., None, :] / (c[..., :, None] + c[..., None, :]))
     lev = np.maximum(world.leverage, 0.0)
-    total = lev.sum(axis=1, keepdims=True)
+    total = lev.sum(axis=-1, keepdims=True)
     shares = np.divide(lev, total, out=np.zeros_like(lev), where=total > 0)
-    value[:, world.poles] += (e.leverage_weight * shares).astype(DYAD)
+    value[..., world.poles] += (e.leverage_weight * shares).astype(DYAD)
     hedger = (world.doctrine == 0) & ~world.is_pole
     a = world.alignment.astype(DYAD)
-    overlap = a @ a.T
-    overlap *= (e.autonomy_cost * world.autonomy * hedger).astype(DYAD)[:, None]
+    overlap = a @ a.swapaxes(-1, -2)
+    overlap *= (e.autonomy_cost * world.autonomy * hedger).astype(DYAD)[..., None]
     value -= overlap
     return value
 
@@ -67,6 +68,7 @@ def apply(
     kinds: np.ndarray,
     *,
     owned: bool = False,
+    runs: np.ndarray | None = None,
 ) -> tuple[World, list[Record]]:
     """Effects of engagements (i, j, kind) that went ahead: trust, interoperability,
     capability for the weaker side, project debt, visibility. Shared by the
@@ -74,13 +76,17 @@ def apply(
 
     ``owned``: the world's trust and interoperability arrays are fresh copies
     made by the caller and may be updated in place (saves two N x N copies).
+    ``runs``: in a stack of worlds (:mod:`laossim.batch`), each engagement's run; a stack keeps
+    no records.
     """
     if len(initiators) == 0:
         return world, []
     table = kind_table(params)
     n = world.n
     i, j, k = initiators, partners, kinds
-    touched, slot = np.unique(np.concatenate([i * n + j, j * n + i]), return_inverse=True)
+    at = () if runs is None else (runs,)  # the run of each engagement, in a stack
+    base = 0 if runs is None else runs * n
+    touched, slot = np.unique(np.concatenate([(base + i) * n + j, (base + j) * n + i]), return_inverse=True)
 
     def summed(name: str) -> np.ndarray:
         """Per touched pair, the sum of a kind coefficient over its engagements (both directions)."""
@@ -94,12 +100,18 @@ def apply(
     interop.flat[touched] = bounded(interop.flat[touched], 1.0 - np.exp(-summed("interoperability_gain")), 0.0)
     visibility = world.visibility.plus(touched // n, touched % n, summed("visibility"))
     c = world.capability
-    weaker = np.where(c[i] <= c[j], i, j)
-    stronger = np.where(c[i] <= c[j], j, i)
-    cap_gain = world.capability_gain + np.bincount(weaker, weights=table["capability_gain"][k], minlength=n)
+    lower = c[(*at, i)] <= c[(*at, j)]
+    weaker = np.where(lower, i, j)
+    stronger = np.where(lower, j, i)
+    gained = np.bincount(base + weaker, weights=table["capability_gain"][k], minlength=c.size)
+    cap_gain = world.capability_gain + gained.reshape(c.shape)
     debt = world.debt.copy()
-    np.add.at(debt, (weaker, stronger), table["finance"][k].astype(debt.dtype))
+    np.add.at(debt, (*at, weaker, stronger), table["finance"][k].astype(debt.dtype))
     np.minimum(debt, 1.0, out=debt)
+    changes = {"trust": trust, "interoperability": interop, "visibility": visibility, "capability_gain": cap_gain}
+    if runs is not None:
+        units = sums_per_run(table["cost"][k], runs, len(world.engaged_units))
+        return world.evolve(**changes, debt=debt, engaged_units=world.engaged_units + units), []
     units = float(table["cost"][k].sum())
     ids = world.ids
     names = KIND_NAMES
@@ -108,14 +120,7 @@ def apply(
         Record(names[kk], ids[a], ids[b], gains[kk])
         for a, b, kk in zip(i.tolist(), j.tolist(), k.tolist(), strict=True)
     ]
-    return world.evolve(
-        trust=trust,
-        interoperability=interop,
-        visibility=visibility,
-        capability_gain=cap_gain,
-        debt=debt,
-        engaged_units=world.engaged_units + units,
-    ), records
+    return world.evolve(**changes, debt=debt, engaged_units=world.engaged_units + units), records
 
 
 def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> tuple[World, list[Record]]:
@@ -124,44 +129,50 @@ def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> 
     n, m = world.n, e.max_per_step
     table = kind_table(params)
     draws = rng.random((5, n, m))  # slot use, partner, kind, cost, acceptance: fixed shape
+    slot_draw, partner_draw, kind_draw, cost_draw, accept_draw = np.moveaxis(draws, -3, 0)
 
     units = world.budget / world.steps_per_year
     whole = np.floor(units)
-    used = (np.arange(m)[None, :] < whole[:, None]) | (
-        (np.arange(m)[None, :] == whole[:, None]) & (draws[0] < (units - whole)[:, None])
+    used = (np.arange(m) < whole[..., None]) | (
+        (np.arange(m) == whole[..., None]) & (slot_draw < (units - whole)[..., None])
     )
 
     value = partner_value(world, params)
-    weights = value - value.max(axis=1, keepdims=True)  # softmax over partners, in place
+    weights = value - value.max(axis=-1, keepdims=True)  # softmax over partners, in place
     weights *= 1.0 / e.temperature
     np.exp(weights, out=weights)
-    np.fill_diagonal(weights, 0.0)
-    # inverse-CDF sampling of every row at once: one cumulative sum over the flattened rows,
-    # row i occupying [base_i, base_i + total_i), so one sorted search serves all rows
-    cum = np.cumsum(weights.ravel(), dtype=np.float64)
-    total = weights.sum(axis=1, dtype=np.float64)
-    base = np.concatenate([[0.0], cum[n - 1 :: n][:-1]])
-    found = np.searchsorted(cum, (base[:, None] + draws[1] * total[:, None]).ravel(), side="right")
+    diagonal = np.arange(n)
+    weights[..., diagonal, diagonal] = 0.0
+    # inverse-CDF sampling of every row at once: one cumulative sum over a world's flattened rows,
+    # row i occupying [base_i, base_i + total_i), so one sorted search serves all its rows
+    cum = np.cumsum(weights.reshape(-1, n * n), axis=-1, dtype=np.float64)
+    total = weights.sum(axis=-1, dtype=np.float64).reshape(-1, n)
+    base = np.concatenate([np.zeros((len(cum), 1)), cum[:, n - 1 :: n][:, :-1]], axis=1)
+    wanted = (base[:, :, None] + partner_draw.reshape(-1, n, m) * total[:, :, None]).reshape(-1, n * m)
+    found = np.stack([np.searchsorted(c, q, side="right") for c, q in zip(cum, wanted, strict=True)])
     rows = np.repeat(np.arange(n)[:, None], m, axis=1)
-    partner = np.minimum(np.maximum(found.reshape(n, m) - rows * n, 0), n - 1)
+    partner = np.minimum(np.maximum(found.reshape(partner_draw.shape) - rows * n, 0), n - 1)
     partner = np.where(partner == rows, (partner + 1) % n, partner)  # rounding at a row's end: never oneself
 
-    avail = np.ones((n, m, len(KINDS)), dtype=bool)
-    avail[:, :, KINDS.index(EngagementKind.border_patrol)] = world.border[rows, partner]
-    avail[:, :, KINDS.index(EngagementKind.disaster_response)] = world.disaster[partner] > 0
-    w = avail * (table["weight"] / table["cost"])[None, None, :]
-    wcum = np.cumsum(w, axis=2)
-    total = wcum[:, :, -1]
-    kind = np.minimum((wcum < (draws[2] * total)[:, :, None]).sum(axis=2), len(KINDS) - 1)
-    goes = used & (total > 0) & (draws[3] < 1.0 / table["cost"][kind])
+    avail = np.ones((*partner.shape, len(KINDS)), dtype=bool)
+    avail[..., KINDS.index(EngagementKind.border_patrol)] = np.take_along_axis(world.border, partner, axis=-1)
+    struck = np.take_along_axis(world.disaster[..., None, :], partner, axis=-1) > 0
+    avail[..., KINDS.index(EngagementKind.disaster_response)] = struck
+    w = avail * (table["weight"] / table["cost"])
+    wcum = np.cumsum(w, axis=-1)
+    total = wcum[..., -1]
+    kind = np.minimum((wcum < (kind_draw * total)[..., None]).sum(axis=-1), len(KINDS) - 1)
+    goes = used & (total > 0) & (cost_draw < 1.0 / table["cost"][kind])
 
-    accept = 1.0 / (1.0 + np.exp(-(e.acceptance_slope * value.T[rows, partner] + e.acceptance_bias)))
-    done = goes & (draws[4] < accept)
+    their_value = np.take_along_axis(value.swapaxes(-1, -2), partner, axis=-1)  # what i is worth to its partner
+    accept = 1.0 / (1.0 + np.exp(-(e.acceptance_slope * their_value + e.acceptance_bias)))
+    done = goes & (accept_draw < accept)
 
     spy = world.steps_per_year
     decayed = world.evolve(
         trust=bounded(world.trust, 0.0, per_step(e.trust_decay, spy)),
         interoperability=bounded(world.interoperability, 0.0, per_step(e.interoperability_decay, spy)),
-        budget_units=world.budget_units + float(units.sum()),
+        budget_units=world.budget_units + units.sum(axis=-1),
     )
-    return apply(decayed, params, rows[done], partner[done], kind[done], owned=True)
+    *runs, initiators, _ = np.nonzero(done)  # runs: () for one world, (run of each,) in a stack
+    return apply(decayed, params, initiators, partner[done], kind[done], owned=True, runs=runs[0] if runs else None)
