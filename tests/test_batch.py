@@ -9,16 +9,16 @@ import numpy as np
 import pytest
 
 from laossim import batch
-from laossim.mechanisms import MECHANISMS, STEP_ORDER, begin_step
+from laossim.mechanisms import MECHANISMS, STEP_ORDER, begin_step, forums
 from laossim.scenario import load_scenario, override_scenario
 from laossim.seeding import Stacked, StackedStreams, Streams
 from laossim.simulation import Simulation
-from laossim.world import World
+from laossim.world import World, build_world
 
 SCENARIOS = sorted((Path(__file__).resolve().parents[1] / "scenarios").glob("*.yaml"))
 
 
-STACK_READY = ("alignment", "engagement", "security", "crises", "economy")
+STACK_READY = ("alignment", "engagement", "forums", "security", "crises", "economy")
 """The mechanisms that take stacks so far (laossim.batch is in progress)."""
 
 
@@ -65,7 +65,11 @@ def assert_run_of_stack(stacked: World, b: int, alone: World) -> None:
 @pytest.mark.parametrize("name", STACK_READY)
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_a_mechanism_on_a_stack_gives_each_run_its_own_world_to_the_bit(path: Path, name: str):
-    sims, t = runs(path, overrides=CRISIS_PRONE if name == "crises" else None)
+    steps = 5
+    if name == "forums":  # the step before a meeting
+        world = load_scenario(path)
+        steps = next(t for t in range(5, 400) if forums.meets(build_world(world), t + 1).any())
+    sims, t = runs(path, steps, overrides=CRISIS_PRONE if name == "crises" else None)
     params = sims[0].params
     worlds = [up_to(sim, name, t) for sim in sims]
     mechanism = dict(STEP_ORDER)[name]
@@ -76,6 +80,8 @@ def test_a_mechanism_on_a_stack_gives_each_run_its_own_world_to_the_bit(path: Pa
         assert_run_of_stack(stacked, b, alone)
     if name == "crises":
         assert (stacked.crisis_count > 0).sum() >= 2  # the crises were there to be checked
+    if name == "forums":
+        assert (stacked.forum_expected > worlds[0].forum_expected).all()  # and the meetings
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)

@@ -177,11 +177,16 @@ def per_step(rate_per_year: float | np.ndarray, steps_per_year: int) -> float | 
     return 1.0 - np.power(1.0 - np.clip(rate_per_year, 0.0, 1.0), 1.0 / steps_per_year)
 
 
-def bounded(x: np.ndarray, gain: np.ndarray | float, decay: np.ndarray | float) -> np.ndarray:
+def bounded(x: np.ndarray, gain: np.ndarray | float, decay: np.ndarray | float, *, per_run: bool = False) -> np.ndarray:
     """The bounded update x + g(1 - x) - d x, with g, d in [0, 1]: stays in [0, 1].
 
     Computed as g + x (1 - g - d), which lies between g and 1 - d, in the precision of x.
+    ``per_run``: g and d hold one value per run of a stack of worlds (shaped to broadcast), each
+    acting as a scalar does: 1 - g - d rounded once to x's precision.
     """
+    if per_run:
+        coefficient = np.asarray(1.0 - gain - decay).astype(x.dtype)
+        return np.asarray(gain).astype(x.dtype) + x * coefficient
     if not isinstance(gain, np.ndarray) or gain.ndim == 0:
         gain = float(gain)  # a numpy scalar would promote a single-precision x to double
     if not isinstance(decay, np.ndarray) or decay.ndim == 0:

@@ -25,60 +25,58 @@ def meets(world: World, t: int) -> np.ndarray:
 def hold_meeting(
     world: World, params: Parameters, f: int, attend: np.ndarray, t: int, label: str = "meets"
 ) -> tuple[World, list[Record]]:
-    """One meeting of forum f attended by the boolean mask ``attend`` (N,)."""
+    """One meeting of forum f attended by the boolean mask ``attend`` (N,), or (runs, N) in a
+    stack of worlds (:mod:`laossim.batch`, which keeps no records)."""
     p = params.forums
-    members = world.forum_members[f]
+    members = world.forum_members[..., f, :]
     present = members & attend
-    expected, attended = int(members.sum()), int(present.sum())
-    turnout = attended / expected if expected else 0.0
-    strength = float(world.forum_strength[f])
-    together = np.outer(present, present)
-    np.fill_diagonal(together, False)
-    decay = strength * turnout
-    gain = p.trust_gain * strength * turnout
-    tension = np.where(together, bounded(world.tension, 0.0, decay), world.tension)
-    trust = np.where(together, bounded(world.trust, gain, 0.0), world.trust)
-
+    expected, attended = members.sum(axis=-1), present.sum(axis=-1)
+    turnout = np.divide(attended, expected, out=np.zeros(np.shape(expected)), where=expected > 0)
+    strength = world.forum_strength[..., f]
+    together = present[..., :, None] & present[..., None, :]
+    diagonal = np.arange(world.n)
+    together[..., diagonal, diagonal] = False
+    decay = (strength * turnout)[..., None, None]
+    gain = (p.trust_gain * strength * turnout)[..., None, None]
+    tension = np.where(together, bounded(world.tension, 0.0, decay, per_run=True), world.tension)
+    trust = np.where(together, bounded(world.trust, gain, 0.0, per_run=True), world.trust)
     alignment = world.alignment
-    norm = world.forum_norm[f]
+    norm = world.forum_norm[..., f, :]
     if not np.isnan(norm).any():
-        focal_hedger = np.zeros(world.n, dtype=bool)
-        focal_hedger[world.focal] = world.doctrine[world.focal] == 0
-        chair = world.forum_chair[f]
-        advocates = int((focal_hedger & present).sum()) + int(
-            chair >= 0 and present[chair] and t <= world.forum_chair_until[f]
-        )
-        pull = min(1.0, p.norm_pull * strength * (1.0 + p.advocacy_gain * advocates))
+        focal_hedger = np.zeros(present.shape, dtype=bool)
+        focal_hedger[..., world.focal] = world.doctrine[..., world.focal] == 0
+        chair = world.forum_chair[..., f]
+        chairing = (chair >= 0) & (t <= world.forum_chair_until[..., f])
+        chairing &= np.take_along_axis(present, np.maximum(chair, 0)[..., None], axis=-1)[..., 0]
+        advocates = (focal_hedger & present).sum(axis=-1) + chairing
+        pull = np.minimum(1.0, p.norm_pull * strength * (1.0 + p.advocacy_gain * advocates))[..., None, None]
         moves = present & ~world.is_pole
-        alignment = np.where(moves[:, None], (1.0 - pull) * alignment + pull * norm[None, :], alignment)
-
-    pairs = attended * (attended - 1)  # ordered pairs of attendees
-    change = float((tension - world.tension)[together].sum()) / pairs if pairs else 0.0
-    fid = world.forum_ids[f]
-    record = Record(
-        "forum_meeting",
-        fid,
-        "",
-        turnout,
-        f"{fid} {label} ({attended} of {expected} members); tension among them {signed(change)}",
-    )
-    return world.evolve(
+        alignment = np.where(moves[..., None], (1.0 - pull) * alignment + pull * norm[..., None, :], alignment)
+    moved = world.evolve(
         tension=tension,
         trust=trust,
         alignment=alignment,
         forum_attended=world.forum_attended + attended,
         forum_expected=world.forum_expected + expected,
-    ), [record]
+    )
+    if np.ndim(attended):
+        return moved, []
+    pairs = attended * (attended - 1)  # ordered pairs of attendees
+    change = float((tension - world.tension)[together].sum()) / pairs if pairs else 0.0
+    fid = world.forum_ids[f]
+    text = f"{fid} {label} ({attended} of {expected} members); tension among them {signed(change)}"
+    return moved, [Record("forum_meeting", fid, "", float(turnout), text)]
 
 
 def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> tuple[World, list[Record]]:
     """Regular meetings of every forum whose period comes round at step t."""
-    meeting = np.flatnonzero(meets(world, t))
+    due = meets(world, t)
+    meeting = np.flatnonzero(due.reshape(-1, due.shape[-1]).any(axis=0))  # the runs of a stack share their forums
     if len(meeting) == 0:
         return world, []  # draws nothing: this step's generator is its own, so no other draw moves
     attend = rng.random((len(world.forum_ids), world.n)) < params.forums.participation
     records: list[Record] = []
     for f in meeting:
-        world, new = hold_meeting(world, params, int(f), attend[f], t)
+        world, new = hold_meeting(world, params, int(f), attend[..., f, :], t)
         records += new
     return world, records
