@@ -84,6 +84,25 @@ def test_a_mechanism_on_a_stack_gives_each_run_its_own_world_to_the_bit(path: Pa
         assert (stacked.forum_expected > worlds[0].forum_expected).all()  # and the meetings
 
 
+@pytest.mark.parametrize("path", [p for p in SCENARIOS if load_scenario(p).events], ids=lambda p: p.stem)
+def test_every_scheduled_event_applies_to_a_stack_as_to_each_run(path: Path):
+    sims, _ = runs(path, steps=0)
+    spec = sims[0].spec
+    schedule = {spec.event_step(ev.at) for ev in spec.events}
+    events = dict(sims[0].mechanisms)["events"]  # the runs share their schedule
+    params = sims[0].params
+    for t in range(1, max(schedule) + 1):
+        if t in schedule:
+            worlds = [begin_step(sim.world, params) for sim in sims]
+            generator = StackedStreams([s.streams for s in sims]).generator("events", t)
+            stacked, _ = events(batch.stack(worlds), params, generator, t)
+            for b, (sim, world) in enumerate(zip(sims, worlds, strict=True)):
+                alone, _ = events(world, params, sim.streams.generator("events", t), t)
+                assert_run_of_stack(stacked, b, alone)
+        for sim in sims:
+            sim.advance(t)
+
+
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_a_step_begins_on_a_stack_as_on_each_run(path: Path):
     sims, _ = runs(path)

@@ -51,6 +51,11 @@ def stack(worlds: Sequence[World]) -> World:
     return first.evolve(**changes)
 
 
+def is_stack(world: World) -> bool:
+    """Whether a world is a stack of runs' worlds (its per-state arrays have a run axis)."""
+    return world.capability.ndim > 1
+
+
 def sums_per_run(values: np.ndarray, runs: np.ndarray, count: int) -> np.ndarray:
     """(count,): each run's sum of its ``values``, summed as numpy sums that run's values alone
     (so to the bit what the run gets unstacked); ``runs`` gives each value's run."""

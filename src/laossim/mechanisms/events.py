@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from laossim.batch import is_stack
 from laossim.mechanisms import crises, engagement, forums
 from laossim.mechanisms.engagement import KINDS
 from laossim.mechanisms.records import Record
@@ -50,75 +51,86 @@ PAIR_ARRAYS = {
 """Dyad field -> (bounds, symmetric?) for numeric dyad fields."""
 
 
-def _operate(old: float, op: Op, value: float) -> float:
-    return {Op.set: value, Op.add: old + value, Op.scale: old * value}[op]
+def _operate(old: np.ndarray, op: Op, value: float) -> np.ndarray:
+    return {Op.set: np.full_like(old, value), Op.add: old + value, Op.scale: old * value}[op]
 
 
-def _clip(x: float, bounds: tuple[float | None, float | None]) -> float:
+def _clip(x: np.ndarray, bounds: tuple[float | None, float | None]) -> np.ndarray:
     lo, hi = bounds
-    return float(np.clip(x, -np.inf if lo is None else lo, np.inf if hi is None else hi))
+    return np.clip(x, -np.inf if lo is None else lo, np.inf if hi is None else hi)
 
 
 def change(world: World, ev: ChangeEvent) -> tuple[World, list[Record]]:
-    """Apply one field change; the result is clipped to the field's range."""
+    """Apply one field change; the result is clipped to the field's range. In a stack of worlds
+    (:mod:`laossim.batch`) every run changes, and no records are kept."""
+    records = not is_stack(world)
     if ev.state is not None:
         i = world.index(ev.state)
         if ev.field == "doctrine":
             doctrine = world.doctrine.copy()
-            doctrine[i] = [d.value for d in DOCTRINES].index(str(ev.value))
+            doctrine[..., i] = [d.value for d in DOCTRINES].index(str(ev.value))
             text = f"{ev.state} adopts the {ev.value} doctrine"
-            return world.evolve(doctrine=doctrine), [Record("change", ev.state, "", 0.0, text)]
+            return world.evolve(doctrine=doctrine), [Record("change", ev.state, "", 0.0, text)] if records else []
         attr, lo, hi = STATE_ARRAYS[ev.field]
         arr = getattr(world, attr).copy()
-        old = float(arr[i])
-        arr[i] = _clip(_operate(old, ev.op, float(ev.value)), (lo, hi))
+        old = arr[..., i].astype(float)
+        arr[..., i] = _clip(_operate(old, ev.op, float(ev.value)), (lo, hi))
+        if not records:
+            return world.evolve(**{attr: arr}), []
         text = f"{ev.state} {ev.field} {ev.op.value} {ev.value}: {old:.3g} -> {arr[i]:.3g}"
         return world.evolve(**{attr: arr}), [Record("change", ev.state, "", float(arr[i] - old), text)]
     a, b = ev.between
     i, j = world.index(a), world.index(b)
     if ev.field in ("border", "alliance"):
         arr = getattr(world, ev.field).copy()
-        arr[i, j] = arr[j, i] = bool(ev.value)
+        arr[..., i, j] = arr[..., j, i] = bool(ev.value)
         text = f"{a}-{b} {ev.field} set to {str(bool(ev.value)).lower()}"
-        return world.evolve(**{ev.field: arr}), [Record("change", a, b, float(bool(ev.value)), text)]
+        return world.evolve(**{ev.field: arr}), [Record("change", a, b, float(bool(ev.value)), text)] if records else []
     bounds, symmetric = PAIR_ARRAYS[ev.field]
     arr = getattr(world, ev.field).copy()
-    old = float(arr[i, j])
-    arr[i, j] = _clip(_operate(old, ev.op, float(ev.value)), bounds)
+    old = arr[..., i, j].astype(float)
+    arr[..., i, j] = _clip(_operate(old, ev.op, float(ev.value)), bounds)
     if symmetric:
-        arr[j, i] = arr[i, j]
+        arr[..., j, i] = arr[..., i, j]
+    if not records:
+        return world.evolve(**{ev.field: arr}), []
     text = f"{a}-{b} {ev.field} {ev.op.value} {ev.value}: {old:.3g} -> {arr[i, j]:.3g}"
     return world.evolve(**{ev.field: arr}), [Record("change", a, b, float(arr[i, j] - old), text)]
 
 
 def apply_event(world: World, params: Parameters, ev: Event, t: int, attend: np.ndarray) -> tuple[World, list[Record]]:
-    """Apply one scheduled event at step t."""
+    """Apply one scheduled event at step t (to every run of a stack, which keeps no records)."""
     if isinstance(ev, ChangeEvent):
         return change(world, ev)
+    stacked = is_stack(world)
+    runs = np.arange(len(world.capability)) if stacked else None
     if isinstance(ev, DisasterEvent):
         i = world.index(ev.state)
         disaster = world.disaster.copy()
-        disaster[i] = max(disaster[i], ev.severity)
+        disaster[..., i] = np.maximum(disaster[..., i], ev.severity)
         text = f"disaster strikes {ev.state} (severity {ev.severity:.2f})"
-        return world.evolve(disaster=disaster), [Record("disaster", ev.state, "", ev.severity, text)]
+        return world.evolve(disaster=disaster), [] if stacked else [Record("disaster", ev.state, "", ev.severity, text)]
     if isinstance(ev, CrisisEvent):
         i, j = world.index(ev.between[0]), world.index(ev.between[1])
         text = f"crisis between {ev.between[0]} and {ev.between[1]} (scheduled, severity {ev.severity:.2f})"
-        return crises.apply(world, params, np.array([i]), np.array([j]), np.array([ev.severity]), text)
+        each = 1 if runs is None else len(runs)
+        pair = np.full(each, i), np.full(each, j)
+        return crises.apply(world, params, *pair, np.full(each, ev.severity), text, runs=runs)
     if isinstance(ev, EngagementEvent):
         i, j = world.index(ev.between[0]), world.index(ev.between[1])
         kind = KINDS.index(ev.kind)
-        count = ev.count
-        return engagement.apply(world, params, np.full(count, i), np.full(count, j), np.full(count, kind))
+        count = ev.count * (1 if runs is None else len(runs))
+        whose = None if runs is None else np.repeat(runs, ev.count)
+        return engagement.apply(world, params, np.full(count, i), np.full(count, j), np.full(count, kind), runs=whose)
     if isinstance(ev, SummitEvent):
         f = world.forum_ids.index(ev.forum)
-        return forums.hold_meeting(world, params, f, attend[f], t, label="holds a summit")
+        return forums.hold_meeting(world, params, f, attend[..., f, :], t, label="holds a summit")
     if isinstance(ev, ChairEvent):
         f = world.forum_ids.index(ev.forum)
         chair, until = world.forum_chair.copy(), world.forum_chair_until.copy()
-        chair[f], until[f] = world.index(ev.state), t + ev.steps - 1
+        chair[..., f], until[..., f] = world.index(ev.state), t + ev.steps - 1
         text = f"{ev.state} takes the chair of {ev.forum} for {ev.steps} steps"
-        return world.evolve(forum_chair=chair, forum_chair_until=until), [
+        return world.evolve(forum_chair=chair, forum_chair_until=until), [] if stacked else [
             Record("chair", ev.state, ev.forum, ev.steps, text)
         ]
     raise TypeError(f"unknown event {type(ev).__name__}")  # pragma: no cover - the schema is closed
