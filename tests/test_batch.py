@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from laossim import batch
+from laossim import batch, metrics
 from laossim.mechanisms import MECHANISMS, STEP_ORDER, begin_step, forums
 from laossim.scenario import load_scenario, override_scenario
 from laossim.seeding import Stacked, StackedStreams, Streams
@@ -110,6 +110,15 @@ def test_a_step_begins_on_a_stack_as_on_each_run(path: Path):
     stacked = begin_step(batch.stack([s.world for s in sims]), params)
     for b, sim in enumerate(sims):
         assert_run_of_stack(stacked, b, begin_step(sim.world, params))
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_the_scores_of_a_stack_are_each_runs_own_to_the_bit(path: Path):
+    sims, _ = runs(path, overrides=CRISIS_PRONE)
+    stacked = metrics.scores(batch.stack([s.world for s in sims]), sims[0].params)
+    assert list(stacked) == list(metrics.COLUMNS)
+    for b, sim in enumerate(sims):
+        assert {name: float(values[b]) for name, values in stacked.items()} == metrics.scores(sim.world, sim.params)
 
 
 def test_a_stacked_generator_draws_each_runs_own_numbers():

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from laossim import landscape
+from laossim.batch import is_stack
 from laossim.scenario.parameters import Parameters
 from laossim.world import World
 
@@ -33,59 +34,65 @@ COMPONENTS: tuple[str, ...] = (
 COLUMNS: tuple[str, ...] = SCORES + COMPONENTS
 
 
-def dyad_means(arrays: tuple[np.ndarray, ...], capability: np.ndarray, exponent: float) -> list[float]:
-    """Means of dyadic quantities over distinct pairs, weighted by (c_i c_j)^exponent.
+def dyad_means(arrays: tuple[np.ndarray, ...], capability: np.ndarray, exponent: float) -> list[np.ndarray]:
+    """Means of dyadic quantities over distinct pairs, weighted by (c_i c_j)^exponent (one per
+    run of a stack of worlds).
 
     Diagonals of the dyadic arrays are zero, so sum_ij w_i w_j x_ij = w.x.w.
     """
     w = capability**exponent
-    total = w.sum() ** 2 - (w**2).sum()
-    if not total > 0:
-        return [0.0] * len(arrays)
+    total = w.sum(axis=-1) ** 2 - (w**2).sum(axis=-1)
     out = []
     for x in arrays:
         wx = w.astype(x.dtype)  # a matrix product never converts the (large) dyadic array
-        out.append(float(wx @ x @ wx / total))
+        quadratic = (wx[..., None, :] @ x @ wx[..., :, None])[..., 0, 0].astype(float)
+        out.append(np.divide(quadratic, total, out=np.zeros_like(quadratic), where=total > 0))
     return out
 
 
-def weighted_mean(values: list[float], weights: list[float]) -> float:
-    """sum(v w) / sum(w) of a few numbers (numpy's average costs more than the arithmetic)."""
+def weighted_mean(values: list[np.ndarray], weights: list[float]) -> np.ndarray:
+    """sum(v w) / sum(w) of a few numbers, or of a few arrays elementwise (numpy's average
+    costs more than the arithmetic)."""
     return sum(v * w for v, w in zip(values, weights, strict=True)) / sum(weights)
 
 
 def coalitions(alignment: np.ndarray) -> np.ndarray:
     """Each state's dominant pole (its coalition in the landscape)."""
-    return np.argmax(alignment, axis=1)
+    return np.argmax(alignment, axis=-1)
 
 
-def polarisation(alignment: np.ndarray, alpha: float) -> float:
+def polarisation(alignment: np.ndarray, alpha: float) -> np.ndarray:
     """Esteban-Ray polarisation of the coalitions, normalised by its bipolar maximum.
 
     Groups are the coalitions (dominant pole) with population shares pi_g
     (each state counts once) at their mean alignment; distance is total
     variation. ER = sum_g sum_h pi_g^(1+alpha) pi_h d_gh, divided by
-    2^-(1+alpha), the value of two equal groups at distance 1.
+    2^-(1+alpha), the value of two equal groups at distance 1. Every pole is a
+    group; an empty one has pi = 0 and adds nothing.
     """
+    n, k = alignment.shape[-2:]
     groups = coalitions(alignment)
-    counts = np.bincount(groups, minlength=alignment.shape[1])
-    sums = np.zeros((len(counts), alignment.shape[1]))
-    np.add.at(sums, groups, alignment)
-    present = counts > 0
-    pi = counts[present] / len(groups)
-    centres = sums[present] / counts[present, None]
-    d = 0.5 * np.abs(centres[:, None, :] - centres[None, :, :]).sum(axis=2)
-    er = float((pi[:, None] ** (1 + alpha) * pi[None, :] * d).sum())
-    return min(1.0, er / 2.0 ** -(1 + alpha))
+    lead = groups.shape[:-1]
+    runs = np.arange(int(np.prod(lead))).repeat(n) * k  # each run's own K groups
+    flat = runs + groups.ravel()
+    counts = np.bincount(flat, minlength=len(runs) // n * k).reshape(*lead, k)
+    sums = np.zeros((len(runs) // n * k, k))
+    np.add.at(sums, flat, alignment.reshape(-1, k))
+    sums = sums.reshape(*lead, k, k)
+    pi = counts / n
+    centres = np.divide(sums, counts[..., None], out=np.zeros_like(sums), where=counts[..., None] > 0)
+    d = 0.5 * np.abs(centres[..., :, None, :] - centres[..., None, :, :]).sum(axis=-1)
+    er = (pi[..., :, None] ** (1 + alpha) * pi[..., None, :] * d).reshape(*lead, k * k).sum(axis=-1)
+    return np.minimum(1.0, er / 2.0 ** -(1 + alpha))
 
 
-def volatility(world: World, scale_per_year: float) -> float:
+def volatility(world: World, scale_per_year: float) -> np.ndarray:
     """Mean total-variation change of non-pole alignments this step, per year, over ``scale``."""
     moving = ~world.is_pole
     if not moving.any():
-        return 0.0
-    tv = 0.5 * np.abs(world.alignment - world.prev_alignment)[moving].sum(axis=1).mean()
-    return float(min(1.0, tv * world.steps_per_year / scale_per_year))
+        return np.zeros(world.alignment.shape[:-2])
+    tv = 0.5 * np.abs(world.alignment - world.prev_alignment)[..., moving, :].sum(axis=-1).mean(axis=-1)
+    return np.minimum(1.0, tv * world.steps_per_year / scale_per_year)
 
 
 def propensities(world: World, params: Parameters) -> np.ndarray:
@@ -94,53 +101,68 @@ def propensities(world: World, params: Parameters) -> np.ndarray:
     return lp.affinity * world.affinity + lp.trust * (world.trust - world.tension)
 
 
-def frustration(world: World, params: Parameters) -> float:
-    """Normalised landscape frustration of the current coalitions, sizes = capability shares."""
-    sizes = world.capability / world.capability.sum()
-    return landscape.normalised_frustration(sizes, propensities(world, params), coalitions(world.alignment))
+def frustration(world: World, params: Parameters) -> np.ndarray:
+    """Normalised landscape frustration of the current coalitions, sizes = capability shares
+    (each run of a stack on its own)."""
+    sizes = world.capability / world.capability.sum(axis=-1, keepdims=True)
+    p, groups = propensities(world, params), coalitions(world.alignment)
+    if not is_stack(world):
+        return np.float64(landscape.normalised_frustration(sizes, p, groups))
+    return np.array([landscape.normalised_frustration(*run) for run in zip(sizes, p, groups, strict=True)])
 
 
 def threat_toward(world: World, i: int) -> np.ndarray:
     """Threat of every state toward i: tau_ij c_j / (c_i + c_j), (N,); 0 for i itself."""
     c = world.capability
-    threat = world.tension[i] * c / (c[i] + c)
-    threat[i] = 0.0
+    threat = world.tension[..., i, :] * c / (c[..., i, None] + c)
+    threat[..., i] = 0.0
     return threat
 
 
-def entropy_share(p: np.ndarray) -> float:
-    """Shannon entropy of a distribution over its maximum log K: 1 = perfectly balanced."""
-    p = p[p > 0]
-    k = len(p)
-    return float(-(p * np.log(p)).sum() / np.log(k)) if k > 1 else 0.0
+def entropy_share(p: np.ndarray) -> np.ndarray:
+    """Shannon entropy of a distribution over its maximum log K: 1 = perfectly balanced (one per
+    distribution on the last axis; only the outcomes with p > 0 count toward K)."""
+    positive = p > 0
+    k = positive.sum(axis=-1)
+    terms = np.where(positive, p * np.log(np.where(positive, p, 1.0)), 0.0)
+    logk = np.log(np.maximum(k, 2))
+    return np.where(k > 1, -terms.sum(axis=-1) / logk, 0.0)
 
 
-def dependence_concentration(world: World) -> float:
+def dependence_concentration(world: World) -> np.ndarray:
     """Herfindahl index of the focal state's positive leverage shares over the poles."""
-    lev = np.maximum(world.leverage[world.focal], 0.0)
-    total = lev.sum()
-    return float(((lev / total) ** 2).sum()) if total > 0 else 1.0 / world.k
+    lev = np.maximum(world.leverage[..., world.focal, :], 0.0)
+    total = lev.sum(axis=-1, keepdims=True)
+    shares = np.divide(lev, total, out=np.zeros_like(lev), where=total > 0)
+    return np.where(total[..., 0] > 0, (shares**2).sum(axis=-1), 1.0 / world.k)
 
 
-def scores(world: World, params: Parameters) -> dict[str, float]:
-    """Every score and component of the current world, keyed as in :data:`COLUMNS`."""
+def _share(part: np.ndarray | float, whole: np.ndarray | float) -> np.ndarray:
+    """part / whole, 0 where whole is 0."""
+    part, whole = np.asarray(part, dtype=float), np.asarray(whole, dtype=float)
+    return np.divide(part, whole, out=np.zeros(np.broadcast(part, whole).shape), where=whole > 0)
+
+
+def scores(world: World, params: Parameters) -> dict[str, float] | dict[str, np.ndarray]:
+    """Every score and component of the current world, keyed as in :data:`COLUMNS`: floats, or
+    one array over the runs of a stack of worlds (:mod:`laossim.batch`)."""
     s = params.scores
     tension, trust, interoperability = dyad_means(
         (world.tension, world.trust, world.interoperability), world.capability, s.capability_exponent
     )
     comp = {
-        "crisis_intensity": float(1.0 - np.exp(-world.crisis_load / s.crisis_scale)),
+        "crisis_intensity": 1.0 - np.exp(-np.asarray(world.crisis_load) / s.crisis_scale),
         "mean_tension": tension,
         "polarisation": polarisation(world.alignment, s.polarisation_alpha),
         "volatility": volatility(world, s.volatility_scale),
         "frustration": frustration(world, params),
         "mean_trust": trust,
-        "engagement_volume": min(1.0, world.engaged_units / world.budget_units) if world.budget_units > 0 else 0.0,
-        "forum_participation": world.forum_attended / world.forum_expected if world.forum_expected > 0 else 0.0,
+        "engagement_volume": np.minimum(1.0, _share(world.engaged_units, world.budget_units)),
+        "forum_participation": _share(world.forum_attended, world.forum_expected),
         "interoperability": interoperability,
         "dependence_concentration": dependence_concentration(world),
-        "crisis_count": float(world.crisis_count),
-        "polarisation_pressure": float(world.pressure),
+        "crisis_count": np.asarray(world.crisis_count, dtype=float),
+        "polarisation_pressure": np.asarray(world.pressure, dtype=float),
     }
     unstable = weighted_mean(
         [comp[k] for k in ("crisis_intensity", "mean_tension", "polarisation", "volatility", "frustration")],
@@ -150,10 +172,12 @@ def scores(world: World, params: Parameters) -> dict[str, float]:
         [comp[k] for k in ("mean_trust", "engagement_volume", "forum_participation", "interoperability")],
         [s.w_trust, s.w_engagement, s.w_forums, s.w_interoperability],
     )
-    head = {
-        "stability": float(1.0 - unstable),
-        "cooperation": float(cooperation),
-        "focal_autonomy": entropy_share(world.alignment[world.focal]),
-        "focal_security": float(1.0 - threat_toward(world, world.focal).max()),
-    }
-    return head | comp
+    every = {
+        "stability": 1.0 - unstable,
+        "cooperation": cooperation,
+        "focal_autonomy": entropy_share(world.alignment[..., world.focal, :]),
+        "focal_security": 1.0 - threat_toward(world, world.focal).max(axis=-1),
+    } | comp
+    if is_stack(world):
+        return every
+    return {name: float(value) for name, value in every.items()}
