@@ -13,6 +13,7 @@ from laossim.mechanisms import MECHANISMS, STEP_ORDER, begin_step, forums
 from laossim.scenario import load_scenario, override_scenario
 from laossim.seeding import Stacked, StackedStreams, Streams
 from laossim.simulation import Simulation
+from laossim.simulation import outputs as outputs_of
 from laossim.world import World, build_world
 
 SCENARIOS = sorted((Path(__file__).resolve().parents[1] / "scenarios").glob("*.yaml"))
@@ -119,6 +120,30 @@ def test_the_scores_of_a_stack_are_each_runs_own_to_the_bit(path: Path):
     assert list(stacked) == list(metrics.COLUMNS)
     for b, sim in enumerate(sims):
         assert {name: float(values[b]) for name, values in stacked.items()} == metrics.scores(sim.world, sim.params)
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_runs_advanced_as_a_stack_have_each_their_own_series_to_the_bit(path: Path):
+    base = load_scenario(path)
+    steps = min(base.simulation.steps, 24)
+    specs = [override_scenario(base, {f"states.{base.focal}.autonomy": a}) for a in (0.1, 0.5, 0.9)]
+    seqs = [np.random.SeedSequence(5, spawn_key=(r,)) for r in range(3)]
+    stack = Simulation.stacked([Simulation(spec, seq, steps) for spec, seq in zip(specs, seqs, strict=True)])
+    stack.run()
+    outputs = outputs_of(base)
+    for b, (spec, seq) in enumerate(zip(specs, seqs, strict=True)):
+        alone = Simulation(spec, seq, steps)
+        alone.run()
+        for name in outputs:
+            np.testing.assert_array_equal(stack.series(name)[:, b], alone.series(name), err_msg=name)
+
+
+def test_runs_that_differ_beyond_states_and_relations_are_not_stacked():
+    base = load_scenario(SCENARIOS[0])
+    other = override_scenario(base, {"parameters.alignment.responsiveness": 0.5})
+    runs = [Simulation(spec, np.random.SeedSequence(1), 4) for spec in (base, other)]
+    with pytest.raises(ValueError, match="parameters, events or forums"):
+        Simulation.stacked(runs)
 
 
 def test_a_stacked_generator_draws_each_runs_own_numbers():

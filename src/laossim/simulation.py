@@ -11,16 +11,18 @@ the same to the bit.
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
+from collections.abc import Sequence
 from functools import partial
 
 import numpy as np
 
-from laossim import metrics
+from laossim import batch, metrics
 from laossim.mechanisms import MECHANISMS, STEP_ORDER, Mechanism, begin_step, events
 from laossim.mechanisms.records import Record
 from laossim.scenario import Scenario
-from laossim.seeding import Streams
+from laossim.seeding import StackedStreams, Streams
 from laossim.world import World, build_world
 
 
@@ -46,7 +48,7 @@ class Simulation:
         self.max_steps = int(steps)
         self.root_seed = seq.entropy
         """The root seed's entropy (the int given, or the scenario's seed)."""
-        self.streams = Streams(seq, MECHANISMS)
+        self.streams: Streams | StackedStreams = Streams(seq, MECHANISMS)
         self.world: World = build_world(spec)
         schedule: dict[int, list] = defaultdict(list)
         for ev in spec.events:
@@ -63,6 +65,33 @@ class Simulation:
         self.capability_history: list[np.ndarray] = [self.world.capability]
         self.scores: dict[str, float] = metrics.scores(self.world, self.params)
         self.score_history: list[dict[str, float]] = [self.scores]
+
+    @classmethod
+    def stacked(cls, runs: Sequence[Simulation]) -> Simulation:
+        """Runs at step 0 advanced as one, on a stack of their worlds (:mod:`laossim.batch`).
+
+        The runs must share their scenario's structure, parameters, events and forums (they may
+        differ in state and relation figures, and in seed). Every output's :meth:`series` then has a
+        column per run, each that run's own series to the bit; a stack keeps no records.
+
+        Raises:
+            ValueError: the runs cannot share a stack.
+        """
+        first = runs[0]
+        shared = ("parameters", "events", "forums")
+        if any(getattr(r.spec, name) != getattr(first.spec, name) for r in runs[1:] for name in shared):
+            raise ValueError("runs with different parameters, events or forums cannot share a stack")
+        if any(len(r.score_history) != 1 for r in runs):
+            raise ValueError("runs are stacked at step 0")
+        stack = copy.copy(first)
+        stack.world = batch.stack([r.world for r in runs])
+        stack.streams = StackedStreams([r.streams for r in runs])
+        stack.records, stack.last_records = [], []
+        stack.alignment_history = [stack.world.alignment]
+        stack.capability_history = [stack.world.capability]
+        stack.scores = metrics.scores(stack.world, stack.params)
+        stack.score_history = [stack.scores]
+        return stack
 
     def advance(self, t: int) -> None:
         """Step t (from 1): the mechanisms in :data:`STEP_ORDER`, then the scores."""
@@ -86,9 +115,10 @@ class Simulation:
 
     def series(self, output: str) -> np.ndarray:
         """One output at every step so far (step 0 first): a score or component
-        (:data:`metrics.COLUMNS`), or ``alignment.STATE.POLE``, that state's share on that pole."""
+        (:data:`metrics.COLUMNS`), or ``alignment.STATE.POLE``, that state's share on that pole;
+        (steps, runs) for a stack."""
         if output.startswith("alignment."):
             _, state, pole = output.split(".")
             poles = [self.world.ids[p] for p in self.world.poles]
-            return np.stack(self.alignment_history)[:, self.world.index(state), poles.index(pole)]
+            return np.stack(self.alignment_history)[..., self.world.index(state), poles.index(pole)]
         return np.array([scores[output] for scores in self.score_history], dtype=np.float64)
