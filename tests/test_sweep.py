@@ -203,7 +203,7 @@ def test_finished_runs_are_not_kept_alive_by_mesa():
     """Mesa 3.3 keeps every model in Agent._ids; runs release theirs, so sweeps stay flat in memory."""
     import mesa
 
-    from laossim.experiment.sweep import Task, execute
+    from laossim.experiment.worker import Task, execute
 
     loaded = load_experiment(HERE / "tiny_grid.yaml")
     before = len(getattr(mesa.Agent, "_ids", {}))
@@ -233,3 +233,33 @@ def test_a_script_without_a_main_guard_sweeps_on_the_pool_and_its_workers_never_
     assert ran.returncode == 0, ran.stderr
     assert ran.stdout.split() == ["12", "4"]  # the grid has 4 runs with severity_min > severity_max
     assert len(log.read_text().split()) == 1  # the parent alone ran the script
+
+
+def test_a_task_of_many_runs_gives_each_what_it_gets_alone_stacked_or_not_and_failing_alone():
+    import pickle
+
+    from laossim.experiment.worker import Task, execute, execute_many
+
+    loaded = load_experiment(HERE / "tiny_grid.yaml")
+    blob = pickle.dumps(loaded.scenario)
+    outputs = ("stability", "focal_autonomy", "alignment.LAO.CHN")
+    overrides = [
+        {"states.LAO.autonomy": 0.2},
+        {"states.LAO.autonomy": 0.8, "relations.LAO-VNM.trust": 0.9},  # stacks with the first
+        {"states.LAO.autonomy": 0.5, "parameters.crises.severity_min": 0.3},  # alone: other parameters
+        {"parameters.crises.severity_min": 0.9, "parameters.crises.severity_max": 0.5},  # fails
+        {"states.LAO.autonomy": 0.6},  # stacks with the first two
+    ]
+    tasks = [Task(r, blob, o, 11, r % 2, 8, outputs) for r, o in enumerate(overrides)]
+    many = execute_many(tasks)
+    assert [r[0] for r in many] == [0, 1, 2, 3, 4]
+    assert many[0][3] == many[1][3] == many[4][3] != many[2][3]  # one stack, sharing its time
+    for task, (run_id, columns, error, seconds) in zip(tasks, many, strict=True):
+        _, alone, alone_error, _ = execute(task)
+        if run_id == 3:
+            assert columns is None and "severity_min (0.9) is above severity_max (0.5)" in error
+            continue
+        assert error is None and alone_error is None and seconds > 0
+        assert columns.keys() == alone.keys()
+        for name in columns:
+            np.testing.assert_array_equal(columns[name], alone[name], err_msg=name)
