@@ -37,11 +37,13 @@ else, and no simulated year after 2016 exists, so the hold-out cannot leak in.
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -55,8 +57,8 @@ from laossim.calendar import step_label
 from laossim.experiment.design import design_table
 from laossim.experiment.load import LoadedExperiment
 from laossim.experiment.schema import Design, Experiment, Method, Range
-from laossim.experiment.sweep import make_executor, sweep
-from laossim.experiment.worker import Task, execute
+from laossim.experiment.sweep import chunk_size, make_executor, sweep
+from laossim.experiment.worker import Task, execute_many
 from laossim.results import load
 from laossim.scenario import Scenario, load_resolved
 from laossim.scenario.parameters import Parameters
@@ -196,7 +198,7 @@ def calibrate(
     if refine > 0:
         bar = tqdm(total=refine, desc="refinement", unit="eval", disable=not progress)
         with make_executor(executor, workers) as (pool, _), bar:
-            evaluate = _evaluator(loaded, observed, pool)
+            evaluate = _evaluator(loaded, observed, pool, max(workers or 1, os.cpu_count() or 1))
 
             def objective(u: np.ndarray) -> float:
                 values = _from_unit(u)
@@ -245,9 +247,12 @@ def _to_unit(x: np.ndarray) -> np.ndarray:
     return (x - lo) / (hi - lo)
 
 
-def _evaluator(loaded: LoadedExperiment, observed: pd.DataFrame, pool: Executor) -> Callable[[dict[str, float]], float]:
-    """The in-sample error of a parameter vector, its replications run on ``pool`` with the
-    design's seeds (replication r: the same seed as at every design point)."""
+def _evaluator(
+    loaded: LoadedExperiment, observed: pd.DataFrame, pool: Executor, parallel: int
+) -> Callable[[dict[str, float]], float]:
+    """The in-sample error of a parameter vector, its replications run on ``pool`` (of
+    ``parallel`` workers) with the design's seeds (replication r: the same seed as at every
+    design point)."""
     table = design_table(loaded)
     seeds = table.groupby("replication")[["seed_entropy", "seed_key"]].first()
     blob = pickle.dumps(loaded.scenario, protocol=pickle.HIGHEST_PROTOCOL)
@@ -258,8 +263,10 @@ def _evaluator(loaded: LoadedExperiment, observed: pd.DataFrame, pool: Executor)
             Task(int(r), blob, values, int(s.seed_entropy), int(s.seed_key), loaded.steps, names)
             for r, s in seeds.iterrows()
         ]
+        size = chunk_size(len(tasks), parallel)  # the replications share stacks of worlds
+        chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
         frames = []
-        for run_id, columns, error, _ in pool.map(execute, tasks):
+        for run_id, columns, error, _ in chain.from_iterable(pool.map(execute_many, chunks)):
             if error is not None:
                 raise CalibrationError(f"calibration run {run_id} failed:\n{error}")
             frames.append(pd.DataFrame(columns))
