@@ -9,9 +9,9 @@ call serve B runs. A mechanism written for stacks indexes from the right
 stack, and every run's numbers are the ones it gets alone, to the bit.
 
 A stack keeps no records (what sweeps record is scores and alignments).
-Work in progress (issue 4): ``begin_step`` and the alignment, security,
-crises and economy mechanisms take stacks; events, engagement, forums and the
-scores do not yet, so nothing runs stacks yet.
+:meth:`laossim.simulation.Simulation.stacked` advances a stack of runs; a
+sweep's worker stacks the runs of a task that differ only in state and
+relation figures (:func:`laossim.experiment.worker.execute_many`).
 """
 
 from __future__ import annotations
@@ -54,6 +54,14 @@ def stack(worlds: Sequence[World]) -> World:
 def is_stack(world: World) -> bool:
     """Whether a world is a stack of runs' worlds (its per-state arrays have a run axis)."""
     return world.capability.ndim > 1
+
+
+def run_index(world: World, dims: int) -> tuple[np.ndarray, ...]:
+    """What to put before an index over ``dims`` further axes so it picks each run's own entries:
+    nothing for one world, ``(runs,)`` shaped to broadcast for a stack (``x[(*run, i, j)]``)."""
+    if not is_stack(world):
+        return ()
+    return (np.arange(len(world.capability)).reshape(-1, *(1,) * dims),)
 
 
 def sums_per_run(values: np.ndarray, runs: np.ndarray, count: int) -> np.ndarray:

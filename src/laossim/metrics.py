@@ -9,6 +9,8 @@ focal_security = 1 - the largest threat toward the focal state.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from laossim import landscape
@@ -42,11 +44,11 @@ def dyad_means(arrays: tuple[np.ndarray, ...], capability: np.ndarray, exponent:
     """
     w = capability**exponent
     total = w.sum(axis=-1) ** 2 - (w**2).sum(axis=-1)
+    total = np.where(total > 0, total, np.inf)  # no pairs: a mean of 0
     out = []
     for x in arrays:
         wx = w.astype(x.dtype)  # a matrix product never converts the (large) dyadic array
-        quadratic = (wx[..., None, :] @ x @ wx[..., :, None])[..., 0, 0].astype(float)
-        out.append(np.divide(quadratic, total, out=np.zeros_like(quadratic), where=total > 0))
+        out.append((wx[..., None, :] @ x @ wx[..., :, None])[..., 0, 0] / total)
     return out
 
 
@@ -73,14 +75,14 @@ def polarisation(alignment: np.ndarray, alpha: float) -> np.ndarray:
     n, k = alignment.shape[-2:]
     groups = coalitions(alignment)
     lead = groups.shape[:-1]
-    runs = np.arange(int(np.prod(lead))).repeat(n) * k  # each run's own K groups
-    flat = runs + groups.ravel()
-    counts = np.bincount(flat, minlength=len(runs) // n * k).reshape(*lead, k)
-    sums = np.zeros((len(runs) // n * k, k))
+    count = math.prod(lead)
+    flat = groups.ravel() if not lead else np.arange(count).repeat(n) * k + groups.ravel()  # a run's own K groups
+    counts = np.bincount(flat, minlength=count * k).reshape(*lead, k)
+    sums = np.zeros((count * k, k))
     np.add.at(sums, flat, alignment.reshape(-1, k))
     sums = sums.reshape(*lead, k, k)
     pi = counts / n
-    centres = np.divide(sums, counts[..., None], out=np.zeros_like(sums), where=counts[..., None] > 0)
+    centres = sums / np.where(counts > 0, counts, np.inf)[..., None]
     d = 0.5 * np.abs(centres[..., :, None, :] - centres[..., None, :, :]).sum(axis=-1)
     er = (pi[..., :, None] ** (1 + alpha) * pi[..., None, :] * d).reshape(*lead, k * k).sum(axis=-1)
     return np.minimum(1.0, er / 2.0 ** -(1 + alpha))
@@ -132,15 +134,14 @@ def entropy_share(p: np.ndarray) -> np.ndarray:
 def dependence_concentration(world: World) -> np.ndarray:
     """Herfindahl index of the focal state's positive leverage shares over the poles."""
     lev = np.maximum(world.leverage[..., world.focal, :], 0.0)
-    total = lev.sum(axis=-1, keepdims=True)
-    shares = np.divide(lev, total, out=np.zeros_like(lev), where=total > 0)
-    return np.where(total[..., 0] > 0, (shares**2).sum(axis=-1), 1.0 / world.k)
+    total = lev.sum(axis=-1)
+    shares = lev / np.where(total > 0, total, np.inf)[..., None]
+    return np.where(total > 0, (shares**2).sum(axis=-1), 1.0 / world.k)
 
 
 def _share(part: np.ndarray | float, whole: np.ndarray | float) -> np.ndarray:
     """part / whole, 0 where whole is 0."""
-    part, whole = np.asarray(part, dtype=float), np.asarray(whole, dtype=float)
-    return np.divide(part, whole, out=np.zeros(np.broadcast(part, whole).shape), where=whole > 0)
+    return part / np.where(np.asarray(whole) > 0, whole, np.inf)
 
 
 def scores(world: World, params: Parameters) -> dict[str, float] | dict[str, np.ndarray]:

@@ -14,6 +14,7 @@ is what i owes j. Symmetric arrays (``affinity``, ``trust``, ``tension``,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Self
 
 import numpy as np
@@ -146,10 +147,12 @@ class World:
     def k(self) -> int:
         return len(self.poles)
 
-    @property
+    @cached_property
     def is_pole(self) -> np.ndarray:
+        """(N,) read-only: which states are poles (made once; copies of the world keep it)."""
         mask = np.zeros(self.n, dtype=bool)
         mask[self.poles] = True
+        mask.flags.writeable = False
         return mask
 
     def index(self, state_id: str) -> int:

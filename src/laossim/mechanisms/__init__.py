@@ -1,5 +1,9 @@
 """The mechanisms of MODEL.md as pure functions ``(world, params, rng, t) -> (world, records)``.
 
+Each takes one world or a stack of several runs' worlds (:mod:`laossim.batch`):
+arrays are indexed from the right (``...``, ``axis=-1``), so one code path
+serves both and every run of a stack gets exactly what it gets alone.
+
 :data:`STEP_ORDER` is the one place the order of a step is written; the
 Mesa model composes the mechanisms in that order after :func:`begin_step`.
 """

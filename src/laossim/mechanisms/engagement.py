@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from laossim.batch import sums_per_run
+from laossim.batch import run_index, sums_per_run
 from laossim.mechanisms.records import Record
 from laossim.scenario.parameters import EngagementKind, Parameters
 from laossim.world import DYAD, World, bounded, per_step
@@ -129,7 +129,7 @@ def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> 
     n, m = world.n, e.max_per_step
     table = kind_table(params)
     draws = rng.random((5, n, m))  # slot use, partner, kind, cost, acceptance: fixed shape
-    slot_draw, partner_draw, kind_draw, cost_draw, accept_draw = np.moveaxis(draws, -3, 0)
+    slot_draw, partner_draw, kind_draw, cost_draw, accept_draw = (draws[..., d, :, :] for d in range(5))
 
     units = world.budget / world.steps_per_year
     whole = np.floor(units)
@@ -151,20 +151,20 @@ def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> 
     wanted = (base[:, :, None] + partner_draw.reshape(-1, n, m) * total[:, :, None]).reshape(-1, n * m)
     found = np.stack([np.searchsorted(c, q, side="right") for c, q in zip(cum, wanted, strict=True)])
     rows = np.repeat(np.arange(n)[:, None], m, axis=1)
+    run = run_index(world, 2)  # before (rows, partner): each run's own pairs
     partner = np.minimum(np.maximum(found.reshape(partner_draw.shape) - rows * n, 0), n - 1)
     partner = np.where(partner == rows, (partner + 1) % n, partner)  # rounding at a row's end: never oneself
 
     avail = np.ones((*partner.shape, len(KINDS)), dtype=bool)
-    avail[..., KINDS.index(EngagementKind.border_patrol)] = np.take_along_axis(world.border, partner, axis=-1)
-    struck = np.take_along_axis(world.disaster[..., None, :], partner, axis=-1) > 0
-    avail[..., KINDS.index(EngagementKind.disaster_response)] = struck
+    avail[..., KINDS.index(EngagementKind.border_patrol)] = world.border[(*run, rows, partner)]
+    avail[..., KINDS.index(EngagementKind.disaster_response)] = world.disaster[(*run, partner)] > 0
     w = avail * (table["weight"] / table["cost"])
     wcum = np.cumsum(w, axis=-1)
     total = wcum[..., -1]
     kind = np.minimum((wcum < (kind_draw * total)[..., None]).sum(axis=-1), len(KINDS) - 1)
     goes = used & (total > 0) & (cost_draw < 1.0 / table["cost"][kind])
 
-    their_value = np.take_along_axis(value.swapaxes(-1, -2), partner, axis=-1)  # what i is worth to its partner
+    their_value = value[(*run, partner, rows)]  # what i is worth to its partner
     accept = 1.0 / (1.0 + np.exp(-(e.acceptance_slope * their_value + e.acceptance_bias)))
     done = goes & (accept_draw < accept)
 

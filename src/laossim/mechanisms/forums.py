@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from laossim.batch import run_index
 from laossim.mechanisms.records import Record, signed
 from laossim.scenario.parameters import Parameters
 from laossim.world import World, bounded
@@ -31,7 +32,7 @@ def hold_meeting(
     members = world.forum_members[..., f, :]
     present = members & attend
     expected, attended = members.sum(axis=-1), present.sum(axis=-1)
-    turnout = np.divide(attended, expected, out=np.zeros(np.shape(expected)), where=expected > 0)
+    turnout = attended / np.where(expected > 0, expected, np.inf)
     strength = world.forum_strength[..., f]
     together = present[..., :, None] & present[..., None, :]
     diagonal = np.arange(world.n)
@@ -47,7 +48,7 @@ def hold_meeting(
         focal_hedger[..., world.focal] = world.doctrine[..., world.focal] == 0
         chair = world.forum_chair[..., f]
         chairing = (chair >= 0) & (t <= world.forum_chair_until[..., f])
-        chairing &= np.take_along_axis(present, np.maximum(chair, 0)[..., None], axis=-1)[..., 0]
+        chairing &= present[(*run_index(world, 0), np.maximum(chair, 0))]
         advocates = (focal_hedger & present).sum(axis=-1) + chairing
         pull = np.minimum(1.0, p.norm_pull * strength * (1.0 + p.advocacy_gain * advocates))[..., None, None]
         moves = present & ~world.is_pole
@@ -71,7 +72,7 @@ def hold_meeting(
 def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> tuple[World, list[Record]]:
     """Regular meetings of every forum whose period comes round at step t."""
     due = meets(world, t)
-    meeting = np.flatnonzero(due.reshape(-1, due.shape[-1]).any(axis=0))  # the runs of a stack share their forums
+    meeting = np.flatnonzero(due[(0,) * (due.ndim - 1)])  # the runs of a stack share their forums: its first
     if len(meeting) == 0:
         return world, []  # draws nothing: this step's generator is its own, so no other draw moves
     attend = rng.random((len(world.forum_ids), world.n)) < params.forums.participation
