@@ -10,10 +10,13 @@ Output folder::
 Every file is written under a temporary name and renamed, so a sweep killed at
 any moment (even by SIGKILL) loses no finished run and leaves no corrupt file;
 ``resume=True`` skips the runs whose file exists and never duplicates one.
-The parent keeps at most a few runs in flight and writes each result as it
-arrives, so its memory does not grow with the number of runs. A run is a pure
-function of its row of the design table, so results are identical whatever
-the executor and the number of workers.
+The parent keeps at most a few tasks in flight and writes each result as it
+arrives, so its memory does not grow with the number of runs. A task carries
+several runs, which a worker advances as one stack of worlds where they differ
+only in state and relation figures (``worker.execute_many``). A run is a pure
+function of its row of the design table, to the bit whether it ran alone or
+in a stack, so results are identical whatever the executor, the number of
+workers and the grouping of runs.
 """
 
 from __future__ import annotations
