@@ -44,7 +44,7 @@ from tqdm.auto import tqdm
 from laossim.experiment import forkserver
 from laossim.experiment.design import design_table
 from laossim.experiment.load import LoadedExperiment, load_experiment
-from laossim.experiment.worker import Columns, Task, execute_many
+from laossim.experiment.worker import STACKABLE, Columns, Task, execute_many
 from laossim.results import git_commit, versions
 
 PARAMETER_PREFIX = "vary."
@@ -179,7 +179,10 @@ def sweep(
         _atomic_write_bytes(out / "manifest.json", (json.dumps(manifest, indent=2) + "\n").encode())
         in_flight: set[Future] = set()
         parallel = max(workers or 1, os.cpu_count() or 1)
-        chunk = chunk_size(len(todo), parallel)
+        # consecutive runs of the interleaved order share a stack only if nothing but states and
+        # relations varies; otherwise one run a task keeps the progress bar and a kill's losses fine
+        stackable = all(name.startswith(STACKABLE) for name in names)
+        chunk = chunk_size(len(todo), parallel) if stackable else 1
         window = 1 if isinstance(pool, _Serial) else 2 * parallel  # serial: write each task's runs at once
         rows = todo.itertuples(index=False, name=None)
         fields = list(todo.columns)
