@@ -20,7 +20,7 @@ SCENARIOS = sorted((Path(__file__).resolve().parents[1] / "scenarios").glob("*.y
 
 
 STACK_READY = ("alignment", "engagement", "forums", "security", "crises", "economy")
-"""The mechanisms that take stacks so far (laossim.batch is in progress)."""
+"""Every mechanism but events, which applies at its scheduled steps (tested over all of them below)."""
 
 
 CRISIS_PRONE = {"parameters.crises.intercept": 1.0}
