@@ -82,7 +82,7 @@ def polarisation(alignment: np.ndarray, alpha: float) -> np.ndarray:
     np.add.at(sums, flat, alignment.reshape(-1, k))
     sums = sums.reshape(*lead, k, k)
     pi = counts / n
-    centres = sums / np.where(counts > 0, counts, np.inf)[..., None]
+    centres = _share(sums, counts[..., None])
     d = 0.5 * np.abs(centres[..., :, None, :] - centres[..., None, :, :]).sum(axis=-1)
     er = (pi[..., :, None] ** (1 + alpha) * pi[..., None, :] * d).reshape(*lead, k * k).sum(axis=-1)
     return np.minimum(1.0, er / 2.0 ** -(1 + alpha))
@@ -135,7 +135,7 @@ def dependence_concentration(world: World) -> np.ndarray:
     """Herfindahl index of the focal state's positive leverage shares over the poles."""
     lev = np.maximum(world.leverage[..., world.focal, :], 0.0)
     total = lev.sum(axis=-1)
-    shares = lev / np.where(total > 0, total, np.inf)[..., None]
+    shares = _share(lev, total[..., None])
     return np.where(total > 0, (shares**2).sum(axis=-1), 1.0 / world.k)
 
 

@@ -44,12 +44,11 @@ def hold_meeting(
     alignment = world.alignment
     norm = world.forum_norm[..., f, :]
     if not np.isnan(norm).any():
-        focal_hedger = np.zeros(present.shape, dtype=bool)
-        focal_hedger[..., world.focal] = world.doctrine[..., world.focal] == 0
+        focal_hedger = (world.doctrine[..., world.focal] == 0) & present[..., world.focal]
         chair = world.forum_chair[..., f]
         chairing = (chair >= 0) & (t <= world.forum_chair_until[..., f])
         chairing &= present[(*run_index(world, 0), np.maximum(chair, 0))]
-        advocates = (focal_hedger & present).sum(axis=-1) + chairing
+        advocates = focal_hedger.astype(int) + chairing
         pull = np.minimum(1.0, p.norm_pull * strength * (1.0 + p.advocacy_gain * advocates))[..., None, None]
         moves = present & ~world.is_pole
         alignment = np.where(moves[..., None], (1.0 - pull) * alignment + pull * norm[..., None, :], alignment)
