@@ -54,3 +54,17 @@ def test_every_figure_quoted_in_the_teaching_exercises_comes_from_a_real_run(cap
     assert len(figures) == 4 * 3 + 4 * 2 + 3 * 3
     missing = [f for f in figures if f not in teaching]
     assert not missing, f"figures not in docs/teaching.md (rerun docs/make_teaching_figures.py): {missing}"
+
+
+def test_the_refusal_quoted_in_the_data_safety_doc_is_what_the_command_prints(tmp_path, monkeypatch, capsys):
+    import shutil
+
+    from laossim.cli import main
+
+    text = (ROOT / "docs" / "data-safety.md").read_text()
+    block = text[text.index("```text\n$ laossim run") + len("```text\n") :].split("```")[0].splitlines()
+    command, message = block[0].removeprefix("$ laossim ").split(), block[1]
+    shutil.copytree(ROOT / "scenarios", tmp_path / "scenarios")
+    monkeypatch.chdir(tmp_path)
+    assert main(command) == 2
+    assert capsys.readouterr().err.strip() == message

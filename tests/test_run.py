@@ -10,7 +10,8 @@ import pytest
 
 import laossim
 from conftest import BASELINE
-from laossim.results import ResultsExistError, load_run
+from laossim.errors import ResultsExistError
+from laossim.results import load_run
 from laossim.runs import mean_ci, paired_difference
 
 

@@ -1,7 +1,8 @@
 """The ``laossim`` command: a thin layer over the Python API.
 
-Exit codes: 0 success; 2 bad input (every problem printed as
-FILE:LINE: field: problem); 130 interrupted.
+Exit codes: 0 success; 1 a run failed; 2 bad input (every problem printed as
+FILE:LINE: field: problem) or a refusal that protects data; 130 interrupted by
+Ctrl-C, 143 by SIGTERM (handled alike: nothing half-written is left).
 """
 
 from __future__ import annotations
@@ -9,14 +10,24 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import logging
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from laossim import __version__
-from laossim.errors import ResultsExistError, ScenarioError
+from laossim.errors import RefusedError, ResultsError, ScenarioError
 
 BAD_INPUT = 2
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where Ctrl-C would be so that every command cleans up alike."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated()
 
 
 def _table(summary, scores: Sequence[str]) -> str:
@@ -29,6 +40,7 @@ def _table(summary, scores: Sequence[str]) -> str:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from laossim.folders import check_folder
     from laossim.metrics import COLUMNS
     from laossim.results import default_folder
     from laossim.runs import run
@@ -36,12 +48,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     resolved = load_resolved(args.scenario, args.set)
     out = Path(args.out) if args.out else default_folder(resolved.scenario.scenario)
-    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not args.force:
-        print(
-            f"laossim: {out} exists and is not empty; choose another --out or pass --force",
-            file=sys.stderr,
-        )
-        return BAD_INPUT
+    check_folder(out, inputs=[path for path, _ in resolved.files], force=args.force)
     result = run(resolved, seed=args.seed, replications=args.replications, steps=args.steps, progress=True)
     sim = result.scenario.simulation
     print(
@@ -82,21 +89,17 @@ def cmd_backtest(args: argparse.Namespace) -> int:
             setattr(args, name, value)
     if args.calibrate:
         _early_pool(args.executor)
+    from laossim.backtest import data
     from laossim.backtest.calibrate import CalibrationError
-    from laossim.experiment.sweep import SweepError
-    from laossim.results import atomic_folder, default_folder
+    from laossim.folders import atomic_folder, check_folder
+    from laossim.results import default_folder
 
     out = Path(args.out) if args.out else default_folder(f"backtest-{Path(args.scenario).stem}")
-    if out.exists() and any(out.iterdir()):
-        print(f"laossim: {out} exists and is not empty; choose another --out", file=sys.stderr)
-        return BAD_INPUT
+    check_folder(out, inputs=[args.scenario, data.UNGA_FILE, data.CINC_FILE], force=args.force)
     started = time.perf_counter()
     try:
-        with atomic_folder(out) as tmp:
+        with atomic_folder(out, replace=args.force) as tmp:
             _backtest_into(args, tmp)
-    except SweepError as exc:
-        print(f"laossim: {exc}", file=sys.stderr)
-        return BAD_INPUT
     except CalibrationError as exc:
         print(f"laossim: {exc}", file=sys.stderr)
         return 1
@@ -152,7 +155,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from laossim.report import ReportError, report
 
     try:
-        path = report(args.folder, args.out)
+        path = report(args.folder, args.out, force=args.force)
     except ReportError as exc:
         print(f"laossim: {exc}", file=sys.stderr)
         return BAD_INPUT
@@ -193,10 +196,18 @@ def cmd_app(args: argparse.Namespace) -> int:
         "--no-open",
     ]
     print(f"laossim app: {path.stem} on http://{args.host}:{args.port}/ (Ctrl-C stops it)", flush=True)
+    server = subprocess.Popen(command, env=env)
+
+    def forward(signum: int, frame: object) -> None:  # the server must free its port too
+        server.send_signal(signum)
+
+    previous = {s: signal.signal(s, forward) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
-        return subprocess.call(command, env=env)
-    except KeyboardInterrupt:
-        return 0
+        code = server.wait()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return 0 if code in (0, -signal.SIGINT, -signal.SIGTERM) else code
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -232,10 +243,13 @@ def cmd_params(args: argparse.Namespace) -> int:
 
 
 def cmd_landscape(args: argparse.Namespace) -> int:
+    from laossim.folders import check_file, write_file
     from laossim.landscape_report import analyse, is_landscape_file, render, scenario_landscape
     from laossim.scenario import load_scenario
     from laossim.scenario.landscape_file import dump_landscape, load_landscape
 
+    if args.export:
+        check_file(Path(args.export), inputs=[args.file], force=args.force, option="--export")
     if is_landscape_file(args.file):
         if args.step is not None:
             print("laossim: --step applies to scenario files, not landscape files", file=sys.stderr)
@@ -252,7 +266,8 @@ def cmd_landscape(args: argparse.Namespace) -> int:
         sources = [s.model_dump() for s in scenario.sources]
     if args.export:
         spec = dataclasses.replace(spec, name=Path(args.export).stem)
-        Path(args.export).write_text(dump_landscape(spec, sources))
+        text = dump_landscape(spec, sources)
+        write_file(Path(args.export), lambda tmp: tmp.write_text(text, encoding="utf-8"))
     report = analyse(spec, args.coalitions, args.rule, args.seed, args.starts)
     print(json.dumps(report, indent=2) if args.json else render(report, args.top))
     return 0
@@ -269,7 +284,7 @@ def _early_pool(executor: str) -> None:
 def cmd_sweep(args: argparse.Namespace) -> int:
     _early_pool(args.executor)
     from laossim.experiment.load import load_experiment
-    from laossim.experiment.sweep import SweepError, sweep
+    from laossim.experiment.sweep import SweepInterrupted, sweep
 
     loaded = load_experiment(args.experiment)
     out = Path(args.out) if args.out else Path("results") / f"sweep-{loaded.experiment.experiment}"
@@ -283,9 +298,13 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             limit=args.limit,
             progress=not args.quiet,
         )
-    except SweepError as exc:
-        print(f"laossim: {exc}", file=sys.stderr)
-        return BAD_INPUT
+    except SweepInterrupted as exc:
+        print(
+            f"laossim: interrupted; {exc.finished} of {exc.runs} runs are finished and kept in {exc.out}/: "
+            f"laossim sweep {args.experiment} --out {exc.out} --resume continues",
+            file=sys.stderr,
+        )
+        return _interrupted_code(exc)
     print(
         f"{loaded.experiment.experiment}: {summary.runs} runs in the design; {summary.skipped} already done, "
         f"{summary.done} done now, {summary.failed} failed ({summary.seconds:.1f} s). Results in {out}/"
@@ -301,7 +320,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
     try:
         tables = analyze(args.folder, tuple(args.pair) if args.pair else None)
-    except (AnalysisError, FileNotFoundError) as exc:
+    except AnalysisError as exc:
         print(f"laossim: {exc}", file=sys.stderr)
         return BAD_INPUT
     with_pandas_width()
@@ -320,9 +339,23 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
+    from laossim.folders import check_file, write_file
     from laossim.metrics import COLUMNS
     from laossim.runs import compare
 
+    if args.plot:
+        from laossim.plotting import plt
+
+        formats = plt.figure().canvas.get_supported_filetypes()
+        plt.close("all")
+        if Path(args.plot).suffix.lstrip(".").lower() not in formats:
+            print(
+                f"laossim: --plot {args.plot}: the file name must end in an image format's extension "
+                f"(.png, .pdf, .svg, ...; got {Path(args.plot).suffix or 'none'})",
+                file=sys.stderr,
+            )
+            return BAD_INPUT
+        check_file(Path(args.plot), inputs=[args.a, args.b], force=args.force, option="--plot")
     result = compare(args.a, args.b, replications=args.replications, steps=args.steps, progress=True)
     a, b = result.a, result.b
     print(
@@ -341,7 +374,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
         title = f"{b.scenario.scenario} minus {a.scenario.scenario}"
         fig = paired_differences_figure(b.timeseries, a.timeseries, title)
-        fig.savefig(args.plot, dpi=110)
+        write_file(Path(args.plot), lambda tmp: fig.savefig(tmp, dpi=110, format=Path(args.plot).suffix[1:]))
         plt.close(fig)
         print(f"plot written to {args.plot}")
     return 0
@@ -352,6 +385,9 @@ def with_pandas_width() -> None:
 
     pd.set_option("display.width", 200)
     pd.set_option("display.max_columns", 50)
+
+
+FORCE_FOLDER = "replace a laossim results folder at --out (never a folder of other files, nor a file)"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -375,7 +411,7 @@ def parser() -> argparse.ArgumentParser:
         help="override a scenario value, e.g. --set states.LAO.autonomy=0.5 (repeatable)",
     )
     r.add_argument("--csv", action="store_true", help="also write CSV copies of the tables")
-    r.add_argument("--force", action="store_true", help="replace a non-empty results folder")
+    r.add_argument("--force", action="store_true", help=FORCE_FOLDER)
     r.add_argument("--all-scores", action="store_true", help="print the score components too")
     r.add_argument("--report", action="store_true", help="also write report.html (self-contained) in the folder")
     r.set_defaults(func=cmd_run)
@@ -388,6 +424,7 @@ def parser() -> argparse.ArgumentParser:
     bt.add_argument(
         "--calibrate", action="store_true", help="first fit the calibrated parameters on 2000-2016 (hold-out unseen)"
     )
+    bt.add_argument("--force", action="store_true", help=FORCE_FOLDER)
     cal = bt.add_argument_group("calibration (with --calibrate)")
     cal.add_argument("--points", type=int, help="Latin-hypercube points (default 64)")
     cal.add_argument("--calibration-replications", type=int, help="runs per point (default 8)")
@@ -399,6 +436,7 @@ def parser() -> argparse.ArgumentParser:
     rp = sub.add_parser("report", help="one self-contained HTML report of a run, sweep or backtest folder")
     rp.add_argument("folder", help="a folder written by laossim run, sweep or backtest")
     rp.add_argument("--out", help="the HTML file (default FOLDER/report.html)")
+    rp.add_argument("--force", action="store_true", help="replace the HTML file if it exists")
     rp.set_defaults(func=cmd_report)
 
     ap = sub.add_parser("app", help="the classroom app in the browser (needs the app extra)")
@@ -427,6 +465,7 @@ def parser() -> argparse.ArgumentParser:
     la.add_argument("--starts", type=int, help="starts of the multi-start search (large landscapes)")
     la.add_argument("--set", action="append", default=[], metavar="PATH=VALUE", help="scenario override")
     la.add_argument("--export", metavar="PATH", help="also write the analysed landscape as a landscape file")
+    la.add_argument("--force", action="store_true", help="replace the --export file if it exists")
     la.set_defaults(func=cmd_landscape)
 
     sw = sub.add_parser("sweep", help="run an experiment's design: crash-safe, resumable, on processes or Dask")
@@ -455,6 +494,7 @@ def parser() -> argparse.ArgumentParser:
     co.add_argument("--replications", type=int)
     co.add_argument("--steps", type=int)
     co.add_argument("--plot", metavar="PNG", help="write the paired differences over time")
+    co.add_argument("--force", action="store_true", help="replace the --plot file if it exists")
     co.add_argument("--all-scores", action="store_true")
     co.set_defaults(func=cmd_compare)
 
@@ -482,20 +522,49 @@ def main(argv: Sequence[str] | None = None) -> int:
     if problem:
         print(f"laossim: {problem}", file=sys.stderr)
         return BAD_INPUT
+    _show_notices()
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         return args.func(args)
     except ScenarioError as exc:
         print(exc.render(), file=sys.stderr)
         return BAD_INPUT
-    except ResultsExistError as exc:
+    except (RefusedError, ResultsError) as exc:
         print(f"laossim: {exc}", file=sys.stderr)
         return BAD_INPUT
     except OSError as exc:
         print(f"laossim: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("laossim: interrupted; no results folder was written", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        print("laossim: interrupted; nothing half-written was left", file=sys.stderr)
+        return _interrupted_code(exc)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupted_code(exc: BaseException) -> int:
+    """130 for Ctrl-C, 143 for SIGTERM (128 plus the signal's number, as shells report them)."""
+    while exc is not None:
+        if isinstance(exc, Terminated):
+            return 128 + signal.SIGTERM
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+    return 128 + signal.SIGINT
+
+
+def _show_notices() -> None:
+    """laossim's warnings (a stale temporary folder removed, a killed sweep's lock taken over) on
+    stderr, as ``laossim: message``."""
+    logger = logging.getLogger("laossim")
+    if not any(isinstance(h, _Notices) for h in logger.handlers):
+        logger.addHandler(_Notices())
+        logger.setLevel(logging.WARNING)
+
+
+class _Notices(logging.Handler):
+    """Prints a record to whatever ``sys.stderr`` is when it is emitted."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(f"laossim: {record.getMessage()}", file=sys.stderr)
 
 
 if __name__ == "__main__":  # pragma: no cover

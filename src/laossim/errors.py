@@ -55,8 +55,21 @@ class ScenarioError(Exception):
         return "\n".join(p.render() for p in self.problems)
 
 
-class ResultsExistError(Exception):
-    """The destination folder exists and is not empty, and ``force`` was not given."""
+class RefusedError(Exception):
+    """laossim will not do what was asked because it would lose, overwrite or mix data.
+
+    Raised before any work starts; the command exits 2 with the message, which
+    says what is in the way and what to do instead.
+    """
+
+
+class ResultsExistError(RefusedError):
+    """The destination exists and may not be replaced (not without ``force``, or never)."""
+
+
+class ResultsError(Exception):
+    """A results folder cannot be read as asked: the wrong kind of folder, or an unreadable file
+    (named in the message). The command exits 2."""
 
 
 def did_you_mean(word: object, choices: Iterable[str]) -> str | None:

@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from laossim.folders import check_file, write_file
 from laossim.metrics import COLUMNS, SCORES
 
 STYLE = """
@@ -36,30 +37,31 @@ class ReportError(Exception):
     """The folder is not a run, sweep or backtest folder."""
 
 
-def report(folder: str | Path, out: str | Path | None = None) -> Path:
-    """Write the report of a run or sweep folder (default ``FOLDER/report.html``); return its path."""
+def report(folder: str | Path, out: str | Path | None = None, *, force: bool = False) -> Path:
+    """Write the report of a run, sweep or backtest folder (default ``FOLDER/report.html``);
+    return its path. An existing file is replaced only with ``force``, and never one of the
+    folder's own files (:func:`laossim.folders.check_file`)."""
     folder = Path(folder)
     if (folder / "summary.json").exists():
-        title, body = _run_sections(folder)
+        sections = _run_sections
     elif (folder / "design.parquet").exists():
-        title, body = _sweep_sections(folder)
+        sections = _sweep_sections
     elif (folder / "scores.csv").exists() and (folder / "backtest.png").exists():
-        title, body = _backtest_sections(folder)
+        sections = _backtest_sections
     else:
         raise ReportError(
             f"{folder} is not a results folder (no summary.json), a sweep folder (no design.parquet) "
             "or a backtest folder (no scores.csv)"
         )
     target = Path(out) if out else folder / "report.html"
+    inputs = [p for p in (*folder.glob("*"), *folder.glob("plots/*")) if p.name != "report.html"]
+    check_file(target, inputs=inputs, force=force, option="--out")
+    title, body = sections(folder)
     page = (
         f"<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'><title>{_e(title)}</title>"
         f"<style>{STYLE}</style></head><body>\n{body}\n</body></html>\n"
     )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(target)
-    return target
+    return write_file(target, lambda tmp: tmp.write_text(page, encoding="utf-8"))
 
 
 def _e(text: object) -> str:

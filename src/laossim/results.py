@@ -11,45 +11,19 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-import os
-import platform
-import shutil
-import subprocess
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from laossim.errors import ResultsExistError
+from laossim.errors import ResultsError
+from laossim.folders import atomic_folder, check_folder
+from laossim.provenance import git_commit, versions
 
 if TYPE_CHECKING:
     from laossim.runs import RunResult
 
 TABLES = ("timeseries", "states", "events", "network")
-
-
-def versions() -> dict[str, str]:
-    """Versions of laossim, Python and the libraries that shape results."""
-    out = {"python": platform.python_version()}
-    for pkg in ("laossim", "mesa", "numpy", "pandas", "scipy", "pydantic", "pyarrow"):
-        try:
-            out[pkg] = metadata.version(pkg)
-        except metadata.PackageNotFoundError:  # pragma: no cover - always installed
-            out[pkg] = "unknown"
-    return out
-
-
-def git_commit(where: Path) -> str | None:
-    """The commit of the git checkout containing ``where``, if any."""
-    try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=where, capture_output=True, text=True, timeout=5)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip() or None if out.returncode == 0 else None
 
 
 def manifest(result: RunResult, started: str | None = None) -> dict[str, Any]:
@@ -58,7 +32,7 @@ def manifest(result: RunResult, started: str | None = None) -> dict[str, Any]:
         "laossim_results": 1,
         "scenario": result.scenario.scenario,
         "versions": versions(),
-        "git_commit": git_commit(Path(__file__).resolve().parent),
+        "git_commit": git_commit(),
         "inputs": result.provenance.get("files", []),
         "overrides": result.provenance.get("overrides", []),
         "root_seed": result.seed,
@@ -81,12 +55,12 @@ def write_run(result: RunResult, out: Path, *, csv: bool = False, force: bool = 
     """Write a run's folder atomically.
 
     Raises:
-        ResultsExistError: ``out`` exists, is not empty, and ``force`` is false.
+        laossim.errors.ResultsExistError: ``out`` may not be written (:func:`laossim.folders.check_folder`:
+            a results folder is replaced only with ``force``, anything else never).
     """
     out = Path(out)
-    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not force:
-        raise ResultsExistError(f"{out} exists and is not empty; choose another --out or pass --force to replace it")
-    with atomic_folder(out) as tmp:
+    check_folder(out, inputs=[f["path"] for f in result.provenance.get("files", [])], force=force)
+    with atomic_folder(out, replace=force) as tmp:
         for name in TABLES:
             table: pd.DataFrame = getattr(result, name)
             table.to_parquet(tmp / f"{name}.parquet", index=False)
@@ -108,36 +82,10 @@ def write_run(result: RunResult, out: Path, *, csv: bool = False, force: bool = 
     return out
 
 
-@contextmanager
-def atomic_folder(out: Path) -> Iterator[Path]:
-    """A temporary folder beside ``out`` to write into; renamed to ``out`` when the block ends,
-    removed if it raises, so a reader never sees a half-written results folder."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
-    try:
-        yield tmp
-        _swap_into_place(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-
-
 def _window(result: RunResult) -> int:
     from laossim.runs import window_steps
 
     return window_steps(result.scenario)
-
-
-def _swap_into_place(tmp: Path, out: Path) -> None:
-    """Rename the finished folder into place; an existing folder is moved aside first and
-    removed only after the new one is in place."""
-    if not out.exists():
-        os.replace(tmp, out)
-        return
-    old = out.with_name(f".{out.name}.old-{os.getpid()}")
-    os.replace(out, old)
-    os.replace(tmp, out)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def load_run(folder: str | Path) -> dict[str, Any]:
@@ -156,17 +104,19 @@ def load(folder: str | Path, series: bool = False) -> pd.DataFrame:
     ``replication``, the varied values, ``status`` (done, failed or pending)
     and each output's mean over the final summary window (NaN unless done).
     With ``series=True``, one row per run and step with the outputs instead.
+
+    Raises:
+        laossim.errors.ResultsError: ``folder`` is not a sweep folder, or one of its files
+            cannot be read (named in the message, with how to mend it).
     """
     folder = Path(folder)
     if not (folder / "design.parquet").exists():
-        raise FileNotFoundError(f"{folder} is not a sweep folder (no design.parquet)")
+        raise ResultsError(f"{folder} is not a sweep folder (no design.parquet)")
     design = pd.read_parquet(folder / "design.parquet")
     manifest = json.loads((folder / "manifest.json").read_text())
     outputs = manifest["outputs"]
-    status = {
-        int(p.stem.split("-")[1]): json.loads(p.read_text())["status"] for p in (folder / "status").glob("run-*.json")
-    }
-    steps = _read_runs(folder / "runs", outputs)
+    status = {run_id: record["status"] for run_id, record in status_records(folder).items()}
+    steps = _read_runs(folder, outputs, manifest["steps"])
     # a run's file is written before its status record: a sweep killed between the two has
     # finished that run, so the file, not the record, says it is done
     status |= dict.fromkeys(steps["run_id"].unique().tolist(), "done")
@@ -182,11 +132,56 @@ def load(folder: str | Path, series: bool = False) -> pd.DataFrame:
     return table
 
 
-def _read_runs(runs: Path, outputs: list[str]) -> pd.DataFrame:
-    """Every finished run file of a sweep in one table (pyarrow reads them together; the
-    temporary files of unfinished writes start with a dot and are ignored)."""
+def run_files(folder: Path) -> dict[int, Path]:
+    """A sweep's finished run files by run id (temporary files start with a dot and are not among them)."""
+    return {int(p.stem.split("-")[1]): p for p in (Path(folder) / "runs").glob("run-*.parquet")}
+
+
+def status_records(folder: Path) -> dict[int, dict[str, Any]]:
+    """A sweep's status records by run id; a record that cannot be read counts as missing."""
+    records = {}
+    for path in (Path(folder) / "status").glob("run-*.json"):
+        try:
+            record = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+        if isinstance(record, dict) and record.get("status") in ("done", "failed"):
+            records[int(path.stem.split("-")[1])] = record
+    return records
+
+
+def run_file_problem(path: Path, outputs: list[str], steps: int) -> str | None:
+    """Why a sweep's run file cannot be used (unreadable, or not the run's steps and outputs), or None."""
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except Exception as exc:  # pyarrow raises its own errors, OSError and ValueError
+        return f"cannot be read ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})"
+    expected = ["run_id", "step", *outputs]
+    if table.column_names != expected:
+        return f"holds the columns {table.column_names}, not {expected}"
+    if table.num_rows != steps + 1:
+        return f"holds {table.num_rows} steps, not {steps + 1}"
+    return None
+
+
+def _read_runs(folder: Path, outputs: list[str], steps: int) -> pd.DataFrame:
+    """Every finished run file of a sweep in one table (pyarrow reads them together). A file
+    that cannot be read is named, with how to mend it."""
     import pyarrow.dataset as ds
 
-    if not any(runs.glob("run-*.parquet")):
+    files = run_files(folder)
+    if not files:
         return pd.DataFrame(columns=["run_id", "step", *outputs])
-    return ds.dataset(runs, format="parquet").to_table().to_pandas()
+    try:
+        return ds.dataset(folder / "runs", format="parquet").to_table().to_pandas()
+    except Exception:  # find the file that broke it, and say so
+        for path in sorted(files.values()):
+            problem = run_file_problem(path, outputs, steps)
+            if problem:
+                raise ResultsError(
+                    f"{path} {problem}; resume the sweep (laossim sweep EXPERIMENT --out {folder} --resume) "
+                    "to run it again"
+                ) from None
+        raise

@@ -22,8 +22,11 @@ Light on purpose: importing this module imports nothing heavy.
 from __future__ import annotations
 
 import io
+import multiprocessing
 import os
-from multiprocessing import forkserver, popen_forkserver, reduction, spawn, util
+import signal
+import threading
+from multiprocessing import connection, forkserver, popen_forkserver, reduction, spawn, util
 from multiprocessing.context import ForkServerContext, ForkServerProcess, set_spawning_popen
 
 WORKER = "laossim.experiment.worker"
@@ -82,3 +85,18 @@ def start() -> None:
     """Start the server now (it imports in the background); pools made later use it."""
     context()
     forkserver.ensure_running()
+
+
+def follow_parent() -> None:
+    """Each worker's initializer: leave Ctrl-C to the sweep's process (which ends the workers
+    itself), and exit as soon as that process dies, however it dies (even by SIGKILL), instead
+    of waiting forever for tasks that will never come."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = multiprocessing.parent_process()
+    if parent is not None and parent.sentinel is not None:
+        threading.Thread(target=_exit_when_gone, args=(parent.sentinel,), daemon=True).start()
+
+
+def _exit_when_gone(sentinel: int) -> None:
+    connection.wait([sentinel])  # readable once the parent's end of the pipe is closed
+    os._exit(1)

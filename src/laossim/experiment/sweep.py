@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
+import logging
 import os
 import pickle
 import time
@@ -41,34 +42,44 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from tqdm.auto import tqdm
 
+from laossim.errors import RefusedError
 from laossim.experiment import forkserver
 from laossim.experiment.design import design_table
 from laossim.experiment.load import LoadedExperiment, load_experiment
 from laossim.experiment.worker import STACKABLE, Columns, Task, execute_many
-from laossim.results import git_commit, versions
+from laossim.folders import LOCK, folder_lock, write_file
+from laossim.provenance import MODEL_VERSION, MODEL_VERSION_KEY, git_commit, versions
+from laossim.results import run_file_problem, run_files, status_records
+
+log = logging.getLogger(__name__)
 
 PARAMETER_PREFIX = "vary."
 
 
-class SweepError(Exception):
-    """A sweep cannot start (the folder holds another sweep, or is not empty without --resume)."""
+class SweepError(RefusedError):
+    """A sweep cannot start: the folder holds something else or another sweep, is not empty
+    without --resume, or its sweep was started from other inputs or by another model version."""
+
+
+class SweepInterrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM stopped a sweep; its finished runs are kept and ``--resume`` continues it."""
+
+    def __init__(self, out: Path, finished: int, runs: int) -> None:
+        super().__init__(f"{finished} of {runs} runs finished")
+        self.out, self.finished, self.runs = out, finished, runs
 
 
 def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)  # no fsync: a killed process loses nothing the kernel already holds
-    os.replace(tmp, path)
+    write_file(path, lambda tmp: tmp.write_bytes(data))  # no fsync: a killed process loses nothing the kernel holds
 
 
 def _atomic_parquet(table: pd.DataFrame | Columns, path: Path) -> None:
     """Write under a temporary name, then rename. A run's small file skips dictionary encoding and
     column statistics, which halve the cost of writing it and which nothing reads back."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     if isinstance(table, pd.DataFrame):
-        pq.write_table(pa.Table.from_pandas(table, preserve_index=False), tmp)
+        write_file(path, lambda tmp: pq.write_table(pa.Table.from_pandas(table, preserve_index=False), tmp))
     else:
-        pq.write_table(pa.table(table), tmp, use_dictionary=False, write_statistics=False)
-    os.replace(tmp, path)
+        write_file(path, lambda tmp: pq.write_table(pa.table(table), tmp, use_dictionary=False, write_statistics=False))
 
 
 def run_file(out: Path, run_id: int) -> Path:
@@ -94,8 +105,16 @@ def make_executor(kind: str | Executor, workers: int | None) -> Iterator[tuple[E
     if kind == "serial":
         yield _Serial(), "serial"
     elif kind == "process":
-        with ProcessPoolExecutor(max_workers=workers, mp_context=forkserver.context()) as pool:
+        pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=forkserver.context(), initializer=forkserver.follow_parent
+        )
+        try:
             yield pool, f"process pool, {workers} workers"
+        except BaseException:
+            _stop(pool)  # Ctrl-C or SIGTERM: do not wait for the runs in flight
+            raise
+        finally:
+            pool.shutdown(wait=True)
     elif kind == "dask" or kind.startswith("dask://") or kind.startswith("tcp://"):
         try:
             from distributed import Client, LocalCluster
@@ -115,6 +134,14 @@ def make_executor(kind: str | Executor, workers: int | None) -> Iterator[tuple[E
                 yield client.get_executor(pure=False), f"dask scheduler {address}"
     else:
         raise SweepError(f"unknown executor {kind!r}: serial, process, dask or dask://HOST:PORT")
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel what is queued and end the workers now (``shutdown`` alone would wait for every run in
+    flight). The pool keeps its processes in ``_processes`` in Python 3.11-3.13."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
 
 
 class _Serial(Executor):
@@ -155,6 +182,11 @@ def sweep(
         workers: processes for ``process`` and ``dask`` (default: all cores).
         resume: continue a sweep in ``out``, skipping its finished runs.
         limit: stop after submitting this many runs (to try a design quickly).
+
+    Raises:
+        SweepError: the sweep cannot start in ``out`` (the message says why), before any run.
+        laossim.folders.FolderLockedError: another process is running a sweep in ``out``.
+        SweepInterrupted: Ctrl-C or SIGTERM; every finished run is kept.
     """
     if isinstance(executor, str) and not (executor in ("serial", "process", "dask") or "://" in executor):
         raise SweepError(f"unknown executor {executor!r}: serial, process, dask or dask://HOST:PORT")
@@ -164,8 +196,28 @@ def sweep(
     out = Path(out)
     table = design_table(loaded)
     digest = _design_hash(table)
-    _prepare(out, table, digest, resume)
-    finished = {int(p.stem.split("-")[1]) for p in (out / "runs").glob("run-*.parquet")}
+    _refuse_unusable(out, resume)
+    out.mkdir(parents=True, exist_ok=True)
+    with folder_lock(out):
+        try:
+            return _sweep_locked(loaded, out, table, digest, executor, workers, resume, progress, limit)
+        except KeyboardInterrupt as exc:
+            raise SweepInterrupted(out, len(run_files(out)), len(table)) from exc
+
+
+def _sweep_locked(
+    loaded: LoadedExperiment,
+    out: Path,
+    table: pd.DataFrame,
+    digest: str,
+    executor: str | Executor,
+    workers: int | None,
+    resume: bool,
+    progress: bool,
+    limit: int | None,
+) -> SweepSummary:
+    _prepare(out, loaded, table, digest, resume)
+    finished = set(run_files(out))
     todo = table[~table["run_id"].isin(finished)]
     if limit is not None:
         todo = todo.head(limit)
@@ -176,7 +228,7 @@ def sweep(
     blob = pickle.dumps(loaded.scenario, protocol=pickle.HIGHEST_PROTOCOL)
     with make_executor(executor, workers) as (pool, description):
         manifest = _manifest(loaded, digest, description, len(table))
-        _atomic_write_bytes(out / "manifest.json", (json.dumps(manifest, indent=2) + "\n").encode())
+        _write_manifest(out, manifest)
         in_flight: set[Future] = set()
         parallel = max(workers or 1, os.cpu_count() or 1)
         # consecutive runs of the interleaved order share a stack only if nothing but states and
@@ -222,7 +274,7 @@ def sweep(
         finally:
             bar.close()
         manifest |= {"finished": _now(), "wall_seconds": round(time.time() - started, 3)}
-        _atomic_write_bytes(out / "manifest.json", (json.dumps(manifest, indent=2) + "\n").encode())
+        _write_manifest(out, manifest)
     return SweepSummary(out, len(table), done, failed, len(finished), time.time() - started)
 
 
@@ -242,21 +294,94 @@ def _plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
-def _prepare(out: Path, table: pd.DataFrame, digest: str, resume: bool) -> None:
+def _refuse_unusable(out: Path, resume: bool) -> None:
+    """Refuse, before anything is written, a destination that is not a folder or holds something else."""
+    if os.path.lexists(out) and not out.is_dir():
+        raise SweepError(f"{out} is a file or device, not a folder; choose another --out")
+    if not out.exists() or not any(p.name != LOCK for p in out.iterdir()):
+        return
+    if not resume:
+        raise SweepError(f"{out} is not empty; pass --resume to continue the sweep in it, or choose another --out")
+    if not (out / "design.parquet").exists():
+        raise SweepError(f"{out} holds no sweep (no design.parquet) to resume; choose another --out")
+
+
+def _prepare(out: Path, loaded: LoadedExperiment, table: pd.DataFrame, digest: str, resume: bool) -> None:
+    """Make the folder ready (under its lock): on a resume, check that the sweep in it is this
+    one, from the same inputs and model version; then clean what a killed sweep left."""
     design = out / "design.parquet"
-    if out.exists() and any(out.iterdir()):
-        if not resume:
-            raise SweepError(f"{out} is not empty; pass --resume to continue the sweep in it, or choose another --out")
-        if not design.exists():
-            raise SweepError(f"{out} holds no sweep (no design.parquet) to resume")
-        if _design_hash(pd.read_parquet(design)) != digest:
-            raise SweepError(f"{out} holds a sweep of a different design; choose another --out")
-    (out / "runs").mkdir(parents=True, exist_ok=True)
+    if design.exists():
+        _check_same_sweep(out, loaded, digest)
+    (out / "runs").mkdir(exist_ok=True)
     (out / "status").mkdir(exist_ok=True)
+    if not (out / "manifest.json").exists():  # before the design: a folder with a design has a manifest
+        _write_manifest(out, _manifest(loaded, digest, "not started", len(table)))
     if not design.exists():
         _atomic_parquet(table, design)
-    for stale in list((out / "runs").glob(".*.tmp")) + list((out / "status").glob(".*.tmp")):
-        stale.unlink(missing_ok=True)  # left by a killed sweep: never a finished run
+    stale = list((out / "runs").glob(".*.tmp")) + list((out / "status").glob(".*.tmp"))
+    for path in stale:  # left by a killed sweep (this process holds the lock): never a finished run
+        path.unlink(missing_ok=True)
+    if stale:
+        log.warning("removed %d temporary file(s) left in %s by a killed sweep", len(stale), out)
+    if resume:
+        _drop_unreadable(out, loaded)
+        _rewrite_missing_status(out)
+
+
+def _check_same_sweep(out: Path, loaded: LoadedExperiment, digest: str) -> None:
+    if _design_hash(pd.read_parquet(out / "design.parquet")) != digest:
+        raise SweepError(f"{out} holds a sweep of a different design; choose another --out")
+    try:
+        manifest = json.loads((out / "manifest.json").read_text())
+    except (OSError, ValueError):
+        raise SweepError(
+            f"{out}/manifest.json is missing or cannot be read, so the sweep's inputs and model version are "
+            "unknown; start the sweep again in another --out"
+        ) from None
+    written = manifest.get("versions", {}).get(MODEL_VERSION_KEY)
+    if written != MODEL_VERSION:
+        was = "a laossim that did not record its model version" if written is None else f"model version {written}"
+        raise SweepError(
+            f"{out} was started by {was}, and this laossim runs model version {MODEL_VERSION}, whose results "
+            "differ; its runs cannot be mixed with new ones: start the sweep again in another --out"
+        )
+    before = [(item["path"], item["sha256"]) for item in manifest.get("inputs", [])]
+    now = list(loaded.files)
+    for (_, old_hash), (path, new_hash) in zip(before, now, strict=False):
+        if old_hash != new_hash:
+            raise SweepError(
+                f"{path} has changed since the sweep in {out} started (sha256 {old_hash[:12]} then, {new_hash[:12]} "
+                "now); resuming would mix runs of both versions: restore the file, or start the sweep in another --out"
+            )
+    if len(before) != len(now):
+        raise SweepError(
+            f"the files the experiment reads have changed since the sweep in {out} started "
+            f"({', '.join(p for p, _ in before)} then; {', '.join(p for p, _ in now)} now); "
+            "restore them, or start the sweep in another --out"
+        )
+
+
+def _drop_unreadable(out: Path, loaded: LoadedExperiment) -> None:
+    """Remove the run files that cannot be read (a full disk, a copy cut short), so they run again."""
+    outputs = list(loaded.experiment.outputs)
+    for run_id, path in sorted(run_files(out).items()):
+        problem = run_file_problem(path, outputs, loaded.steps)
+        if problem:
+            path.unlink()
+            status_file(out, run_id).unlink(missing_ok=True)
+            log.warning("%s %s; it runs again", path, problem)
+
+
+def _rewrite_missing_status(out: Path) -> None:
+    """Write the status record of a finished run whose record a kill cut off (its file says it is done)."""
+    records = status_records(out)
+    for run_id in sorted(set(run_files(out)) - set(records)):
+        record = {"run_id": run_id, "status": "done", "seconds": None, "note": "record rewritten on resume"}
+        _atomic_write_bytes(status_file(out, run_id), (json.dumps(record) + "\n").encode())
+
+
+def _write_manifest(out: Path, manifest: dict[str, Any]) -> None:
+    _atomic_write_bytes(out / "manifest.json", (json.dumps(manifest, indent=2) + "\n").encode())
 
 
 def _record(out: Path, run_id: int, columns: Columns | None, error: str | None, seconds: float) -> None:
@@ -278,7 +403,7 @@ def _manifest(loaded: LoadedExperiment, digest: str, executor: str, runs: int) -
         "laossim_sweep": 1,
         "experiment": exp.experiment,
         "versions": versions(),
-        "git_commit": git_commit(Path(__file__).resolve().parent),
+        "git_commit": git_commit(),
         "inputs": [{"path": p, "sha256": h} for p, h in loaded.files],
         "root_seed": loaded.root_seed,
         "design": exp.design.model_dump(mode="json"),
