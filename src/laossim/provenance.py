@@ -15,8 +15,8 @@ MODEL_VERSION = 1
 """The version of the model's numbers. Bump it in the same commit as any change that alters
 the results of any run (a mechanism, a default, the seeding); a change that leaves every number
 as it was leaves it alone. A sweep is never resumed across two model versions, since its old and
-new runs would not be comparable. ``tests/test_provenance.py`` holds a fingerprint of the
-baseline's scores that fails when the numbers move and this did not."""
+new runs would not be comparable. ``tests/test_outputs_unchanged.py`` hashes every shipped
+scenario's and experiment's outputs and fails when they move and this did not."""
 
 MODEL_VERSION_KEY = "laossim_model"
 """The key of :data:`MODEL_VERSION` in a manifest's ``versions``."""
