@@ -12,11 +12,11 @@ import numpy as np
 import pandas as pd
 
 from laossim import results
-from laossim.errors import did_you_mean
+from laossim.errors import ResultsError, did_you_mean
 from laossim.runs import mean_ci
 
 
-class AnalysisError(Exception):
+class AnalysisError(ResultsError):
     """The sweep cannot be analysed as asked (failed or missing runs, NaN outputs)."""
 
 

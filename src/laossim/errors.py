@@ -41,8 +41,26 @@ class Problem:
         return text
 
 
-class ScenarioError(Exception):
-    """Raised with every problem found in a scenario (or experiment) file."""
+class LaossimError(Exception):
+    """Base of every error laossim raises on purpose. A command prints :meth:`render` (never a
+    traceback) and exits with :attr:`exit_code`; the CLI maps them in one place."""
+
+    exit_code = 2
+
+    def render(self) -> str:
+        return f"laossim: {self}"
+
+
+class InputError(LaossimError):
+    """Bad input: a file, an option or a folder is not what the command needs (exit 2)."""
+
+
+class UsageError(InputError):
+    """Options out of range, or given without the option they belong to."""
+
+
+class ScenarioError(InputError):
+    """Raised with every problem found in a scenario (or experiment, or landscape) file."""
 
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems: tuple[Problem, ...] = tuple(
@@ -55,11 +73,10 @@ class ScenarioError(Exception):
         return "\n".join(p.render() for p in self.problems)
 
 
-class RefusedError(Exception):
+class RefusedError(InputError):
     """laossim will not do what was asked because it would lose, overwrite or mix data.
 
-    Raised before any work starts; the command exits 2 with the message, which
-    says what is in the way and what to do instead.
+    Raised before any work starts; the message says what is in the way and what to do instead.
     """
 
 
@@ -67,9 +84,15 @@ class ResultsExistError(RefusedError):
     """The destination exists and may not be replaced (not without ``force``, or never)."""
 
 
-class ResultsError(Exception):
+class ResultsError(InputError):
     """A results folder cannot be read as asked: the wrong kind of folder, or an unreadable file
-    (named in the message). The command exits 2."""
+    (named in the message)."""
+
+
+class RunError(LaossimError):
+    """The input was fine but the work failed (exit 1), e.g. a calibration whose runs all failed."""
+
+    exit_code = 1
 
 
 def did_you_mean(word: object, choices: Iterable[str]) -> str | None:

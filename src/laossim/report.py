@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from laossim.errors import ResultsError
 from laossim.folders import check_file, write_file
 from laossim.metrics import COLUMNS, SCORES
 
@@ -33,7 +34,7 @@ img { max-width: 100%; border: 1px solid #eee; margin: 0.5em 0; }
 """
 
 
-class ReportError(Exception):
+class ReportError(ResultsError):
     """The folder is not a run, sweep or backtest folder."""
 
 

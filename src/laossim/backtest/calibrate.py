@@ -45,6 +45,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -54,6 +55,7 @@ from tqdm.auto import tqdm
 from laossim.backtest import observation, scoring
 from laossim.backtest.compare import COMPARED, FIT, window
 from laossim.calendar import step_label
+from laossim.errors import RunError
 from laossim.experiment.design import design_table
 from laossim.experiment.load import LoadedExperiment
 from laossim.experiment.schema import Design, Experiment, Method, Range
@@ -78,7 +80,7 @@ ACCEPTED = 0.1
 error): with the hypercube as a uniform prior, their spread shows what the data leave open."""
 
 
-class CalibrationError(RuntimeError):
+class CalibrationError(RunError):
     """A calibration run failed (its traceback is in the sweep's status records or the message)."""
 
 
@@ -155,16 +157,37 @@ def fit_error(leans: pd.DataFrame, observed: pd.DataFrame) -> float:
     return scoring.rmse(window(mean, FIT), window(observed, FIT))
 
 
+@dataclass(frozen=True)
+class Options:
+    """How a calibration searches, with the library's one set of defaults."""
+
+    points: int = 64
+    """Latin-hypercube points."""
+    replications: int = 8
+    """Runs per point (common seeds)."""
+    refine: int = 60
+    """Most Nelder-Mead evaluations after the design (0: none)."""
+    executor: str | Executor = "process"
+    """Where runs go: ``process``, ``serial``, ``dask`` or ``dask://HOST:PORT``."""
+    workers: int | None = None
+    """Worker processes (default: all cores)."""
+
+    @classmethod
+    def given(cls, **values: Any) -> Options:
+        """The defaults, with each value given (not None) in their place."""
+        return cls(**{name: value for name, value in values.items() if value is not None})
+
+
 def calibrate(
     scenario: str | Path,
     observed: pd.DataFrame,
     out: str | Path,
     *,
-    points: int = 64,
-    replications: int = 8,
-    refine: int = 60,
+    points: int | None = None,
+    replications: int | None = None,
+    refine: int | None = None,
     seed: int | None = None,
-    executor: str | Executor = "process",
+    executor: str | Executor | None = None,
     workers: int | None = None,
     progress: bool = True,
 ) -> Calibration:
@@ -174,9 +197,12 @@ def calibrate(
         scenario: the backtest scenario file.
         observed: observed leans (``observation.observed``); only the fitting years are read.
         out: folder for the design sweep (design table, one file per run, manifest).
-        points: Latin-hypercube points; replications: runs per point (common seeds).
-        refine: most Nelder-Mead evaluations after the design (0: none).
+        points, replications, refine, executor, workers: see :class:`Options` (None: its default).
     """
+    options = Options.given(points=points, replications=replications, refine=refine, executor=executor,
+                            workers=workers)  # fmt: skip
+    points, replications, refine = options.points, options.replications, options.refine
+    executor, workers = options.executor, options.workers
     started = time.perf_counter()
     observed = window(observed, FIT)  # the hold-out years are gone before anything runs
     loaded = design_experiment(scenario, points, replications, seed)

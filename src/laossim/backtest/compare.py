@@ -172,7 +172,7 @@ def write(bt: Backtest, folder: Path, scenario: str | Path, settings: dict[str, 
     """scores.csv, per_state.csv, simulated.parquet, backtest.png and manifest.json (versions,
     commit, the scenario's and the data files' hashes, the settings) into ``folder``."""
     from laossim.plotting import plt
-    from laossim.results import git_commit, versions
+    from laossim.provenance import git_commit, versions
     from laossim.scenario import load_resolved
 
     bt.scores.to_csv(folder / "scores.csv", index=False)
@@ -192,7 +192,7 @@ def write(bt: Backtest, folder: Path, scenario: str | Path, settings: dict[str, 
         "compared": list(COMPARED),
         "inputs": [{"path": path, "sha256": digest} for path, digest in (*resolved.files, *data_files)],
         "versions": versions(),
-        "git_commit": git_commit(Path(__file__).resolve().parent),
+        "git_commit": git_commit(),
         "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")

@@ -1,0 +1,52 @@
+"""``laossim app``: the classroom app, served by Solara; signals are passed on to the server."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from pathlib import Path
+
+from laossim.errors import UsageError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("app", help="the classroom app in the browser (needs the app extra)")
+    p.add_argument("scenario", nargs="?", help="scenario to open (default the baseline; others in the picker)")
+    p.add_argument("--host", default="127.0.0.1", help="address to serve on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
+    p.set_defaults(handle=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    import importlib.util
+    import os
+    import subprocess
+
+    from laossim.model import shipped_scenario
+    from laossim.scenario import load_scenario
+
+    path = Path(args.scenario) if args.scenario else shipped_scenario()
+    load_scenario(path)  # a broken scenario is reported here, not in the browser
+    if importlib.util.find_spec("solara") is None:
+        raise UsageError("the app needs its extra: pip install -e '.[app]'")
+    env = os.environ | {
+        "LAOSSIM_APP_SCENARIO": str(path.resolve()),
+        "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+        "SOLARA_CHECK_HOOKS": "off",  # its one warning is about Mesa's own SolaraViz code
+    }
+    command = [sys.executable, "-m", "solara", "run", "laossim.app.page", "--host", args.host,
+               "--port", str(args.port), "--production", "--no-check-version", "--no-open"]  # fmt: skip
+    print(f"laossim app: {path.stem} on http://{args.host}:{args.port}/ (Ctrl-C stops it)", flush=True)
+    server = subprocess.Popen(command, env=env)
+
+    def forward(signum: int, frame: object) -> None:  # the server must free its port too
+        server.send_signal(signum)
+
+    previous = {s: signal.signal(s, forward) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        code = server.wait()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return 0 if code in (0, -signal.SIGINT, -signal.SIGTERM) else code

@@ -1,0 +1,97 @@
+"""``laossim backtest``: the region from 2000 scored against UN voting, optionally calibrated first."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import time
+from pathlib import Path
+
+from laossim.cli.common import FORCE_FOLDER, at_least, given, start_pool_early, with_pandas_width
+from laossim.errors import UsageError
+
+CALIBRATION_OPTIONS = {"points": "points", "calibration_replications": "replications", "refine": "refine",
+                       "executor": "executor", "workers": "workers"}  # fmt: skip
+"""Each calibration option's destination and the field of ``calibrate.Options`` it sets."""
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("backtest", help="score a scenario from 2000 against UN voting, 2000-2016 and 2017-2023")
+    p.add_argument("scenario", help="e.g. scenarios/backtest_2000.yaml")
+    p.add_argument("--replications", type=at_least(1))
+    p.add_argument("--seed", type=int)
+    p.add_argument("--out", help="folder for the tables and the plot (default results/backtest-<scenario>-<time>)")
+    p.add_argument(
+        "--calibrate", action="store_true", help="first fit the calibrated parameters on 2000-2016 (hold-out unseen)"
+    )
+    p.add_argument("--force", action="store_true", help=FORCE_FOLDER)
+    cal = p.add_argument_group("calibration (with --calibrate)")
+    cal.add_argument("--points", type=at_least(1), help="Latin-hypercube points (default 64)")
+    cal.add_argument("--calibration-replications", type=at_least(1), help="runs per point (default 8)")
+    cal.add_argument("--refine", type=at_least(0), help="most Nelder-Mead evaluations (default 60; 0 none)")
+    cal.add_argument("--executor", help="where runs go: process (default), serial, dask, dask://HOST:PORT")
+    cal.add_argument("--workers", type=at_least(1), help="worker processes (default: all cores)")
+    p.set_defaults(handle=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    chosen = {field: getattr(args, dest) for dest, field in CALIBRATION_OPTIONS.items()}
+    named = [f"--{dest.replace('_', '-')}" for dest in CALIBRATION_OPTIONS if getattr(args, dest) is not None]
+    if named and not args.calibrate:
+        verb = "applies" if len(named) == 1 else "apply"
+        raise UsageError(f"{', '.join(named)} only {verb} with --calibrate; add --calibrate or drop them")
+    if args.calibrate:
+        start_pool_early(args.executor)
+    from laossim.backtest import data
+    from laossim.backtest.calibrate import Options
+    from laossim.folders import atomic_folder, check_folder
+    from laossim.results import default_folder
+
+    options = Options.given(**chosen) if args.calibrate else None
+    out = Path(args.out) if args.out else default_folder(f"backtest-{Path(args.scenario).stem}")
+    check_folder(out, inputs=[args.scenario, data.UNGA_FILE, data.CINC_FILE], force=args.force)
+    started = time.perf_counter()
+    with atomic_folder(out, replace=args.force) as tmp:
+        _backtest_into(args, options, tmp)
+    extra = "; calibration.png: the error over the design" if args.calibrate else ""
+    print(
+        f"\nwritten to {out}/ in {time.perf_counter() - started:.0f} s "
+        f"(backtest.png: simulated bands against the observed points{extra})"
+    )
+    return 0
+
+
+def _backtest_into(args: argparse.Namespace, options: object, folder: Path) -> None:
+    """Calibrate if asked, then run the backtest and write its tables and plots into ``folder``."""
+    from laossim.backtest import calibrate, data, observation
+    from laossim.backtest.compare import COMPARED, backtest, write
+
+    fitted = None
+    if isinstance(options, calibrate.Options):
+        print(
+            f"calibrating {', '.join(calibrate.PARAMETERS)} on 2000-2016: {options.points} points x "
+            f"{options.replications} replications, then up to {options.refine} refinement steps"
+        )
+        cal = calibrate.calibrate(
+            args.scenario,
+            observation.observed(data.unga(), list(COMPARED)),
+            folder / "calibration",
+            seed=args.seed,
+            **dataclasses.asdict(options),
+        )
+        fitted = cal.fitted
+        calibrate.write(cal, folder)
+        with_pandas_width()
+        print(f"\nfitted in {cal.seconds:.0f} s ({cal.runs} runs); in-sample RMSE {cal.error:.4f}")
+        print(calibrate.fitted_table(cal).to_string(index=False))
+    bt = backtest(args.scenario, fitted=fitted, **given(replications=args.replications, seed=args.seed))
+    with_pandas_width()
+    print("\nCentred China lean of VNM, THA, KHM, MMR, LAO and JPN against UN General Assembly voting")
+    print(bt.scores.round(3).to_string(index=False))
+    print("\nPer state:")
+    print(bt.per_state.round(3).to_string(index=False))
+    settings = {"replications": args.replications, "seed": args.seed, "calibrate": args.calibrate}
+    if isinstance(options, calibrate.Options):
+        chosen = dataclasses.asdict(options)
+        settings |= {dest: chosen[field] for dest, field in CALIBRATION_OPTIONS.items() if dest != "workers"}
+    write(bt, folder, args.scenario, settings)
