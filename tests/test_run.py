@@ -12,7 +12,8 @@ import laossim
 from conftest import BASELINE
 from laossim.errors import ResultsExistError
 from laossim.results import load_run
-from laossim.runs import mean_ci, paired_difference
+from laossim.runs import paired_difference
+from laossim.summaries import mean_ci
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import pandas as pd
 
 from laossim import results
 from laossim.errors import ResultsError, did_you_mean
-from laossim.runs import mean_ci
+from laossim.summaries import mean_ci
 
 
 class AnalysisError(ResultsError):

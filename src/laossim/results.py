@@ -19,6 +19,7 @@ import pandas as pd
 from laossim.errors import ResultsError
 from laossim.folders import atomic_folder, check_folder
 from laossim.provenance import git_commit, versions
+from laossim.summaries import window_steps
 
 if TYPE_CHECKING:
     from laossim.runs import RunResult
@@ -70,7 +71,7 @@ def write_run(result: RunResult, out: Path, *, csv: bool = False, force: bool = 
             result.summary.to_csv(tmp / "summary.csv", index=False)
         summary = {
             "scenario": result.scenario.scenario,
-            "window_steps": _window(result),
+            "window_steps": window_steps(result.scenario),
             "scores": result.summary.to_dict(orient="records"),
         }
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2, allow_nan=True) + "\n")
@@ -80,12 +81,6 @@ def write_run(result: RunResult, out: Path, *, csv: bool = False, force: bool = 
             save_run_plots(result, tmp / "plots")
         (tmp / "manifest.json").write_text(json.dumps(manifest(result), indent=2) + "\n")
     return out
-
-
-def _window(result: RunResult) -> int:
-    from laossim.runs import window_steps
-
-    return window_steps(result.scenario)
 
 
 def load_run(folder: str | Path) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from laossim.mechanisms.records import describe
 from laossim.model import LaosModel
 from laossim.scenario import Resolved, Scenario, load_resolved, override_scenario
 from laossim.seeding import replication_sequences, seed_record
+from laossim.summaries import mean_ci, replication_scores, summarise, window_steps
 
 
 @dataclass(frozen=True)
@@ -99,40 +100,6 @@ def replicate(scenario: Scenario, seq: np.random.SeedSequence, steps: int, repli
     )
     model.release()
     return {"timeseries": ts, "states": states, "events": events, "network": network}
-
-
-def replication_scores(timeseries: pd.DataFrame, window_steps: int) -> pd.DataFrame:
-    """Each replication's mean of every score over the final ``window_steps`` steps."""
-    last = timeseries["step"].max()
-    final = timeseries[timeseries["step"] > last - window_steps]
-    return final.groupby("replication")[list(metrics.COLUMNS)].mean()
-
-
-def summarise(timeseries: pd.DataFrame, window_steps: int) -> pd.DataFrame:
-    """Each score's final-window mean per replication, then the mean and 95% confidence
-    interval (Student t) across replications."""
-    per_rep = replication_scores(timeseries, window_steps)
-    rows = [(name, *mean_ci(per_rep[name].to_numpy())) for name in metrics.COLUMNS]
-    return pd.DataFrame(rows, columns=["score", "mean", "ci_low", "ci_high", "std", "n"])
-
-
-def mean_ci(x: np.ndarray) -> tuple[float, float, float, float, int]:
-    """Mean, 95% CI bounds (Student t), standard deviation and n of a sample."""
-    n = len(x)
-    mean = float(x.mean())
-    if n < 2:
-        return mean, float("nan"), float("nan"), float("nan"), n
-    from scipy import stats  # imported here: it costs half a second at start-up
-
-    sd = float(x.std(ddof=1))
-    half = float(stats.t.ppf(0.975, n - 1) * sd / np.sqrt(n))
-    return mean, mean - half, mean + half, sd, n
-
-
-def window_steps(scenario: Scenario) -> int:
-    """Steps in the summary window (``parameters.scores.summary_window`` years)."""
-    sim = scenario.simulation
-    return max(1, round(scenario.parameters.scores.summary_window * sim.steps_per_year))
 
 
 def run(

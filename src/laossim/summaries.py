@@ -1,0 +1,52 @@
+"""Summaries of result tables, in one place: the final window, each replication's mean over it,
+and the mean with its 95% confidence interval across replications.
+
+Light on purpose (numpy, pandas; scipy on first use): results, analysis and
+reports summarise tables without importing the model.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from laossim.metrics import COLUMNS
+
+if TYPE_CHECKING:
+    from laossim.scenario import Scenario
+
+
+def replication_scores(timeseries: pd.DataFrame, window_steps: int) -> pd.DataFrame:
+    """Each replication's mean of every score over the final ``window_steps`` steps."""
+    last = timeseries["step"].max()
+    final = timeseries[timeseries["step"] > last - window_steps]
+    return final.groupby("replication")[list(COLUMNS)].mean()
+
+
+def summarise(timeseries: pd.DataFrame, window_steps: int) -> pd.DataFrame:
+    """Each score's final-window mean per replication, then the mean and 95% confidence
+    interval (Student t) across replications."""
+    per_rep = replication_scores(timeseries, window_steps)
+    rows = [(name, *mean_ci(per_rep[name].to_numpy())) for name in COLUMNS]
+    return pd.DataFrame(rows, columns=["score", "mean", "ci_low", "ci_high", "std", "n"])
+
+
+def mean_ci(x: np.ndarray) -> tuple[float, float, float, float, int]:
+    """Mean, 95% CI bounds (Student t), standard deviation and n of a sample."""
+    n = len(x)
+    mean = float(x.mean())
+    if n < 2:
+        return mean, float("nan"), float("nan"), float("nan"), n
+    from scipy import stats  # imported here: it costs half a second at start-up
+
+    sd = float(x.std(ddof=1))
+    half = float(stats.t.ppf(0.975, n - 1) * sd / np.sqrt(n))
+    return mean, mean - half, mean + half, sd, n
+
+
+def window_steps(scenario: Scenario) -> int:
+    """Steps in the summary window (``parameters.scores.summary_window`` years)."""
+    sim = scenario.simulation
+    return max(1, round(scenario.parameters.scores.summary_window * sim.steps_per_year))
