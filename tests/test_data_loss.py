@@ -213,7 +213,7 @@ def test_report_out_is_never_overwritten_without_force_nor_onto_the_folders_own_
     page = (workspace / "r" / "report.html").read_bytes()
     refused(capsys, main(["report", "r"]), "r/report.html exists", "--force")
     refused(capsys, main(["report", "r", "--out", "notes/plan.txt"]), "plan.txt exists")
-    refused(capsys, main(["report", "r", "--out", "r/manifest.json", "--force"]), "input", "never")
+    refused(capsys, main(["report", "r", "--out", "r/manifest.json", "--force"]), "inside the reported folder")
     refused(capsys, main(["report", "r", "--out", "notes", "--force"]), "is a folder")
     assert (workspace / "r" / "report.html").read_bytes() == page
     assert (workspace / "notes" / "plan.txt").read_text() == "my notes\n"
@@ -510,3 +510,141 @@ def test_results_and_sweep_folders_follow_the_umask(workspace, mask):
     for folder in ("r", "r/plots", "sw", "sw/runs", "sw/status"):
         assert (workspace / folder).stat().st_mode & 0o777 == 0o777 & ~mask, folder
     assert (workspace / "r" / "summary.json").stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+# --- found by review: each a way data could still be lost or mixed --------------------------------
+
+
+def test_force_never_replaces_a_sweep_folder_while_its_sweep_runs(workspace, capsys):
+    exp = experiment(workspace)
+    assert _sweep(str(exp), "--out", "sw", "--limit", "2") == 0
+    holder = subprocess.Popen(  # the sweep's lock, held as a running sweep holds it
+        [sys.executable, "-c", "import sys, time; from laossim.folders import folder_lock\n"
+         "with folder_lock(sys.argv[1]):\n    print('held', flush=True); time.sleep(60)", "sw"],
+        cwd=workspace, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        before = snapshot(workspace / "sw")
+        capsys.readouterr()
+        message = refused(capsys, main(["run", TEACHING, "--out", "sw", "--force", *QUICK]), "in use")
+        assert f"pid {holder.pid}" in message
+        assert snapshot(workspace / "sw") == before
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_force_never_deletes_files_a_user_put_in_a_results_folder(workspace, capsys):
+    assert main(["run", TEACHING, "--out", "r", *QUICK]) == 0
+    (workspace / "r" / "my_scenario.yaml").write_text("mine\n")
+    (workspace / "r" / "notebook.ipynb").write_text("{}\n")
+    capsys.readouterr()
+    refused(capsys, main(["run", TEACHING, "--out", "r", "--force", *QUICK]), "my_scenario.yaml, notebook.ipynb")
+    assert (workspace / "r" / "my_scenario.yaml").read_text() == "mine\n"
+
+
+KILLED_BETWEEN_RENAMES = textwrap.dedent(
+    """
+    import os, signal, sys
+    from pathlib import Path
+    from laossim import folders
+    rename = os.rename
+    def rename_then_die(src, dst):
+        rename(src, dst)
+        if str(dst).endswith(".old"):
+            os.kill(os.getpid(), signal.SIGKILL)
+    folders.os.rename = rename_then_die
+    with folders.atomic_folder(Path(sys.argv[1]), replace=True) as tmp:
+        (tmp / "manifest.json").write_text('{"laossim_results": 1}')
+    """
+)
+
+
+def test_a_results_folder_moved_aside_by_a_writer_killed_between_its_renames_is_restored(workspace, capsys):
+    assert main(["run", TEACHING, "--out", "r", *QUICK]) == 0
+    before = snapshot(workspace / "r")
+    killed = subprocess.run([sys.executable, "-c", KILLED_BETWEEN_RENAMES, "r"], cwd=workspace)
+    assert killed.returncode == -signal.SIGKILL and not (workspace / "r").exists()  # the window was hit
+    capsys.readouterr()
+    assert main(["run", TEACHING, "--out", "r", *QUICK]) == 2
+    err = capsys.readouterr().err
+    assert "restored r from" in err and "already holds a laossim run folder" in err
+    assert snapshot(workspace / "r") == before
+    assert sorted(p.name for p in workspace.iterdir() if p.name.startswith(".")) == []
+
+
+def test_landscape_export_and_report_out_never_write_over_any_input(workspace, capsys):
+    before = snapshot(workspace)
+    refused(capsys, main(["landscape", "scenarios/asean_chair_year.yaml", "--export", "scenarios/laos_baseline.yaml",
+                          "--force"]), "input")  # fmt: skip
+    assert snapshot(workspace) == before
+    exp = experiment(workspace)
+    assert _sweep(str(exp), "--out", "sw", "--limit", "2") == 0
+    run_file = workspace / "sw" / "runs" / "run-000000.parquet"
+    data = run_file.read_bytes()
+    capsys.readouterr()
+    refused(capsys, main(["report", "sw", "--out", str(run_file), "--force"]), "inside the reported folder")
+    assert run_file.read_bytes() == data
+
+
+def test_a_replaced_file_keeps_its_permissions(workspace, capsys):
+    assert main(["run", TEACHING, "--out", "r", *QUICK]) == 0
+    (workspace / "page.html").write_text("old\n")
+    (workspace / "page.html").chmod(0o600)
+    assert main(["report", "r", "--out", "page.html", "--force"]) == 0
+    assert (workspace / "page.html").stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize("damage", ["manifest-list", "manifest-json", "stray-names", "design"])
+def test_a_damaged_sweep_folder_is_named_never_a_traceback(workspace, capsys, damage):
+    exp = experiment(workspace)
+    assert _sweep(str(exp), "--out", "sw", "--limit", "3") == 0
+    folder = workspace / "sw"
+    if damage == "manifest-list":
+        (folder / "manifest.json").write_text("[]")
+    elif damage == "manifest-json":
+        (folder / "manifest.json").write_text("{bad")
+    elif damage == "design":
+        (folder / "design.parquet").write_bytes(b"not parquet")
+    else:
+        shutil.copy(folder / "runs" / "run-000000.parquet", folder / "runs" / "run-000000 (copy).parquet")
+        shutil.copy(folder / "status" / "run-000000.json", folder / "status" / "run-copy.json")
+    capsys.readouterr()
+    code = main(["analyze", "sw"])
+    shown = capsys.readouterr()
+    assert "Traceback" not in shown.err
+    if damage == "stray-names":  # files of other names are not runs: the sweep reads as before
+        assert (code == 2 and "incomplete" in shown.err) or code == 0, shown.err
+        assert _sweep(str(exp), "--out", "sw", "--resume") == 0
+        assert "3 already done" in capsys.readouterr().out
+    else:
+        assert code == 2 and ("manifest.json" in shown.err or "design.parquet" in shown.err), shown.err
+        code = _sweep(str(exp), "--out", "sw", "--resume")
+        assert code == 2 and "Traceback" not in capsys.readouterr().err
+
+
+def test_a_run_file_copied_over_another_is_run_again_on_resume(workspace, capsys):
+    exp = experiment(workspace)
+    assert _sweep(str(exp), "--out", "sw", "--limit", "3") == 0
+    assert _sweep(str(exp), "--out", "fresh") == 0
+    shutil.copy(workspace / "sw" / "runs" / "run-000000.parquet", workspace / "sw" / "runs" / "run-000007.parquet")
+    capsys.readouterr()
+    assert _sweep(str(exp), "--out", "sw", "--resume") == 0
+    shown = capsys.readouterr()
+    assert "run-000007.parquet holds run [0], not the run its name says" in shown.err
+    assert "3 already done" in shown.out
+    pd.testing.assert_frame_equal(results.load("sw", series=True), results.load("fresh", series=True))
+
+
+def test_the_python_api_protects_the_inputs_after_a_change_of_directory(workspace, monkeypatch):
+    import laossim
+    from laossim.errors import ResultsExistError
+
+    result = laossim.run("scenarios/teaching_minimal.yaml", replications=1, steps=2)
+    before = snapshot(workspace / "scenarios")
+    (workspace / "elsewhere").mkdir()
+    monkeypatch.chdir(workspace / "elsewhere")  # the relative input path now names nothing here
+    with pytest.raises(ResultsExistError, match="holding an input"):
+        result.save(workspace / "scenarios", force=True)
+    assert snapshot(workspace / "scenarios") == before

@@ -5,7 +5,6 @@ Reads only result tables (``laossim.results.load``); never runs a model.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -51,7 +50,7 @@ def sensitivity(folder: str | Path) -> pd.DataFrame:
     numbers make that mean a smooth function of the parameters).
     """
     folder = Path(folder)
-    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest = results.sweep_manifest(folder)
     method = manifest["design"]["method"]
     if method not in ("sobol", "morris"):
         raise AnalysisError(f"sensitivity indices need a sobol or morris design, this sweep is {method}")
@@ -231,7 +230,7 @@ def analyze(folder: str | Path, pair: tuple[str, str] | None = None) -> dict[str
     ``pair``: the two varied parameters of the heatmap (default: the two most influential).
     """
     folder = Path(folder)
-    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest = results.sweep_manifest(folder)
     params, outputs = list(manifest["vary"]), manifest["outputs"]
     if pair is not None:
         unknown = [p for p in pair if p not in params]

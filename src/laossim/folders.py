@@ -35,9 +35,11 @@ import os
 import re
 import secrets
 import shutil
+import signal
 import socket
 import stat
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -110,6 +112,7 @@ def check_folder(out: Path, *, inputs: Iterable[Path | str] = (), force: bool = 
         ResultsExistError: naming what is in the way and what to do instead.
     """
     out = Path(out)
+    clean_stale(out)
     if not os.path.lexists(out):
         return
     what = _describe(out)
@@ -136,6 +139,45 @@ def check_folder(out: Path, *, inputs: Iterable[Path | str] = (), force: bool = 
         raise ResultsExistError(
             f"{out} already holds a laossim {kind} folder; pass --force to replace it, or choose another {option}"
         )
+    foreign = sorted(p.name for p in out.iterdir() if not _written_by_laossim(p.name))
+    if foreign:
+        raise ResultsExistError(
+            f"{out} is a laossim {kind} folder, but it also holds {', '.join(foreign[:5])}"
+            f"{' and more' if len(foreign) > 5 else ''}, which laossim did not write; --force would delete "
+            f"{'them' if len(foreign) > 1 else 'it'}: move {'them' if len(foreign) > 1 else 'it'} out first, "
+            f"or choose another {option}"
+        )
+    in_use(out)
+
+
+WRITTEN = re.compile(
+    r"(manifest\.json|summary\.(json|csv)|(timeseries|states|events|network)\.(parquet|csv)|plots|report\.html"
+    r"|design\.parquet|runs|status|analysis|\.laossim\.lock|scores\.csv|per_state\.csv|simulated\.parquet"
+    r"|backtest\.png|fitted\.json|calibration|calibration_(design|refinement)\.csv|calibration\.png)"
+)
+"""The top-level names laossim writes in its results folders (any kind, any version)."""
+
+
+def _written_by_laossim(name: str) -> bool:
+    return WRITTEN.fullmatch(name) is not None
+
+
+def in_use(folder: Path) -> None:
+    """Refuse if a running process holds ``folder``'s lock (a sweep writing into it).
+
+    Raises:
+        FolderLockedError: naming the holder.
+    """
+    try:
+        fd = os.open(Path(folder) / LOCK, os.O_RDWR)
+    except OSError:
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise FolderLockedError(_locked_message(folder, _read_holder(fd))) from None
+    finally:
+        os.close(fd)
 
 
 def check_file(target: Path, *, inputs: Iterable[Path | str] = (), force: bool = False, option: str) -> None:
@@ -202,6 +244,10 @@ def clean_stale(out: Path) -> None:
             continue
         writer = _writer(path.name, prefix)
         if writer is not None and writer[0] == _HOST and not alive(writer[1]):
+            if path.suffix == ".old" and not os.path.lexists(out):  # killed between its two renames
+                os.rename(path, out)
+                log.warning("restored %s from %s, where a laossim that was killed had moved it", out, path)
+                continue
             shutil.rmtree(path, ignore_errors=True)
             log.warning("removed %s, left by a laossim that was killed (pid %d)", path, writer[1])
         elif writer is not None and writer[0] == _HOST:
@@ -219,13 +265,13 @@ def atomic_folder(out: Path, *, replace: bool = False) -> Iterator[Path]:
     """A temporary folder beside ``out`` to write into, renamed to ``out`` when the block ends
     and removed if it raises, so a reader never sees a half-written results folder.
 
-    The folder is made with the process's umask, as any other folder. With ``replace``, a
+    :func:`check_folder` comes first (it also cleans what killed writers left there). The
+    folder is made with the process's umask, as any other folder. With ``replace``, a
     results folder already at ``out`` is moved aside and removed only once the new one is in
     place; without it, a folder that appeared at ``out`` meanwhile is never replaced.
     """
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    clean_stale(out)
     tmp = out.parent / f".{out.name}.{_token()}.partial"
     os.mkdir(tmp)
     try:
@@ -246,21 +292,52 @@ def _into_place(tmp: Path, out: Path, replace: bool) -> None:
                 f"{out} was filled by something else while this command ran; its results are not written "
                 "there: run again with another --out"
             ) from exc
+    in_use(out)
     old = out.parent / f".{out.name}.{_token()}.old"
-    os.rename(out, old)
-    os.rename(tmp, out)
+    with _signals_deferred():  # between the two renames, out is missing: never stop there
+        os.rename(out, old)
+        try:
+            os.rename(tmp, out)
+        except BaseException:
+            os.rename(old, out)
+            raise
     shutil.rmtree(old, ignore_errors=True)
 
 
-def write_file(target: Path, write: Callable[[Path], object]) -> Path:
+@contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM until the block ends, then act on them (main thread only; elsewhere
+    Python delivers no signals anyway)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    kept = {sig: signal.signal(sig, lambda signum, frame: caught.append(signum)) for sig in DEFERRED}
+    try:
+        yield
+    finally:
+        for sig, handler in kept.items():
+            signal.signal(sig, handler)
+        for signum in caught:
+            signal.raise_signal(signum)
+
+
+DEFERRED = (signal.SIGINT, signal.SIGTERM)
+
+
+def write_file(target: Path, write: Callable[[Path], object], *, make_folder: bool = True) -> Path:
     """Write a file by calling ``write(temporary_path)``, then rename it to ``target`` (the
     checks are :func:`check_file`'s, made before). An error or an interrupt leaves ``target`` as
-    it was and no temporary file (only SIGKILL can leave one: ``.NAME.HOST~PID~TAG.tmp``)."""
+    it was and no temporary file (only SIGKILL can leave one: ``.NAME.HOST~PID~TAG.tmp``). A
+    replaced file keeps its permissions. ``make_folder=False``: fail if the folder is gone."""
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if make_folder:
+        target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{_token()}.tmp")
     try:
         write(tmp)
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(tmp, stat.S_IMODE(target.stat().st_mode))
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -291,10 +368,7 @@ def folder_lock(folder: Path) -> Iterator[None]:
         except BlockingIOError:
             holder = _read_holder(fd)
             os.close(fd)
-            raise FolderLockedError(
-                f"{folder} is in use by another laossim: pid {holder.get('pid', '?')} on {holder.get('host', '?')}, "
-                f"since {holder.get('since', '?')} ({holder.get('command', '?')}); wait for it to finish or stop it"
-            ) from None
+            raise FolderLockedError(_locked_message(folder, holder)) from None
         try:
             same = os.fstat(fd).st_ino == os.stat(path).st_ino
         except FileNotFoundError:
@@ -324,6 +398,13 @@ def folder_lock(folder: Path) -> Iterator[None]:
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
         os.close(fd)
+
+
+def _locked_message(folder: Path, holder: dict[str, object]) -> str:
+    return (
+        f"{folder} is in use by another laossim: pid {holder.get('pid', '?')} on {holder.get('host', '?')}, "
+        f"since {holder.get('since', '?')} ({holder.get('command', '?')}); wait for it to finish or stop it"
+    )
 
 
 def _read_holder(fd: int) -> dict[str, object]:

@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from laossim.errors import ResultsError
+from laossim.errors import ResultsError, ResultsExistError
 from laossim.folders import check_file, write_file
 from laossim.metrics import COLUMNS, SCORES
 
@@ -55,8 +55,13 @@ def report(folder: str | Path, out: str | Path | None = None, *, force: bool = F
             "or a backtest folder (no scores.csv)"
         )
     target = Path(out) if out else folder / "report.html"
-    inputs = [p for p in (*folder.glob("*"), *folder.glob("plots/*")) if p.name != "report.html"]
-    check_file(target, inputs=inputs, force=force, option="--out")
+    inside = folder.resolve() in target.resolve().parents
+    if inside and target.resolve() != (folder / "report.html").resolve():
+        raise ResultsExistError(
+            f"{target} is inside the reported folder, whose files the report reads; laossim writes a report "
+            f"there only as {folder / 'report.html'}: choose another --out"
+        )
+    check_file(target, force=force, option="--out")
     title, body = sections(folder)
     page = (
         f"<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'><title>{_e(title)}</title>"

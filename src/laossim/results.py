@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from laossim.errors import ResultsError
-from laossim.folders import atomic_folder, check_folder
+from laossim.folders import atomic_folder, check_folder, results_kind
 from laossim.provenance import git_commit, versions
 from laossim.summaries import window_steps
 
@@ -60,7 +61,7 @@ def write_run(result: RunResult, out: Path, *, csv: bool = False, force: bool = 
             a results folder is replaced only with ``force``, anything else never).
     """
     out = Path(out)
-    check_folder(out, inputs=[f["path"] for f in result.provenance.get("files", [])], force=force)
+    check_folder(out, inputs=[f["resolved"] for f in result.provenance.get("files", [])], force=force)
     with atomic_folder(out, replace=force) as tmp:
         for name in TABLES:
             table: pd.DataFrame = getattr(result, name)
@@ -105,10 +106,11 @@ def load(folder: str | Path, series: bool = False) -> pd.DataFrame:
             cannot be read (named in the message, with how to mend it).
     """
     folder = Path(folder)
-    if not (folder / "design.parquet").exists():
-        raise ResultsError(f"{folder} is not a sweep folder (no design.parquet)")
-    design = pd.read_parquet(folder / "design.parquet")
-    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest = sweep_manifest(folder)
+    try:
+        design = pd.read_parquet(folder / "design.parquet")
+    except Exception as exc:  # pyarrow's own errors, OSError, ValueError
+        raise ResultsError(f"{folder / 'design.parquet'} cannot be read ({_first_line(exc)})") from None
     outputs = manifest["outputs"]
     status = {run_id: record["status"] for run_id, record in status_records(folder).items()}
     steps = _read_runs(folder, outputs, manifest["steps"])
@@ -127,22 +129,66 @@ def load(folder: str | Path, series: bool = False) -> pd.DataFrame:
     return table
 
 
+RUN_FILE = re.compile(r"run-(\d{6})\.(parquet|json)")
+"""A sweep's run file or status record: ``run-NNNNNN.parquet`` in ``runs/``, ``.json`` in ``status/``."""
+
+
 def run_files(folder: Path) -> dict[int, Path]:
-    """A sweep's finished run files by run id (temporary files start with a dot and are not among them)."""
-    return {int(p.stem.split("-")[1]): p for p in (Path(folder) / "runs").glob("run-*.parquet")}
+    """A sweep's finished run files by run id (temporary files, which start with a dot, and files of
+    other names are not among them)."""
+    return _numbered(Path(folder) / "runs", "parquet")
+
+
+def _numbered(folder: Path, suffix: str) -> dict[int, Path]:
+    found = {}
+    for path in folder.glob(f"run-*.{suffix}"):
+        match = RUN_FILE.fullmatch(path.name)
+        if match:
+            found[int(match.group(1))] = path
+    return found
 
 
 def status_records(folder: Path) -> dict[int, dict[str, Any]]:
     """A sweep's status records by run id; a record that cannot be read counts as missing."""
     records = {}
-    for path in (Path(folder) / "status").glob("run-*.json"):
+    for path in _numbered(Path(folder) / "status", "json").values():
         try:
             record = json.loads(path.read_text())
         except (OSError, ValueError):
             continue
         if isinstance(record, dict) and record.get("status") in ("done", "failed"):
-            records[int(path.stem.split("-")[1])] = record
+            records[int(path.stem.removeprefix("run-"))] = record
     return records
+
+
+SWEEP_KEYS = ("design", "vary", "outputs", "steps", "resolved_scenario")
+"""What a sweep's manifest must hold for its folder to be read."""
+
+
+def sweep_manifest(folder: Path) -> dict[str, Any]:
+    """A sweep folder's manifest.
+
+    Raises:
+        laossim.errors.ResultsError: it is missing, cannot be read, or lacks what a sweep records.
+    """
+    folder = Path(folder)
+    if not (folder / "design.parquet").exists():
+        kind = results_kind(folder)
+        what = f"it is a laossim {kind} folder" if kind else "no design.parquet"
+        raise ResultsError(f"{folder} is not a sweep folder ({what}); give a folder written by laossim sweep")
+    path = folder / "manifest.json"
+    try:
+        manifest = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise ResultsError(f"{path} is missing or cannot be read ({_first_line(exc)})") from None
+    if not isinstance(manifest, dict) or any(key not in manifest for key in SWEEP_KEYS):
+        raise ResultsError(f"{path} is not a sweep's manifest (it lacks {', '.join(SWEEP_KEYS)})")
+    return manifest
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return re.sub(r"^Could not open Parquet input source '[^']*': ", "", text)
 
 
 def run_file_problem(path: Path, outputs: list[str], steps: int) -> str | None:
@@ -152,12 +198,15 @@ def run_file_problem(path: Path, outputs: list[str], steps: int) -> str | None:
     try:
         table = pq.read_table(path)
     except Exception as exc:  # pyarrow raises its own errors, OSError and ValueError
-        return f"cannot be read ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})"
+        return f"cannot be read ({_first_line(exc)})"
     expected = ["run_id", "step", *outputs]
     if table.column_names != expected:
         return f"holds the columns {table.column_names}, not {expected}"
     if table.num_rows != steps + 1:
         return f"holds {table.num_rows} steps, not {steps + 1}"
+    ids = set(table.column("run_id").to_pylist())
+    if ids != {int(path.stem.removeprefix("run-"))}:
+        return f"holds run {sorted(ids)}, not the run its name says"
     return None
 
 

@@ -128,7 +128,7 @@ def run(
         scenario = override_scenario(base, overrides)
     if isinstance(scenario, Resolved):
         provenance |= {
-            "files": [{"path": p, "sha256": h} for p, h in scenario.files],
+            "files": [{"path": p, "sha256": h, "resolved": str(Path(p).resolve())} for p, h in scenario.files],
             "overrides": list(scenario.overrides),
         }
         scenario = scenario.scenario

@@ -38,14 +38,20 @@ def handle(args: argparse.Namespace) -> int:
     command = [sys.executable, "-m", "solara", "run", "laossim.app.page", "--host", args.host,
                "--port", str(args.port), "--production", "--no-check-version", "--no-open"]  # fmt: skip
     print(f"laossim app: {path.stem} on http://{args.host}:{args.port}/ (Ctrl-C stops it)", flush=True)
-    server = subprocess.Popen(command, env=env)
+    servers: list[subprocess.Popen] = []
+    pending: list[int] = []
 
     def forward(signum: int, frame: object) -> None:  # the server must free its port too
-        server.send_signal(signum)
+        for server in servers:
+            server.send_signal(signum)
+        pending.append(signum)
 
     previous = {s: signal.signal(s, forward) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
-        code = server.wait()
+        servers.append(subprocess.Popen(command, env=env))
+        for signum in pending:  # a signal that came while the server was starting
+            servers[0].send_signal(signum)
+        code = servers[0].wait()
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

@@ -46,10 +46,12 @@ def handle(args: argparse.Namespace) -> int:
     from laossim.backtest.calibrate import Options
     from laossim.folders import atomic_folder, check_folder
     from laossim.results import default_folder
+    from laossim.scenario import load_resolved
 
     options = Options.given(**chosen) if args.calibrate else None
     out = Path(args.out) if args.out else default_folder(f"backtest-{Path(args.scenario).stem}")
-    check_folder(out, inputs=[args.scenario, data.UNGA_FILE, data.CINC_FILE], force=args.force)
+    scenario_files = [path for path, _ in load_resolved(args.scenario).files]
+    check_folder(out, inputs=[*scenario_files, data.UNGA_FILE, data.CINC_FILE], force=args.force)
     started = time.perf_counter()
     with atomic_folder(out, replace=args.force) as tmp:
         _backtest_into(args, options, tmp)

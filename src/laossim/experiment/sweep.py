@@ -42,14 +42,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from tqdm.auto import tqdm
 
-from laossim.errors import RefusedError
+from laossim.errors import RefusedError, ResultsError
 from laossim.experiment import forkserver
 from laossim.experiment.design import design_table
 from laossim.experiment.load import LoadedExperiment, load_experiment
 from laossim.experiment.worker import STACKABLE, Columns, Task, execute_many
 from laossim.folders import LOCK, folder_lock, write_file
 from laossim.provenance import MODEL_VERSION, MODEL_VERSION_KEY, git_commit, versions
-from laossim.results import run_file_problem, run_files, status_records
+from laossim.results import run_file_problem, run_files, status_records, sweep_manifest
 
 log = logging.getLogger(__name__)
 
@@ -70,16 +70,23 @@ class SweepInterrupted(KeyboardInterrupt):
 
 
 def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    write_file(path, lambda tmp: tmp.write_bytes(data))  # no fsync: a killed process loses nothing the kernel holds
+    # no fsync: a killed process loses nothing the kernel holds; the folder is never made again
+    write_file(path, lambda tmp: tmp.write_bytes(data), make_folder=False)
 
 
 def _atomic_parquet(table: pd.DataFrame | Columns, path: Path) -> None:
     """Write under a temporary name, then rename. A run's small file skips dictionary encoding and
     column statistics, which halve the cost of writing it and which nothing reads back."""
     if isinstance(table, pd.DataFrame):
-        write_file(path, lambda tmp: pq.write_table(pa.Table.from_pandas(table, preserve_index=False), tmp))
+        write_file(
+            path, lambda t: pq.write_table(pa.Table.from_pandas(table, preserve_index=False), t), make_folder=False
+        )
     else:
-        write_file(path, lambda tmp: pq.write_table(pa.table(table), tmp, use_dictionary=False, write_statistics=False))
+        write_file(
+            path,
+            lambda t: pq.write_table(pa.table(table), t, use_dictionary=False, write_statistics=False),
+            make_folder=False,
+        )
 
 
 def run_file(out: Path, run_id: int) -> Path:
@@ -329,14 +336,17 @@ def _prepare(out: Path, loaded: LoadedExperiment, table: pd.DataFrame, digest: s
 
 
 def _check_same_sweep(out: Path, loaded: LoadedExperiment, digest: str) -> None:
-    if _design_hash(pd.read_parquet(out / "design.parquet")) != digest:
+    try:
+        written = pd.read_parquet(out / "design.parquet")
+    except Exception:  # pyarrow's own errors, OSError, ValueError
+        raise SweepError(f"{out}/design.parquet cannot be read; start the sweep again in another --out") from None
+    if _design_hash(written) != digest:
         raise SweepError(f"{out} holds a sweep of a different design; choose another --out")
     try:
-        manifest = json.loads((out / "manifest.json").read_text())
-    except (OSError, ValueError):
+        manifest = sweep_manifest(out)
+    except ResultsError as exc:
         raise SweepError(
-            f"{out}/manifest.json is missing or cannot be read, so the sweep's inputs and model version are "
-            "unknown; start the sweep again in another --out"
+            f"{exc}, so the sweep's inputs and model version are unknown; start the sweep again in another --out"
         ) from None
     written = manifest.get("versions", {}).get(MODEL_VERSION_KEY)
     if written != MODEL_VERSION:
