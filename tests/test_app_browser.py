@@ -128,7 +128,7 @@ def test_map_plots_and_feed_render_and_step_advances_the_scores(browser, app_url
         "old => { const now = [...document.querySelectorAll('img')].map(e => e.src);"
         " return now.length === old.length && now.every(s => !old.includes(s)); }",
         arg=before,
-        timeout=30_000,
+        timeout=90_000,  # generous: on a loaded machine a redraw of three figures can take long
     )
     expect(page.locator("img")).to_have_count(3)
     page.wait_for_function("() => [...document.querySelectorAll('img')].every(e => e.complete && e.naturalWidth > 300)")

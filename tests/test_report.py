@@ -53,8 +53,11 @@ outputs: [stability, focal_autonomy]
 
 def test_report_of_a_folder_that_holds_no_results_is_a_clear_error(tmp_path, capsys):
     assert main(["report", str(tmp_path)]) == 2
+    (tmp_path / "summary.json").write_text("{}")  # a results file's name is not enough: the manifest says
+    assert main(["report", str(tmp_path)]) == 2
     err = capsys.readouterr().err
-    assert "is not a results folder (no summary.json), a sweep folder (no design.parquet) or a backtest folder" in err
+    assert err.count("is not a laossim results folder (no laossim manifest.json)") == 2
+    assert "Traceback" not in err and not (tmp_path / "report.html").exists()
 
 
 def test_run_with_report_writes_it_beside_the_results(tmp_path, capsys):

@@ -271,3 +271,17 @@ def test_tasks_are_as_large_as_keeps_every_worker_busy_and_no_larger_than_the_mo
     assert chunk_size(40, 2) == 10  # two tasks for each of two workers
     assert chunk_size(10_000, 2) == MAX_CHUNK
     assert chunk_size(3, 8) == 1 and chunk_size(0, 2) == 1
+
+
+def test_on_an_unchecked_python_the_pool_falls_back_to_the_public_forkserver_context(tmp_path, monkeypatch):
+    from multiprocessing.context import ForkServerContext
+
+    from laossim.experiment import forkserver
+
+    assert forkserver.skips_main_script()  # every Python CI runs is one the override was checked on
+    assert type(forkserver.context()) is forkserver.WorkerContext
+    monkeypatch.setattr(forkserver, "CHECKED", ())
+    assert type(forkserver.context()) is ForkServerContext
+    sweep(HERE / "tiny_grid.yaml", tmp_path / "public", executor="process", workers=2, progress=False, limit=4)
+    sweep(HERE / "tiny_grid.yaml", tmp_path / "serial", executor="serial", progress=False, limit=4)
+    pd.testing.assert_frame_equal(_tables(tmp_path / "public"), _tables(tmp_path / "serial"))

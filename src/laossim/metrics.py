@@ -13,27 +13,13 @@ import math
 
 import numpy as np
 
-from laossim import landscape
+from laossim import landscape, vocab
 from laossim.batch import is_stack
 from laossim.scenario.parameters import Parameters
 from laossim.world import World
 
-SCORES: tuple[str, ...] = ("stability", "cooperation", "focal_autonomy", "focal_security")
-COMPONENTS: tuple[str, ...] = (
-    "crisis_intensity",
-    "mean_tension",
-    "polarisation",
-    "volatility",
-    "frustration",
-    "mean_trust",
-    "engagement_volume",
-    "forum_participation",
-    "interoperability",
-    "dependence_concentration",
-    "crisis_count",
-    "polarisation_pressure",
-)
-COLUMNS: tuple[str, ...] = SCORES + COMPONENTS
+SCORES, COMPONENTS, COLUMNS = vocab.SCORES, vocab.COMPONENTS, vocab.COLUMNS
+"""The catalogue's names (:mod:`laossim.vocab`), for the score functions' callers."""
 
 
 def dyad_means(arrays: tuple[np.ndarray, ...], capability: np.ndarray, exponent: float) -> list[np.ndarray]:

@@ -15,7 +15,7 @@ from typing import Any
 
 import mesa
 
-from laossim import metrics
+from laossim import vocab
 from laossim.calendar import step_label
 from laossim.mechanisms import MECHANISMS
 from laossim.scenario import Scenario, load_scenario, override_scenario
@@ -111,7 +111,7 @@ class LaosModel(Simulation, mesa.Model):
         self.states: list[StateAgent] = [
             StateAgent(self, i, s.id, s.name or s.id) for i, s in enumerate(spec_scenario.states)
         ]
-        self.datacollector = mesa.DataCollector(model_reporters={k: partial(_score, name=k) for k in metrics.COLUMNS})
+        self.datacollector = mesa.DataCollector(model_reporters={k: partial(_score, name=k) for k in vocab.COLUMNS})
         self.datacollector.collect(self)
         self.running = self.max_steps > 0
 

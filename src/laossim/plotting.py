@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from laossim.metrics import SCORES
+from laossim import vocab
 
 if TYPE_CHECKING:
     from laossim.runs import RunResult
@@ -27,19 +27,29 @@ def _ticks(ax: plt.Axes, table: pd.DataFrame) -> None:
     ax.set_xticks(steps, periods.loc[steps], rotation=30, ha="right", fontsize=8)
 
 
+def score_panels() -> tuple[Figure, list[plt.Axes]]:
+    """One panel per headline score, two to a row (spare panels removed)."""
+    rows = -(-len(vocab.SCORES) // 2)
+    fig, grid = plt.subplots(rows, 2, figsize=(11, 3.5 * rows), sharex=True, constrained_layout=True, squeeze=False)
+    panels = list(grid.ravel())
+    for spare in panels[len(vocab.SCORES) :]:
+        spare.remove()
+    return fig, panels[: len(vocab.SCORES)]
+
+
 def scores_over_time(timeseries: pd.DataFrame, title: str = "") -> Figure:
-    """The four scores over time: mean across replications with a 2.5-97.5% band."""
-    fig, axes = plt.subplots(2, 2, figsize=(11, 7), sharex=True, constrained_layout=True)
-    for ax, name in zip(axes.ravel(), SCORES, strict=True):
+    """The headline scores over time: mean across replications with a 2.5-97.5% band."""
+    fig, axes = score_panels()
+    for ax, name in zip(axes, vocab.SCORES, strict=True):
         g = timeseries.groupby("step")[name]
         mean, lo, hi = g.mean(), g.quantile(0.025), g.quantile(0.975)
         ax.fill_between(mean.index, lo, hi, alpha=0.25, label="95% of replications")
         ax.plot(mean.index, mean, lw=2, label="mean")
-        ax.set_title(name.replace("_", " "))
+        ax.set_title(vocab.label(name))
         ax.set_ylim(0, 1)
         ax.grid(alpha=0.3)
         _ticks(ax, timeseries)
-    axes[0, 0].legend(loc="lower left", fontsize=8)
+    axes[0].legend(loc="lower left", fontsize=8)
     fig.suptitle(title or "Scores over time")
     return fig
 
@@ -113,15 +123,15 @@ def paired_differences_figure(variant: pd.DataFrame, baseline: pd.DataFrame, tit
     the mean with a 95% band of the paired differences."""
     keys = ["replication", "step"]
     joined = variant.merge(baseline, on=keys, suffixes=("", "_base"))
-    fig, axes = plt.subplots(2, 2, figsize=(11, 7), sharex=True, constrained_layout=True)
-    for ax, name in zip(axes.ravel(), SCORES, strict=True):
+    fig, axes = score_panels()
+    for ax, name in zip(axes, vocab.SCORES, strict=True):
         diff = (joined[name] - joined[f"{name}_base"]).groupby(joined["step"])
         mean, n = diff.mean(), diff.count()
         half = 1.96 * diff.std(ddof=1).fillna(0) / np.sqrt(n)
         ax.fill_between(mean.index, mean - half, mean + half, alpha=0.25)
         ax.plot(mean.index, mean, lw=2)
         ax.axhline(0, color="k", lw=0.8)
-        ax.set_title(name.replace("_", " "))
+        ax.set_title(vocab.label(name))
         ax.grid(alpha=0.3)
         _ticks(ax, variant)
     fig.suptitle(title or "Paired differences over time")

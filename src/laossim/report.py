@@ -19,9 +19,9 @@ from typing import Any
 
 import pandas as pd
 
+from laossim import vocab
 from laossim.errors import ResultsError, ResultsExistError
-from laossim.folders import check_file, write_file
-from laossim.metrics import COLUMNS, SCORES
+from laossim.folders import check_file, results_kind, write_file
 
 STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 72em; margin: 2em auto; padding: 0 1em; color: #222; }
@@ -43,17 +43,13 @@ def report(folder: str | Path, out: str | Path | None = None, *, force: bool = F
     return its path. An existing file is replaced only with ``force``, and never one of the
     folder's own files (:func:`laossim.folders.check_file`)."""
     folder = Path(folder)
-    if (folder / "summary.json").exists():
-        sections = _run_sections
-    elif (folder / "design.parquet").exists():
-        sections = _sweep_sections
-    elif (folder / "scores.csv").exists() and (folder / "backtest.png").exists():
-        sections = _backtest_sections
-    else:
+    kind = results_kind(folder)  # what the manifest says, never a guess from file names
+    if kind is None:
         raise ReportError(
-            f"{folder} is not a results folder (no summary.json), a sweep folder (no design.parquet) "
-            "or a backtest folder (no scores.csv)"
+            f"{folder} is not a laossim results folder (no laossim manifest.json); give a folder written by "
+            "laossim run, sweep or backtest"
         )
+    sections = {"run": _run_sections, "sweep": _sweep_sections, "backtest": _backtest_sections}[kind]
     target = Path(out) if out else folder / "report.html"
     inside = folder.resolve() in target.resolve().parents
     if inside and target.resolve() != (folder / "report.html").resolve():
@@ -105,16 +101,18 @@ def _run_sections(folder: Path) -> tuple[str, str]:
             for s in sources
         )
         parts.append(f"<h2>Sources</h2><ul>{items}</ul>")
-    ordered = summary.set_index("score").loc[[c for c in COLUMNS if c in set(summary.score)]].reset_index()
+    ordered = summary.set_index("score").loc[[c for c in vocab.COLUMNS if c in set(summary.score)]].reset_index()
     shown = ordered[["score", "mean", "ci_low", "ci_high", "n"]].rename(
         columns={"ci_low": "95% CI low", "ci_high": "95% CI high", "n": "replications"}
     )
     parts.append(
         "<h2>Scores</h2><p class='muted'>Mean over the final summary window, with 95% confidence "
-        "intervals across replications; the first four are the headline scores.</p>"
+        "intervals across replications: the headline scores, then their components.</p>"
     )
-    parts.append(table(shown[shown.score.isin(SCORES)]))
-    parts.append("<details><summary>Components</summary>" + table(shown[~shown.score.isin(SCORES)]) + "</details>")
+    parts.append(table(shown[shown.score.isin(vocab.SCORES)]))
+    parts.append(
+        "<details><summary>Components</summary>" + table(shown[~shown.score.isin(vocab.SCORES)]) + "</details>"
+    )
     order = {"scores": 0, "alignment": 1, "network": 2}
     plots = sorted((folder / "plots").glob("*.png"), key=lambda p: (order.get(p.stem, 9), p.stem))
     if plots:

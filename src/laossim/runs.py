@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from laossim import metrics
+from laossim import vocab
 from laossim.calendar import step_label
 from laossim.mechanisms.records import describe
 from laossim.model import LaosModel
@@ -165,7 +165,7 @@ def paired_difference(variant: RunResult, baseline: RunResult) -> pd.DataFrame:
     b = replication_scores(baseline.timeseries, window)
     if not a.index.equals(b.index):
         raise ValueError("paired runs need the same replications")
-    rows = [(name, *mean_ci((a[name] - b[name]).to_numpy())) for name in metrics.COLUMNS]
+    rows = [(name, *mean_ci((a[name] - b[name]).to_numpy())) for name in vocab.COLUMNS]
     return pd.DataFrame(rows, columns=["score", "difference", "ci_low", "ci_high", "std", "n"])
 
 

@@ -18,7 +18,7 @@ from functools import partial
 
 import numpy as np
 
-from laossim import batch, metrics
+from laossim import batch, metrics, vocab
 from laossim.mechanisms import MECHANISMS, STEP_ORDER, Mechanism, begin_step, events
 from laossim.mechanisms.records import Record
 from laossim.scenario import Scenario
@@ -30,7 +30,9 @@ def outputs(scenario: Scenario) -> list[str]:
     """Every output a sweep can record for this scenario: the scores and their components, and
     each non-pole state's alignment on each pole (``alignment.LAO.CHN``)."""
     poles = list(scenario.poles)
-    return [*metrics.COLUMNS, *(f"alignment.{s}.{p}" for s in scenario.state_ids if s not in poles for p in poles)]
+    states = [s for s in scenario.state_ids if s not in poles]
+    per_state = (vocab.ALIGNMENT_OUTPUT.format(state=s, pole=p) for s in states for p in poles)
+    return [*vocab.COLUMNS, *per_state]
 
 
 class Simulation:
@@ -115,7 +117,7 @@ class Simulation:
 
     def series(self, output: str) -> np.ndarray:
         """One output at every step so far (step 0 first): a score or component
-        (:data:`metrics.COLUMNS`), or ``alignment.STATE.POLE``, that state's share on that pole;
+        (:data:`laossim.vocab.COLUMNS`), or ``alignment.STATE.POLE``, that state's share on that pole;
         (steps, runs) for a stack."""
         if output.startswith("alignment."):
             _, state, pole = output.split(".")

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from laossim.metrics import COLUMNS
+from laossim import vocab
 
 if TYPE_CHECKING:
     from laossim.scenario import Scenario
@@ -22,14 +22,14 @@ def replication_scores(timeseries: pd.DataFrame, window_steps: int) -> pd.DataFr
     """Each replication's mean of every score over the final ``window_steps`` steps."""
     last = timeseries["step"].max()
     final = timeseries[timeseries["step"] > last - window_steps]
-    return final.groupby("replication")[list(COLUMNS)].mean()
+    return final.groupby("replication")[list(vocab.COLUMNS)].mean()
 
 
 def summarise(timeseries: pd.DataFrame, window_steps: int) -> pd.DataFrame:
     """Each score's final-window mean per replication, then the mean and 95% confidence
     interval (Student t) across replications."""
     per_rep = replication_scores(timeseries, window_steps)
-    rows = [(name, *mean_ci(per_rep[name].to_numpy())) for name in COLUMNS]
+    rows = [(name, *mean_ci(per_rep[name].to_numpy())) for name in vocab.COLUMNS]
     return pd.DataFrame(rows, columns=["score", "mean", "ci_low", "ci_high", "std", "n"])
 
 

@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch
 from mesa.visualization import SolaraViz
 
+from laossim import vocab
 from laossim.app import viewmodel as vm
 from laossim.app.controls import controls
 from laossim.model import SHIPPED, LaosModel
@@ -31,7 +32,12 @@ SCENARIO_ENV = "LAOSSIM_APP_SCENARIO"
 DPI = 90
 """Resolution of the figures: sharp on a projector, and quick to encode each step."""
 
-SCORES = {"stability": "#1f77b4", "cooperation": "#2ca02c", "focal_autonomy": "#9467bd", "focal_security": "#ff7f0e"}
+
+def score_colours() -> dict[str, str]:
+    """Each headline score's colour, from the catalogue (:mod:`laossim.vocab`)."""
+    return {name: vocab.output(name).colour for name in vocab.SCORES}
+
+
 """The scores plotted over time, with their colours (HTML colours: the legend is HTML)."""
 
 
@@ -168,14 +174,14 @@ def ScoresView(model: LaosModel):
     fig = Figure(figsize=(5.6, 3.4))
     fig.subplots_adjust(left=0.09, right=0.98, bottom=0.13, top=0.97)
     ax = fig.subplots()
-    for name, colour in SCORES.items():
+    for name, colour in score_colours().items():
         ax.plot(collected[name], color=colour, lw=1.6)
     ax.set_xlabel("step", fontsize=8)
     ax.set_ylim(0, 1)
     ax.grid(alpha=0.3)
     ax.tick_params(labelsize=8)
     with solara.Column(gap="0px") as column:
-        caption(f"{model.period}: scores", [(c, name) for name, c in SCORES.items()])
+        caption(f"{model.period}: scores", [(c, vocab.label(name)) for name, c in score_colours().items()])
         picture(fig)
     return column
 

@@ -22,8 +22,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from laossim import vocab
     from laossim.folders import check_file, write_file
-    from laossim.metrics import COLUMNS
     from laossim.runs import compare
 
     if args.plot:
@@ -38,7 +38,7 @@ def handle(args: argparse.Namespace) -> int:
     )
     print(f"{'score':<26}{'difference':>11}   {'95% CI':<19} distinguishable")
     for row in (
-        result.differences.set_index("score").loc[list(COLUMNS if args.all_scores else COLUMNS[:4])].itertuples()
+        result.differences.set_index("score").loc[list(vocab.COLUMNS if args.all_scores else vocab.SCORES)].itertuples()
     ):
         sure = "yes" if row.ci_low > 0 or row.ci_high < 0 else "no"
         print(f"{row.Index:<26}{row.difference:>+11.4f}   [{row.ci_low:+.4f}, {row.ci_high:+.4f}]  {sure}")

@@ -24,8 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from laossim import vocab
     from laossim.folders import check_folder
-    from laossim.metrics import COLUMNS
     from laossim.results import default_folder
     from laossim.runs import run
     from laossim.scenario import load_resolved
@@ -39,7 +39,7 @@ def handle(args: argparse.Namespace) -> int:
         f"{result.scenario.scenario}: {result.provenance['replications']} replication(s) x "
         f"{result.provenance['steps']} steps ({sim.time_unit.value}s from {sim.start}), seed {result.seed}"
     )
-    print(score_table(result.summary, COLUMNS if args.all_scores else COLUMNS[:4]))
+    print(score_table(result.summary, vocab.COLUMNS if args.all_scores else vocab.SCORES))
     result.save(out, csv=args.csv, force=args.force)
     print(f"\nresults written to {out}/ (plots in {out}/plots/)")
     if args.report:

@@ -25,6 +25,7 @@ import io
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 from multiprocessing import connection, forkserver, popen_forkserver, reduction, spawn, util
 from multiprocessing.context import ForkServerContext, ForkServerProcess, set_spawning_popen
@@ -74,11 +75,27 @@ class WorkerContext(ForkServerContext):
     Process = WorkerProcess
 
 
-def context() -> WorkerContext:
-    """The pool's context (the server preloads :data:`WORKER`)."""
-    ctx = WorkerContext()
+CHECKED = ((3, 11), (3, 12), (3, 13))
+"""The Pythons whose ``popen_forkserver.Popen._launch`` :class:`_PopenWithoutMain` mirrors
+(compared line by line); on any other the pool takes the standard library's public context."""
+
+
+def skips_main_script() -> bool:
+    """Whether workers skip the caller's main script here: only on a Python whose private launch
+    code :class:`_PopenWithoutMain` was checked against, and only while that code has the names it uses."""
+    return sys.version_info[:2] in CHECKED and all(
+        hasattr(module, name)
+        for module, name in ((forkserver, "connect_to_new_process"), (forkserver, "read_signed"),
+                             (spawn, "get_preparation_data"), (popen_forkserver.Popen, "_launch"))
+    )  # fmt: skip
+
+
+def context() -> ForkServerContext:
+    """The pool's context: the server preloads :data:`WORKER`; workers skip the caller's main script
+    where :func:`skips_main_script` allows, and otherwise start as the standard library starts them."""
+    ctx = WorkerContext() if skips_main_script() else multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload([WORKER])
-    return ctx
+    return ctx  # type: ignore[return-value]
 
 
 def start() -> None:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from laossim import vocab
 from laossim.errors import Problem, ScenarioError, did_you_mean, show
 from laossim.experiment.schema import Experiment, Method, Range
-from laossim.metrics import COLUMNS
 from laossim.scenario import Scenario, load_resolved, override_scenario
 from laossim.scenario.load import translate
 from laossim.scenario.tree import LList, LMap, read_mapping, to_builtin
@@ -79,7 +79,7 @@ def _check_outputs(doc: LMap, scenario: Scenario | None = None) -> list[Problem]
     outputs = doc.get("outputs")
     if not isinstance(outputs, LList):
         return []
-    known = model_outputs(scenario) if scenario is not None else list(COLUMNS)
+    known = model_outputs(scenario) if scenario is not None else list(vocab.COLUMNS)
     return [
         Problem(
             *outputs.where(i),

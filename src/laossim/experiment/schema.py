@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from laossim.metrics import SCORES
+from laossim import vocab
 from laossim.scenario.parameters import Frozen
 
 Scalar = float | int | bool | str
@@ -61,4 +61,4 @@ class Experiment(Frozen):
     steps: int | None = Field(None, ge=1)
     design: Design
     vary: dict[str, list[Scalar] | Range] = Field(min_length=1)
-    outputs: list[str] = Field(default_factory=lambda: list(SCORES), min_length=1)
+    outputs: list[str] = Field(default_factory=lambda: list(vocab.SCORES), min_length=1)

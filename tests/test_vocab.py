@@ -1,0 +1,80 @@
+"""The declared catalogue of outputs: complete, and read by every face.
+
+A new score is declared once in ``laossim.vocab`` and computed once in
+``laossim.metrics``; the last test adds one and finds it in the command's
+tables, the plots, the report and the app without any other edit.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import ROOT, SCENARIOS
+from laossim import metrics, vocab
+from laossim.cli import main
+from laossim.runs import run
+from laossim.world import build_world
+
+TEACHING = str(SCENARIOS / "teaching_minimal.yaml")
+
+
+def test_the_catalogue_names_exactly_what_the_score_functions_compute(tiny):
+    computed = metrics.scores(build_world(tiny), tiny.parameters)
+    assert list(computed) == list(vocab.SCORES) + [c for c in computed if c not in vocab.SCORES]
+    assert set(computed) == set(vocab.COLUMNS)
+    assert len(set(vocab.COLUMNS)) == len(vocab.COLUMNS)
+
+
+def test_every_output_has_a_label_a_meaning_and_a_place_in_the_model_doc():
+    model = (ROOT / "docs" / "model.md").read_text()
+    for entry in vocab.OUTPUTS:
+        assert entry.label and len(entry.meaning) > 10, entry.name
+        assert f"`{entry.name}`" in model or f"**{entry.name}**" in model, entry.name
+    colours = [vocab.output(name).colour for name in vocab.SCORES]
+    assert len(set(colours)) == len(colours)  # the scores can be told apart in one plot
+    assert vocab.label("alignment.LAO.CHN") == "LAO on CHN"
+    with pytest.raises(KeyError):
+        vocab.output("stabilty")
+
+
+def test_bounded_outputs_stay_in_the_unit_interval_over_a_run():
+    result = run(SCENARIOS / "laos_baseline.yaml", replications=2, steps=12, seed=3)
+    for entry in vocab.OUTPUTS:
+        values = result.timeseries[entry.name]
+        assert values.notna().all(), entry.name
+        if entry.bounded:
+            assert values.between(0, 1).all(), entry.name
+
+
+def test_a_new_score_declared_in_the_catalogue_appears_in_every_face(tmp_path, monkeypatch, capsys):
+    calm = vocab.Output("calm", "calm", "score", "1 minus mean tension, a score added by this test", colour="#17becf")
+    monkeypatch.setattr(vocab, "OUTPUTS", (*vocab.OUTPUTS[:4], calm, *vocab.OUTPUTS[4:]))
+    monkeypatch.setattr(vocab, "SCORES", (*vocab.SCORES, "calm"))
+    monkeypatch.setattr(vocab, "COLUMNS", (*vocab.SCORES, "calm", *vocab.COMPONENTS))
+    computed = metrics.scores
+
+    def with_calm(world, params):
+        every = computed(world, params)
+        return every | {"calm": 1.0 - every["mean_tension"]}
+
+    monkeypatch.setattr(metrics, "scores", with_calm)
+    out = tmp_path / "r"
+    assert main(["run", TEACHING, "--steps", "4", "--replications", "2", "--out", str(out), "--report"]) == 0
+    table = capsys.readouterr().out
+    assert "\ncalm " in table  # the command's score table
+    report = (out / "report.html").read_text()
+    assert "<td>calm</td>" in report
+    from laossim.plotting import scores_over_time
+
+    result = run(TEACHING, steps=4, replications=2)
+    titles = [ax.get_title() for ax in scores_over_time(result.timeseries).axes]
+    assert titles == [vocab.label(name) for name in vocab.SCORES] and "calm" in titles
+    assert main(["compare", TEACHING, TEACHING, "--steps", "3", "--replications", "2"]) == 0
+    assert "\ncalm " in capsys.readouterr().out
+    page = pytest.importorskip("laossim.app.page")
+    assert page.score_colours()["calm"] == "#17becf"
+    from laossim.model import LaosModel
+
+    model = LaosModel(spec=TEACHING, rng=1)
+    model.step()
+    assert "calm" in model.datacollector.model_vars  # what the app's score plot draws
