@@ -112,6 +112,20 @@ def image_sources(page) -> list[str]:
     return page.eval_on_selector_all("img", "els => els.map(e => e.src)")
 
 
+def redrawn(page, before: list[str], timeout: float = 90) -> None:
+    """Wait until every figure is redrawn: three images again, none as it was before. On a timeout,
+    say which stayed as they were, with a screenshot."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        now = image_sources(page)
+        if len(now) == len(before) and not set(now) & set(before):
+            return
+        page.wait_for_timeout(250)
+    page.screenshot(path=ARTIFACTS / "app-not-redrawn.png", full_page=True)
+    same = [i for i, src in enumerate(now) if src in before]
+    pytest.fail(f"{len(now)} images (before: {len(before)}); unchanged: {same}; see app-not-redrawn.png")
+
+
 def test_map_plots_and_feed_render_and_step_advances_the_scores(browser, app_url):
     requests: list[str] = []
     page = open_page(browser, app_url, requests)
@@ -124,12 +138,7 @@ def test_map_plots_and_feed_render_and_step_advances_the_scores(browser, app_url
     page.screenshot(path=ARTIFACTS / "app-step0.png", full_page=True)
 
     step(page, 5, start=0)
-    page.wait_for_function(  # every figure redrawn: three images again, none as it was at step 0
-        "old => { const now = [...document.querySelectorAll('img')].map(e => e.src);"
-        " return now.length === old.length && now.every(s => !old.includes(s)); }",
-        arg=before,
-        timeout=90_000,  # generous: on a loaded machine a redraw of three figures can take long
-    )
+    redrawn(page, before)
     expect(page.locator("img")).to_have_count(3)
     page.wait_for_function("() => [...document.querySelectorAll('img')].every(e => e.complete && e.naturalWidth > 300)")
     expect(page.locator(".laossim-feed").first).to_contain_text("2026-Q1")  # step 5 of a 2025-Q1 start

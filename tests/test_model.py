@@ -6,9 +6,10 @@ import inspect
 
 import mesa
 import numpy as np
+import pandas as pd
 import pytest
 
-from conftest import BASELINE
+from conftest import BASELINE, SCENARIOS
 from laossim import LaosModel, StateAgent, metrics
 from laossim.errors import ScenarioError
 
@@ -85,3 +86,20 @@ def test_the_shipped_baseline_is_the_default_spec():
     assert shipped_scenario().exists()
     model = LaosModel(steps=1)
     assert model.spec.scenario == "laos_baseline"
+
+
+@pytest.mark.parametrize("name", ["laos_baseline", "us_china_crisis", "teaching_minimal"])
+def test_the_mesa_model_gives_the_numbers_of_the_mesa_free_runs(name):
+    from laossim import vocab
+    from laossim.runs import run
+    from laossim.seeding import replication_sequences
+
+    result = run(SCENARIOS / f"{name}.yaml", seed=4, replications=2, steps=10)
+    for replication, seq in enumerate(replication_sequences(4, 2)):
+        model = LaosModel(spec=SCENARIOS / f"{name}.yaml", rng=seq, steps=10)
+        model.run()
+        collected = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+        mine = result.timeseries[result.timeseries.replication == replication].reset_index(drop=True)
+        pd.testing.assert_frame_equal(collected[list(vocab.COLUMNS)], mine[list(vocab.COLUMNS)])
+        states = result.states[result.states.replication == replication]
+        np.testing.assert_array_equal(np.stack(model.capability_history).ravel(), states.capability.to_numpy())

@@ -49,8 +49,9 @@ def test_bounded_outputs_stay_in_the_unit_interval_over_a_run():
 def test_a_new_score_declared_in_the_catalogue_appears_in_every_face(tmp_path, monkeypatch, capsys):
     calm = vocab.Output("calm", "calm", "score", "1 minus mean tension, a score added by this test", colour="#17becf")
     monkeypatch.setattr(vocab, "OUTPUTS", (*vocab.OUTPUTS[:4], calm, *vocab.OUTPUTS[4:]))
-    monkeypatch.setattr(vocab, "SCORES", (*vocab.SCORES, "calm"))
-    monkeypatch.setattr(vocab, "COLUMNS", (*vocab.SCORES, "calm", *vocab.COMPONENTS))
+    scores = (*vocab.SCORES, "calm")
+    monkeypatch.setattr(vocab, "SCORES", scores)
+    monkeypatch.setattr(vocab, "COLUMNS", (*scores, *vocab.COMPONENTS))
     computed = metrics.scores
 
     def with_calm(world, params):

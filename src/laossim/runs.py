@@ -1,8 +1,10 @@
 """One run of a scenario: a pure function of (scenario, seed).
 
-``run`` steps one :class:`~laossim.model.LaosModel` per replication, each
-seeded from its own child of the root ``SeedSequence``, and returns tidy
-tables. Nothing here writes files (see :mod:`laossim.results`).
+``run`` steps one :class:`~laossim.simulation.Simulation` per replication,
+each seeded from its own child of the root ``SeedSequence``, and returns tidy
+tables. No Mesa here: :class:`~laossim.model.LaosModel` wraps the same
+``Simulation`` for the app and Mesa's own tools, with the same numbers
+(``tests/test_model.py``). Nothing here writes files (see :mod:`laossim.results`).
 """
 
 from __future__ import annotations
@@ -19,9 +21,9 @@ from tqdm.auto import tqdm
 from laossim import vocab
 from laossim.calendar import step_label
 from laossim.mechanisms.records import describe
-from laossim.model import LaosModel
 from laossim.scenario import Resolved, Scenario, load_resolved, override_scenario
 from laossim.seeding import replication_sequences, seed_record
+from laossim.simulation import Simulation
 from laossim.summaries import mean_ci, replication_scores, summarise, window_steps
 
 
@@ -48,11 +50,11 @@ class RunResult:
 
 def replicate(scenario: Scenario, seq: np.random.SeedSequence, steps: int, replication: int) -> dict[str, pd.DataFrame]:
     """Run one replication and return its tables (timeseries, states, events, network)."""
-    model = LaosModel(scenario, rng=seq, steps=steps)
+    model = Simulation(scenario, seq, steps)
     model.run()
     sim = scenario.simulation
     labels = [step_label(sim.start, sim.time_unit, t) for t in range(steps + 1)]
-    ts = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    ts = pd.DataFrame(model.score_history, columns=list(vocab.COLUMNS))
     ts.insert(0, "period", labels[: len(ts)])
     ts.insert(0, "step", np.arange(len(ts)))
     ts.insert(0, "replication", replication)
@@ -98,7 +100,6 @@ def replicate(scenario: Scenario, seq: np.random.SeedSequence, steps: int, repli
             "interoperability": world.interoperability[iu, ju],
         }
     )
-    model.release()
     return {"timeseries": ts, "states": states, "events": events, "network": network}
 
 
