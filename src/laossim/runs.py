@@ -188,12 +188,15 @@ def compare(
     progress: bool = False,
 ) -> Comparison:
     """Run two scenarios with the same seeds over the shorter of their horizons (or ``steps``)
-    and return each score's paired difference, b minus a, with its 95% CI."""
+    and the fewer of their replications (or ``replications``), and return each score's paired
+    difference, b minus a, with its 95% CI."""
     first = load_resolved(a) if isinstance(a, (str, Path)) else a
     second = load_resolved(b) if isinstance(b, (str, Path)) else b
-    horizon = steps or min(_scenario_of(first).simulation.steps, _scenario_of(second).simulation.steps)
-    run_a = run(first, replications=replications, steps=horizon, progress=progress)
-    run_b = run(second, replications=replications, seed=run_a.seed, steps=horizon, progress=progress)
+    sims = (_scenario_of(first).simulation, _scenario_of(second).simulation)
+    horizon = steps or min(sim.steps for sim in sims)
+    pairs = replications or min(sim.replications for sim in sims)
+    run_a = run(first, replications=pairs, steps=horizon, progress=progress)
+    run_b = run(second, replications=pairs, seed=run_a.seed, steps=horizon, progress=progress)
     return Comparison(run_a, run_b, paired_difference(run_b, run_a), horizon)
 
 

@@ -7,6 +7,7 @@ import signal
 import sys
 from pathlib import Path
 
+from laossim.cli.common import at_least
 from laossim.errors import UsageError
 
 
@@ -14,7 +15,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("app", help="the classroom app in the browser (needs the app extra)")
     p.add_argument("scenario", nargs="?", help="scenario to open (default the baseline; others in the picker)")
     p.add_argument("--host", default="127.0.0.1", help="address to serve on (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
+    p.add_argument("--port", type=at_least(0, 65535), default=8765, help="port (default 8765; 0 picks a free one)")
     p.set_defaults(handle=handle)
 
 

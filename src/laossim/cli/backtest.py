@@ -19,7 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("backtest", help="score a scenario from 2000 against UN voting, 2000-2016 and 2017-2023")
     p.add_argument("scenario", help="e.g. scenarios/backtest_2000.yaml")
     p.add_argument("--replications", type=at_least(1))
-    p.add_argument("--seed", type=int)
+    p.add_argument("--seed", type=at_least(0), help="root seed (default simulation.seed)")
     p.add_argument("--out", help="folder for the tables and the plot (default results/backtest-<scenario>-<time>)")
     p.add_argument(
         "--calibrate", action="store_true", help="first fit the calibrated parameters on 2000-2016 (hold-out unseen)"

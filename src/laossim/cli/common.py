@@ -22,8 +22,8 @@ def interrupted_code(exc: BaseException | None) -> int:
     return 128 + signal.SIGINT
 
 
-def at_least(least: int) -> Callable[[str], int]:
-    """An argparse type: an integer of at least ``least``."""
+def at_least(least: int, most: int | None = None) -> Callable[[str], int]:
+    """An argparse type: an integer of at least ``least`` (and at most ``most``)."""
 
     def parse(text: str) -> int:
         try:
@@ -32,6 +32,8 @@ def at_least(least: int) -> Callable[[str], int]:
             raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
         if value < least:
             raise argparse.ArgumentTypeError(f"must be at least {least} (got {value})")
+        if most is not None and value > most:
+            raise argparse.ArgumentTypeError(f"must be at most {most} (got {value})")
         return value
 
     return parse

@@ -19,7 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--step", type=int, help="for a scenario: the step whose world is analysed (default 0)")
     p.add_argument("--rule", choices=["steepest", "random"], default="steepest", help="descent rule for basins")
-    p.add_argument("--seed", type=int, default=0, help="seed of the random rule and of multi-start search")
+    p.add_argument("--seed", type=at_least(0), default=0, help="seed of the random rule and of multi-start search")
     p.add_argument("--starts", type=at_least(1), help="starts of the multi-start search (large landscapes)")
     p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE", help="scenario override")
     p.add_argument("--export", metavar="PATH", help="also write the analysed landscape as a landscape file")

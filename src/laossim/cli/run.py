@@ -12,7 +12,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("run", help="run a scenario and write its results folder")
     p.add_argument("scenario", help="scenario YAML file, e.g. scenarios/laos_baseline.yaml")
     p.add_argument("--out", help="results folder (default results/<scenario>-<timestamp>)")
-    p.add_argument("--seed", type=int, help="root seed (default simulation.seed)")
+    p.add_argument("--seed", type=at_least(0), help="root seed (default simulation.seed; a whole number >= 0)")
     p.add_argument("--replications", type=at_least(1), help="default simulation.replications")
     p.add_argument("--steps", type=at_least(1), help="default simulation.steps")
     add_overrides(p)
