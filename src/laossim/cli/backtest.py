@@ -6,9 +6,13 @@ import argparse
 import dataclasses
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from laossim.cli.common import FORCE_FOLDER, at_least, given, start_pool_early, with_pandas_width
 from laossim.errors import UsageError
+
+if TYPE_CHECKING:
+    from laossim.backtest.calibrate import Options
 
 CALIBRATION_OPTIONS = {"points": "points", "calibration_replications": "replications", "refine": "refine",
                        "executor": "executor", "workers": "workers"}  # fmt: skip
@@ -63,13 +67,13 @@ def handle(args: argparse.Namespace) -> int:
     return 0
 
 
-def _backtest_into(args: argparse.Namespace, options: object, folder: Path) -> None:
+def _backtest_into(args: argparse.Namespace, options: Options | None, folder: Path) -> None:
     """Calibrate if asked, then run the backtest and write its tables and plots into ``folder``."""
     from laossim.backtest import calibrate, data, observation
     from laossim.backtest.compare import COMPARED, backtest, write
 
     fitted = None
-    if isinstance(options, calibrate.Options):
+    if options is not None:
         print(
             f"calibrating {', '.join(calibrate.PARAMETERS)} on 2000-2016: {options.points} points x "
             f"{options.replications} replications, then up to {options.refine} refinement steps"
@@ -93,7 +97,7 @@ def _backtest_into(args: argparse.Namespace, options: object, folder: Path) -> N
     print("\nPer state:")
     print(bt.per_state.round(3).to_string(index=False))
     settings = {"replications": args.replications, "seed": args.seed, "calibrate": args.calibrate}
-    if isinstance(options, calibrate.Options):
+    if options is not None:
         chosen = dataclasses.asdict(options)
         settings |= {dest: chosen[field] for dest, field in CALIBRATION_OPTIONS.items() if dest != "workers"}
     write(bt, folder, args.scenario, settings)
