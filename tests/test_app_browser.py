@@ -112,6 +112,25 @@ def image_sources(page) -> list[str]:
     return page.eval_on_selector_all("img", "els => els.map(e => e.src)")
 
 
+def settled(page, count: int = 3, timeout: float = 60) -> list[str]:
+    """Wait until the page shows ``count`` images, each decoded at its full size, with the same
+    sources for a second (Solara may swap a figure just after it first appears); return them."""
+    deadline = time.time() + timeout
+    last: list[str] = []
+    since = time.time()
+    while time.time() < deadline:
+        now = page.eval_on_selector_all(
+            "img", "els => els.every(e => e.complete && e.naturalWidth > 300) ? els.map(e => e.src) : []"
+        )
+        if now != last:
+            last, since = now, time.time()
+        elif len(now) == count and time.time() - since >= 1.0:
+            return now
+        page.wait_for_timeout(200)
+    page.screenshot(path=ARTIFACTS / "app-not-settled.png", full_page=True)
+    pytest.fail(f"the page did not settle on {count} decoded images: {len(last)}; see app-not-settled.png")
+
+
 def redrawn(page, before: list[str], timeout: float = 90) -> None:
     """Wait until every figure is redrawn: three images again, none as it was before. On a timeout,
     say which stayed as they were, with a screenshot."""
@@ -129,18 +148,13 @@ def redrawn(page, before: list[str], timeout: float = 90) -> None:
 def test_map_plots_and_feed_render_and_step_advances_the_scores(browser, app_url):
     requests: list[str] = []
     page = open_page(browser, app_url, requests)
-    expect(page.locator("img")).to_have_count(3, timeout=30_000)  # map, simplex, scores
-    page.wait_for_function(  # each decoded, at its full size
-        "() => [...document.querySelectorAll('img')].every(e => e.complete && e.naturalWidth > 300)", timeout=30_000
-    )
-    before = image_sources(page)
+    before = settled(page)  # map, simplex, scores
     expect(page.locator(".laossim-feed").first).to_be_visible()
     page.screenshot(path=ARTIFACTS / "app-step0.png", full_page=True)
 
     step(page, 5, start=0)
     redrawn(page, before)
-    expect(page.locator("img")).to_have_count(3)
-    page.wait_for_function("() => [...document.querySelectorAll('img')].every(e => e.complete && e.naturalWidth > 300)")
+    settled(page)
     expect(page.locator(".laossim-feed").first).to_contain_text("2026-Q1")  # step 5 of a 2025-Q1 start
     page.screenshot(path=ARTIFACTS / "app-step5.png", full_page=True)
     off = [u for u in requests if not u.startswith(LOOPBACK)]

@@ -95,6 +95,11 @@ class RunError(LaossimError):
     exit_code = 1
 
 
+class NonFiniteScoreError(RunError):
+    """A run reached a score that is not a finite number: a bug in a mechanism, never a result
+    to write (the scenario's figures are bounded on load, so input alone cannot do this)."""
+
+
 def did_you_mean(word: object, choices: Iterable[str]) -> str | None:
     """A "did you mean ...?" hint for a misspelt key or id, or None."""
     if not isinstance(word, str):

@@ -20,6 +20,7 @@ from tqdm.auto import tqdm
 
 from laossim import vocab
 from laossim.calendar import step_label
+from laossim.errors import InputError
 from laossim.mechanisms.records import describe
 from laossim.scenario import Resolved, Scenario, load_resolved, override_scenario
 from laossim.seeding import replication_sequences, seed_record
@@ -193,6 +194,13 @@ def compare(
     first = load_resolved(a) if isinstance(a, (str, Path)) else a
     second = load_resolved(b) if isinstance(b, (str, Path)) else b
     sims = (_scenario_of(first).simulation, _scenario_of(second).simulation)
+    if sims[0].time_unit != sims[1].time_unit:
+        names = (_scenario_of(first).scenario, _scenario_of(second).scenario)
+        raise InputError(
+            f"{names[0]} steps by {sims[0].time_unit.value} and {names[1]} by {sims[1].time_unit.value}: "
+            "a comparison pairs the runs step by step, so both must use one time_unit; "
+            "write a variant of one with the other's simulation.time_unit (and steps, and event dates)"
+        )
     horizon = steps or min(sim.steps for sim in sims)
     pairs = replications or min(sim.replications for sim in sims)
     run_a = run(first, replications=pairs, steps=horizon, progress=progress)

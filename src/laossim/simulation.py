@@ -19,6 +19,7 @@ from functools import partial
 import numpy as np
 
 from laossim import batch, metrics, vocab
+from laossim.errors import NonFiniteScoreError
 from laossim.mechanisms import MECHANISMS, STEP_ORDER, Mechanism, begin_step, events
 from laossim.mechanisms.records import Record
 from laossim.scenario import Scenario
@@ -33,6 +34,14 @@ def outputs(scenario: Scenario) -> list[str]:
     states = [s for s in scenario.state_ids if s not in poles]
     per_state = (vocab.ALIGNMENT_OUTPUT.format(state=s, pole=p) for s in states for p in poles)
     return [*vocab.COLUMNS, *per_state]
+
+
+def _check_finite(scores: dict[str, float], t: int) -> None:
+    bad = [name for name, value in scores.items() if not np.isfinite(value).all()]
+    if bad:
+        raise NonFiniteScoreError(
+            f"step {t}: {', '.join(bad)} reached a value that is not a finite number; nothing was written"
+        )
 
 
 class Simulation:
@@ -108,6 +117,7 @@ class Simulation:
         self.alignment_history.append(world.alignment)
         self.capability_history.append(world.capability)
         self.scores = metrics.scores(world, self.params)
+        _check_finite(self.scores, t)
         self.score_history.append(self.scores)
 
     def run(self) -> None:

@@ -121,6 +121,19 @@ def _check_design(doc: LMap, exp: Experiment) -> list[Problem]:
         )
     for key, values in exp.vary.items():
         where = vary.where(key)
+        if key.split(".")[0] == "simulation":
+            file, line = where
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    f"vary.{key}",
+                    "a sweep's runs share one run length, seed and calendar, so simulation settings cannot vary",
+                    hint="set steps:, seed: or replications: at the experiment's top level, "
+                    "or write one experiment per value",
+                )
+            )
+            continue
         if method in SAMPLED and not isinstance(values, Range):
             problems.append(
                 Problem(
@@ -159,6 +172,8 @@ def _check_paths(doc: LMap, exp: Experiment, scenario: Scenario) -> list[Problem
     problems = []
     vary = doc["vary"]
     for key, values in exp.vary.items():
+        if key.split(".")[0] == "simulation":
+            continue  # refused by _check_design
         probes = [values.start, values.to] if isinstance(values, Range) else list(values)
         for value in probes:
             try:

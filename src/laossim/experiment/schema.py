@@ -8,7 +8,8 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from laossim import vocab
-from laossim.scenario.parameters import Frozen
+from laossim.scenario.parameters import Frozen, Real, Whole
+from laossim.scenario.schema import Name
 
 Scalar = float | int | bool | str
 
@@ -23,9 +24,9 @@ class Method(StrEnum):
 class Range(Frozen):
     """A numeric interval; ``steps`` gives a grid's evenly spaced values (ends included)."""
 
-    start: float = Field(alias="from")
-    to: float
-    steps: int | None = Field(None, ge=2, le=10_000)
+    start: Real = Field(alias="from")
+    to: Real
+    steps: Whole | None = Field(None, ge=2, le=10_000)
 
     @model_validator(mode="after")
     def _ordered(self) -> Range:
@@ -44,21 +45,21 @@ class Design(Frozen):
     """
 
     method: Method
-    samples: int | None = Field(None, ge=1, le=1_000_000)
-    seed: int = Field(0, ge=0)
-    levels: int = Field(4, ge=2, le=100)
+    samples: Whole | None = Field(None, ge=1, le=1_000_000)
+    seed: Whole = Field(0, ge=0)
+    levels: Whole = Field(4, ge=2, le=100)
 
 
 class Experiment(Frozen):
     """An experiment file, validated."""
 
     format_version: Literal[1] = 1
-    experiment: str = Field(min_length=1)
+    experiment: Name = Field(description="Short name, used in the default sweep folder's name.")
     description: str = ""
     scenario: str = Field(description="Scenario file, relative to the experiment file.")
-    replications: int = Field(10, ge=1, le=100_000)
-    seed: int | None = Field(None, ge=0, description="Root seed of the runs; default the scenario's.")
-    steps: int | None = Field(None, ge=1)
+    replications: Whole = Field(10, ge=1, le=100_000)
+    seed: Whole | None = Field(None, ge=0, description="Root seed of the runs; default the scenario's.")
+    steps: Whole | None = Field(None, ge=1)
     design: Design
     vary: dict[str, list[Scalar] | Range] = Field(min_length=1)
     outputs: list[str] = Field(default_factory=lambda: list(vocab.SCORES), min_length=1)

@@ -1,7 +1,10 @@
 """Mechanism 7: economy and modernisation.
 
 Capability grows by the modernisation rate plus this step's capability gains
-from training and defence projects, the latter capped by absorption. Trade
+from training and defence projects, the latter capped by absorption; as
+capability is a share of the world's, the states' total never passes 1 (a
+world whose states grew past it is scaled back to 1), so no horizon makes it
+overflow. Trade
 and aid drift toward trusted, like-aligned partners (each state's total is
 kept); debt is repaid at a yearly rate (project finance adds to it in
 mechanism 3).
@@ -62,6 +65,8 @@ def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> 
     absorbed = np.minimum(world.capability_gain, world.absorption / spy)
     rate = growth + absorbed
     capability = np.maximum(world.capability * (1.0 + rate), 1e-12)
+    total = capability.sum(axis=-1, keepdims=True)
+    capability = np.where(total > 1.0, capability / np.maximum(total, 1.0), capability)
     pull = attraction(world)
     return world.evolve(
         capability=capability,

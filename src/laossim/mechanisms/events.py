@@ -17,7 +17,11 @@ from laossim.mechanisms.engagement import KINDS
 from laossim.mechanisms.records import Record
 from laossim.scenario.parameters import Parameters
 from laossim.scenario.schema import (
+    DIRECTED_FIELDS,
+    PAIR_FIELDS,
+    STATE_FIELDS,
     ChairEvent,
+    Changeable,
     ChangeEvent,
     CrisisEvent,
     DisasterEvent,
@@ -28,36 +32,16 @@ from laossim.scenario.schema import (
 )
 from laossim.world import DOCTRINES, World
 
-STATE_ARRAYS = {
-    "capability": ("capability", 1e-12, None),
-    "autonomy": ("autonomy", 0.0, 1.0),
-    "engagement_budget": ("budget", 0.0, None),
-    "threat_sensitivity": ("threat_sensitivity", 0.0, None),
-    "modernization": ("modernization", -0.5, 1.0),
-    "absorption": ("absorption", 0.0, 1.0),
-    "responsiveness": ("responsiveness", 0.0, 1.0),
-}
-"""Event field -> (World attribute, lower bound, upper bound) for state fields."""
-
-PAIR_ARRAYS = {
-    "trust": ((0.0, 1.0), True),
-    "tension": ((0.0, 1.0), True),
-    "interoperability": ((0.0, 1.0), True),
-    "affinity": ((-1.0, 1.0), True),
-    "trade": ((0.0, 1.0), False),
-    "aid": ((0.0, 1.0), False),
-    "debt": ((0.0, 1.0), False),
-}
-"""Dyad field -> (bounds, symmetric?) for numeric dyad fields."""
+STATE_ARRAYS = {"engagement_budget": "budget"}
+"""Event fields whose World attribute has another name (the rest share the field's name)."""
 
 
 def _operate(old: np.ndarray, op: Op, value: float) -> np.ndarray:
     return {Op.set: np.full_like(old, value), Op.add: old + value, Op.scale: old * value}[op]
 
 
-def _clip(x: np.ndarray, bounds: tuple[float | None, float | None]) -> np.ndarray:
-    lo, hi = bounds
-    return np.clip(x, -np.inf if lo is None else lo, np.inf if hi is None else hi)
+def _clip(x: np.ndarray, rule: Changeable) -> np.ndarray:
+    return np.clip(x, -np.inf if rule.low is None else rule.low, np.inf if rule.high is None else rule.high)
 
 
 def change(world: World, ev: ChangeEvent) -> tuple[World, list[Record]]:
@@ -71,10 +55,10 @@ def change(world: World, ev: ChangeEvent) -> tuple[World, list[Record]]:
             doctrine[..., i] = [d.value for d in DOCTRINES].index(str(ev.value))
             text = f"{ev.state} adopts the {ev.value} doctrine"
             return world.evolve(doctrine=doctrine), [Record("change", ev.state, "", 0.0, text)] if records else []
-        attr, lo, hi = STATE_ARRAYS[ev.field]
+        attr = STATE_ARRAYS.get(ev.field, ev.field)
         arr = getattr(world, attr).copy()
         old = arr[..., i].astype(float)
-        arr[..., i] = _clip(_operate(old, ev.op, float(ev.value)), (lo, hi))
+        arr[..., i] = _clip(_operate(old, ev.op, float(ev.value)), STATE_FIELDS[ev.field])
         if not records:
             return world.evolve(**{attr: arr}), []
         text = f"{ev.state} {ev.field} {ev.op.value} {ev.value}: {old:.3g} -> {arr[i]:.3g}"
@@ -86,11 +70,10 @@ def change(world: World, ev: ChangeEvent) -> tuple[World, list[Record]]:
         arr[..., i, j] = arr[..., j, i] = bool(ev.value)
         text = f"{a}-{b} {ev.field} set to {str(bool(ev.value)).lower()}"
         return world.evolve(**{ev.field: arr}), [Record("change", a, b, float(bool(ev.value)), text)] if records else []
-    bounds, symmetric = PAIR_ARRAYS[ev.field]
     arr = getattr(world, ev.field).copy()
     old = arr[..., i, j].astype(float)
-    arr[..., i, j] = _clip(_operate(old, ev.op, float(ev.value)), bounds)
-    if symmetric:
+    arr[..., i, j] = _clip(_operate(old, ev.op, float(ev.value)), PAIR_FIELDS[ev.field])
+    if ev.field not in DIRECTED_FIELDS:
         arr[..., j, i] = arr[..., i, j]
     if not records:
         return world.evolve(**{ev.field: arr}), []

@@ -7,13 +7,14 @@ sees every mistake of a file in one pass.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from typing import Any
 
 from laossim.calendar import TimeUnit, parse_period, step_of
 from laossim.errors import Problem, Raw, did_you_mean, show
 from laossim.scenario.compose import pair_label
-from laossim.scenario.schema import PAIR_FIELDS, STATE_FIELDS
+from laossim.scenario.schema import PAIR_FIELDS, STATE_FIELDS, Changeable
 from laossim.scenario.tree import LList, LMap
 
 SIMPLEX_TOLERANCE = 1e-6
@@ -108,6 +109,16 @@ class _Checker:
         for pole, n in Counter(p for p in poles if isinstance(p, str)).items():
             if n > 1:
                 self.add(self.doc, "poles", "poles", f"pole '{pole}' listed {n} times")
+        for _, state, _ in _items(self.doc, "states"):
+            if state.get("role") == "focal" and state.get("id") in poles:
+                j = poles.index(state.get("id"))
+                self.add(
+                    poles,
+                    j,
+                    f"poles[{j}]",
+                    f"the focal state '{state.get('id')}' cannot be a pole",
+                    hint="a pole is an axis others align on; the focal state hedges between them",
+                )
 
     def states(self) -> None:
         focal = []
@@ -366,13 +377,14 @@ class _Checker:
                 did_you_mean(field, table),
             )
             return
-        if isinstance(op, str) and op in ("set", "add", "scale") and op not in table[field]:
+        rule = table[field]
+        if isinstance(op, str) and op in ("set", "add", "scale") and op not in rule.ops:
             self.add(
                 ev,
                 "op",
                 f"{path}.op",
                 f"op '{op}' does not apply to {field}",
-                f"op: {table[field][0]}",
+                f"op: {rule.ops[0]}",
                 op,
             )
         value = ev.get("value")
@@ -400,6 +412,28 @@ class _Checker:
                 )
         elif not isinstance(value, (int, float)) or isinstance(value, bool):
             self.add(ev, "value", f"{path}.value", f"{field} takes a number", "a number", value)
+        elif not math.isfinite(value):
+            self.add(ev, "value", f"{path}.value", "not a finite number", "a finite number", value, "not .inf or .nan")
+        elif op == "set" and not _within(value, rule):
+            self.add(
+                ev,
+                "value",
+                f"{path}.value",
+                f"{field} cannot be set outside its range",
+                _range_text(rule),
+                value,
+                "an add or scale is clipped to the range; a set must fall inside it",
+            )
+
+
+def _within(value: float, rule: Changeable) -> bool:
+    return (rule.low is None or value >= rule.low) and (rule.high is None or value <= rule.high)
+
+
+def _range_text(rule: Changeable) -> str:
+    if rule.high is None:
+        return f"a number >= {rule.low:g}"
+    return f"a number from {rule.low:g} to {rule.high:g}"
 
 
 def _parses(label: str, unit: TimeUnit) -> bool:

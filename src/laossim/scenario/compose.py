@@ -145,6 +145,7 @@ def apply_removals(doc: LMap, remove: Any, problems: list[Problem]) -> LMap:
                 )
             )
     gone_states = _names(remove, "states", problems)
+    gone_states -= _keep_axes(doc, remove, gone_states, problems)
     for section, key in (("states", "id"), ("forums", "id")):
         names = gone_states if section == "states" else _names(remove, section, problems)
         _drop(
@@ -185,6 +186,44 @@ def apply_removals(doc: LMap, remove: Any, problems: list[Problem]) -> LMap:
                         kept.push(m, members.where(i))
                 forum.set("members", kept, forum.where("members"))
     return doc
+
+
+def _keep_axes(doc: LMap, remove: LMap, gone: set[Any], problems: list[Problem]) -> set[Any]:
+    """A ``remove:`` may not take away a pole the scenario still names, nor its only focal state:
+    report each and return them, so they stay (and nothing else reports their absence)."""
+    listed, poles, states = remove.get("states"), doc.get("poles"), doc.get("states")
+    if not isinstance(listed, LList):
+        return set()
+    axes = set(poles) if isinstance(poles, LList) else set()
+    items = states if isinstance(states, LList) else []
+    focal = {item_key(s, "id") for s in items if isinstance(s, LMap) and s.get("role") == "focal"}
+    kept = set()
+    for i, sid in enumerate(listed):
+        file, line = listed.where(i)
+        path = f"remove.states[{i}]"
+        if sid in axes:
+            kept.add(sid)
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    path,
+                    f"cannot remove '{sid}': it is a pole, one of the alignment axes",
+                    hint="also set poles: without it in this file",
+                )
+            )
+        if sid in focal and not focal - gone:
+            kept.add(sid)
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    path,
+                    f"cannot remove '{sid}': it is the focal state, whose autonomy and security are scored",
+                    hint="give another state role: focal in this file",
+                )
+            )
+    return kept
 
 
 def _names(remove: LMap, section: str, problems: list[Problem]) -> set[Any]:

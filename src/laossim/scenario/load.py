@@ -28,7 +28,7 @@ from laossim.scenario.compose import (
     pair_label,
 )
 from laossim.scenario.parameters import Parameters
-from laossim.scenario.schema import Scenario
+from laossim.scenario.schema import NAME_PATTERN, Scenario
 from laossim.scenario.tree import LList, LMap, Loc, parse_yaml_text, read_yaml, to_builtin
 
 MAX_EXTENDS_DEPTH = 16
@@ -104,7 +104,15 @@ def _assemble(path: Path, problems: list[Problem], chain: list[tuple[str, str]],
             )
             return doc
         parent_path = path.parent / parent_ref
-        if depth >= MAX_EXTENDS_DEPTH or any(Path(p).resolve() == parent_path.resolve() for p, _ in chain):
+        try:
+            cycle = any(Path(p).resolve() == parent_path.resolve() for p, _ in chain)
+        except (OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13
+            file, line = doc.where("extends")
+            problems.append(
+                Problem(file, line, "extends", "the parent's path is a loop of symbolic links", got=parent_ref)
+            )
+            return doc
+        if cycle:
             problems.append(
                 Problem(
                     *doc.where("extends"),
@@ -112,6 +120,20 @@ def _assemble(path: Path, problems: list[Problem], chain: list[tuple[str, str]],
                     "extends forms a cycle",
                     "a chain of files ending in one that extends nothing",
                     parent_ref,
+                )
+            )
+            return doc
+        if depth + 1 >= MAX_EXTENDS_DEPTH:
+            file, line = doc.where("extends")
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    "extends",
+                    f"extends goes deeper than {MAX_EXTENDS_DEPTH} files",
+                    f"a chain of at most {MAX_EXTENDS_DEPTH} files",
+                    parent_ref,
+                    "merge some of the files in the chain",
                 )
             )
             return doc
@@ -182,7 +204,9 @@ def load_resolved(path: str | Path, overrides: Iterable[str] | Mapping[str, Any]
     """Load, merge, override and validate; raise :class:`ScenarioError` with every problem."""
     doc, problems, chain = assemble(path, overrides)
     scenario = None
-    if doc is not None and not any(p.message.startswith("YAML") for p in problems):
+    if doc is not None and not any(p.message.startswith("YAML") or p.path == "extends" for p in problems):
+        # a file that could not be read or whose parent was not found is reported alone: what
+        # it would then lack is a cascade of that one mistake
         scenario, more = validate_document(doc)
         problems.extend(more)
     if problems or scenario is None:
@@ -276,13 +300,59 @@ def _unique(problems: list[Problem]) -> list[Problem]:
 
 
 def translate(exc: ValidationError, doc: LMap, root: type[BaseModel] = Scenario) -> list[Problem]:
-    """Pydantic's errors as problems with the file, line and readable path of each."""
-    problems = []
+    """Pydantic's errors as problems with the file, line and readable path of each.
+
+    A value that fits none of a union's options is reported by the option that came closest
+    (the one whose errors are deepest in the value, or say more than "wrong kind of value"),
+    with every error of that option and none of the others, and never with the validator's
+    names for the options: one problem per mistake.
+    """
+    unions: dict[tuple, dict[str, list[dict[str, Any]]]] = {}
     for err in exc.errors(include_url=False):
-        loc = tuple(err["loc"])
-        (file, line), tree_path, display = _locate(doc, loc)
-        problems.append(_problem(err, file, line, display, tree_path, root))
+        place, option, loc = _mistake(doc, tuple(err["loc"]), err["type"])
+        unions.setdefault(place, {}).setdefault(option, []).append({**err, "loc": loc})
+    problems = []
+    for options in unions.values():
+        best = max(options.values(), key=lambda errs: max(_closeness(e) for e in errs))
+        for mistake in best:
+            (file, line), tree_path, display = _locate(doc, tuple(mistake["loc"]))
+            problems.append(_problem(mistake, file, line, display, tree_path, root))
     return problems
+
+
+def _closeness(err: dict) -> tuple[bool, int]:
+    """How near an error of one union option came: deeper in the value, and more than a wrong
+    kind of value, is nearer."""
+    return not err["type"].endswith(("_type", "_parsing", "union_tag_invalid")), len(err["loc"])
+
+
+def _mistake(doc: LMap, loc: tuple, kind: str) -> tuple[tuple, str, tuple]:
+    """Where in the file a pydantic error is: (the place of the union it is in, or its own place;
+    the union option it was found under, or ""; its location without the options' names).
+
+    A location part that names no key or item of the document (``float``,
+    ``function-after[...]``, ``list[PairValue]``) is a union option's name.
+    """
+    node: Any = doc
+    place: tuple | None = None
+    option = ""
+    kept: list = []
+    for n, part in enumerate(loc):
+        if isinstance(node, LMap) and part in node:
+            node = node[part]
+        elif isinstance(node, LList) and isinstance(part, int):
+            node = node[part] if part < len(node) else None
+        elif isinstance(node, LMap) and (part == "[key]" or node.get("type") == part):
+            pass  # a key's own error, or a discriminated union's tag: _locate skips both
+        elif n == len(loc) - 1 and kind in ("missing", "extra_forbidden"):
+            pass
+        elif isinstance(part, str) and place is None:
+            place, option = tuple(kept), part
+            continue
+        else:
+            continue
+        kept.append(part)
+    return (tuple(kept) if place is None else place), option, tuple(kept)
 
 
 def _locate(doc: LMap, loc: tuple) -> tuple[Loc, tuple, str]:
@@ -375,18 +445,32 @@ def _problem(err: dict, file: str, line: int | None, path: str, tree_path: tuple
             "event has no type",
             "type: change | disaster | crisis | engagement | summit | chair",
         )
-    if kind in (
-        "float_parsing",
-        "float_type",
-        "int_parsing",
-        "int_type",
-        "int_from_float",
-        "finite_number",
-    ):
+    if kind == "number_not_bool":
+        return Problem(
+            file, line, path, "true or false where a number is meant", "a number", show(got), "write the number itself"
+        )
+    if kind == "finite_number":
+        return Problem(file, line, path, "not a finite number", "a finite number", show(got), "not .inf or .nan")
+    if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
         what = "a whole number" if kind.startswith("int") else "a number"
         return Problem(file, line, path, f"not {what}", what, show(got))
     if kind in ("bool_type", "bool_parsing"):
         return Problem(file, line, path, "not true or false", "true or false", show(got))
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == NAME_PATTERN:
+        return Problem(
+            file,
+            line,
+            path,
+            "not a valid name",
+            "letters, digits, _ and -, with single dots between them",
+            show(got),
+            "the name becomes part of a results folder's name, so it holds no / or spaces",
+        )
+    if kind in ("too_short", "too_long") and "actual_length" in ctx:
+        least, most = ctx.get("min_length"), ctx.get("max_length")
+        bound = f"at least {least}" if kind == "too_short" else f"at most {most}"
+        unit = "characters" if isinstance(got, str) else "items"
+        return Problem(file, line, path, f"{ctx['actual_length']} {unit} where {bound} are needed", got=show(got))
     if kind in ("string_type", "string_pattern_mismatch"):
         expected = "an id of letters, digits and _ starting with a letter" if "pattern" in kind else "text"
         return Problem(

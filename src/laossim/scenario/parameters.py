@@ -11,14 +11,29 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+
+def _not_true_or_false(value: object) -> object:
+    if isinstance(value, bool):
+        raise PydanticCustomError("number_not_bool", "true or false where a number is meant")
+    return value
+
+
+Real = Annotated[float, BeforeValidator(_not_true_or_false)]
+"""A number in a configuration: finite (every :class:`Frozen` refuses inf and nan), and never
+true or false read as 1 or 0 (YAML's ``true`` is a bool, which Python counts as a number)."""
+
+Whole = Annotated[int, BeforeValidator(_not_true_or_false)]
+"""A whole number in a configuration; like :data:`Real`, true and false are refused."""
 
 
 def param(
     default: float,
     description: str,
-    ge: float | None = 0.0,
-    le: float | None = None,
+    ge: Real | None = 0.0,
+    le: Real | None = None,
     typical: tuple[float, float] | None = None,
 ):
     """A coefficient with its default, bounds and a description ending in its provenance.
@@ -31,9 +46,9 @@ def param(
 
 
 class Frozen(BaseModel):
-    """Base of every configuration object: immutable, unknown keys rejected."""
+    """Base of every configuration object: immutable, unknown keys and non-finite numbers rejected."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class EngagementKind(StrEnum):
@@ -51,15 +66,15 @@ class EngagementKind(StrEnum):
 class EngagementType(Frozen):
     """Costs and effects of one engagement kind (per engagement)."""
 
-    weight: float = param(1.0, "Base propensity to choose this kind. judgement")
-    cost: float = param(1.0, "Engagement units spent. judgement", ge=0.01)
-    trust_gain: float = param(0.03, "Trust gain of the pair. judgement", le=1)
-    interoperability_gain: float = param(0.03, "Interoperability gain of the pair. judgement", le=1)
-    capability_gain: float = param(
+    weight: Real = param(1.0, "Base propensity to choose this kind. judgement")
+    cost: Real = param(1.0, "Engagement units spent. judgement", ge=0.01)
+    trust_gain: Real = param(0.03, "Trust gain of the pair. judgement", le=1)
+    interoperability_gain: Real = param(0.03, "Interoperability gain of the pair. judgement", le=1)
+    capability_gain: Real = param(
         0.0, "Capability gain of the receiving (weaker) side, share of its own. judgement", le=1
     )
-    finance: float = param(0.0, "Debt the receiving side takes on toward the provider, share of GDP. judgement", le=1)
-    visibility: float = param(0.3, "How visible it is to third parties (read by mechanism 5). judgement", le=1)
+    finance: Real = param(0.0, "Debt the receiving side takes on toward the provider, share of GDP. judgement", le=1)
+    visibility: Real = param(0.3, "How visible it is to third parties (read by mechanism 5). judgement", le=1)
 
 
 def _types() -> dict[EngagementKind, EngagementType]:
@@ -95,52 +110,52 @@ def _types() -> dict[EngagementKind, EngagementType]:
 class AlignmentParams(Frozen):
     """Mechanism 2: alignment pressure toward the poles."""
 
-    responsiveness: float = param(
+    responsiveness: Real = param(
         0.3,
         "Share of the gap to the response closed per year (lambda), unless a state sets its own. judgement",
         le=1,
     )
-    capability_exponent: float = param(0.5, "alpha: weight of the pole's capability, (c_p / max c)^alpha. judgement")
-    trade: float = param(1.0, "beta_T, weight of trade share. judgement")
-    aid: float = param(1.0, "beta_A, weight of aid share. judgement")
-    debt: float = param(1.0, "beta_D, weight of debt (share of GDP). judgement")
-    affinity: float = param(0.5, "beta_H, weight of positive historical affinity. judgement")
-    border: float = param(0.2, "beta_B, weight of a shared border. judgement")
-    alliance: float = param(0.5, "beta_S, weight of an alliance. judgement")
-    trust: float = param(0.5, "beta_R, weight of trust. judgement")
-    threat: float = param(1.0, "beta_X, weight of tension (scaled by threat_sensitivity). judgement")
-    pressure_gain: float = param(
+    capability_exponent: Real = param(0.5, "alpha: weight of the pole's capability, (c_p / max c)^alpha. judgement")
+    trade: Real = param(1.0, "beta_T, weight of trade share. judgement")
+    aid: Real = param(1.0, "beta_A, weight of aid share. judgement")
+    debt: Real = param(1.0, "beta_D, weight of debt (share of GDP). judgement")
+    affinity: Real = param(0.5, "beta_H, weight of positive historical affinity. judgement")
+    border: Real = param(0.2, "beta_B, weight of a shared border. judgement")
+    alliance: Real = param(0.5, "beta_S, weight of an alliance. judgement")
+    trust: Real = param(0.5, "beta_R, weight of trust. judgement")
+    threat: Real = param(1.0, "beta_X, weight of tension (scaled by threat_sensitivity). judgement")
+    pressure_gain: Real = param(
         1.0,
         "gamma: polarisation pressure P raises lambda to lambda + (1 - lambda)(1 - exp(-gamma P)). judgement",
     )
-    noise_concentration: float = param(
+    noise_concentration: Real = param(
         2000.0, "nu: alignment drawn from Dirichlet(nu (a + eps)); 0 turns noise off. judgement"
     )
-    noise_floor: float = param(0.01, "eps: lets zero components move under noise. judgement", ge=1e-9)
+    noise_floor: Real = param(0.01, "eps: lets zero components move under noise. judgement", ge=1e-9)
 
 
 class EngagementParams(Frozen):
     """Mechanism 3: military engagements."""
 
-    max_per_step: int = Field(
+    max_per_step: Whole = Field(
         4,
         ge=1,
         le=64,
         description="Engagement slots drawn per state per step (fixed-shape draws). judgement",
     )
-    temperature: float = param(0.5, "Softmax temperature of partner choice. judgement", ge=1e-3)
-    trust_weight: float = param(1.0, "Value of a partner's trust. judgement")
-    capability_weight: float = param(1.0, "Value of a partner's relative capability. judgement")
-    leverage_weight: float = param(0.5, "Value of a partner's leverage over the chooser. judgement")
-    tension_weight: float = param(2.0, "Cost of a partner's tension with the chooser (rivals rarely engage). judgement")
-    autonomy_cost: float = param(
+    temperature: Real = param(0.5, "Softmax temperature of partner choice. judgement", ge=1e-3)
+    trust_weight: Real = param(1.0, "Value of a partner's trust. judgement")
+    capability_weight: Real = param(1.0, "Value of a partner's relative capability. judgement")
+    leverage_weight: Real = param(0.5, "Value of a partner's leverage over the chooser. judgement")
+    tension_weight: Real = param(2.0, "Cost of a partner's tension with the chooser (rivals rarely engage). judgement")
+    autonomy_cost: Real = param(
         2.0,
         "Hedgers' cost of engaging partners aligned like themselves (times autonomy). judgement",
     )
-    acceptance_slope: float = param(4.0, "Slope of the partner's acceptance in its own value. judgement")
-    acceptance_bias: float = param(1.0, "Acceptance log-odds at zero value. judgement", ge=None)
-    trust_decay: float = param(0.15, "Share of trust lost per year without engagement. judgement", le=1)
-    interoperability_decay: float = param(0.1, "Share of interoperability lost per year. judgement", le=1)
+    acceptance_slope: Real = param(4.0, "Slope of the partner's acceptance in its own value. judgement")
+    acceptance_bias: Real = param(1.0, "Acceptance log-odds at zero value. judgement", ge=None)
+    trust_decay: Real = param(0.15, "Share of trust lost per year without engagement. judgement", le=1)
+    interoperability_decay: Real = param(0.1, "Share of interoperability lost per year. judgement", le=1)
     types: dict[EngagementKind, EngagementType] = Field(
         default_factory=_types, description="Costs and effects of each engagement kind."
     )
@@ -149,42 +164,42 @@ class EngagementParams(Frozen):
 class ForumParams(Frozen):
     """Mechanism 4: multilateral forums."""
 
-    participation: float = param(0.9, "Probability a member attends a meeting. judgement", le=1)
-    trust_gain: float = param(0.2, "Trust gain per meeting, times strength and turnout. judgement", le=1)
-    norm_pull: float = param(0.2, "Alignment pull toward the norm per meeting, times strength. judgement", le=1)
-    advocacy_gain: float = param(0.5, "Extra norm pull per advocate (the focal hedger; the chair). judgement")
+    participation: Real = param(0.9, "Probability a member attends a meeting. judgement", le=1)
+    trust_gain: Real = param(0.2, "Trust gain per meeting, times strength and turnout. judgement", le=1)
+    norm_pull: Real = param(0.2, "Alignment pull toward the norm per meeting, times strength. judgement", le=1)
+    advocacy_gain: Real = param(0.5, "Extra norm pull per advocate (the focal hedger; the chair). judgement")
 
 
 class SecurityParams(Frozen):
     """Mechanism 5: the security dilemma (rates per year)."""
 
-    growth_gain: float = param(2.0, "Tension per unit of the other side's yearly capability growth. judgement")
-    distance_gain: float = param(0.1, "Tension per unit of alignment distance (total variation). judgement")
-    border_gain: float = param(0.05, "Tension from a shared border. judgement")
-    hostility_gain: float = param(0.3, "Tension per unit of negative affinity. judgement")
-    visibility_gain: float = param(
+    growth_gain: Real = param(2.0, "Tension per unit of the other side's yearly capability growth. judgement")
+    distance_gain: Real = param(0.1, "Tension per unit of alignment distance (total variation). judgement")
+    border_gain: Real = param(0.05, "Tension from a shared border. judgement")
+    hostility_gain: Real = param(0.3, "Tension per unit of negative affinity. judgement")
+    visibility_gain: Real = param(
         0.5,
         "Tension per unit of visible engagement with one's rivals, times rivalry (tension squared). judgement",
         typical=(0.0, 2.0),
     )
-    base_decay: float = param(0.3, "Tension decay rate. judgement")
-    trust_decay: float = param(0.3, "Extra decay per unit of trust. judgement")
-    interoperability_decay: float = param(0.2, "Extra decay per unit of interoperability. judgement")
+    base_decay: Real = param(0.3, "Tension decay rate. judgement")
+    trust_decay: Real = param(0.3, "Extra decay per unit of trust. judgement")
+    interoperability_decay: Real = param(0.2, "Extra decay per unit of interoperability. judgement")
 
 
 class CrisisParams(Frozen):
     """Mechanism 6: crises with hazard sigmoid(phi0 + phi1 tau - phi2 R - phi3 I) per year."""
 
-    intercept: float = param(-4.5, "phi0. judgement", ge=None)
-    tension: float = param(4.0, "phi1. judgement", typical=(0.0, 10.0))
-    trust: float = param(2.0, "phi2. judgement")
-    interoperability: float = param(1.0, "phi3. judgement")
-    severity_min: float = param(0.2, "Smallest severity (uniform draw). judgement", le=1)
-    severity_max: float = param(1.0, "Largest severity. judgement", le=1)
-    tension_gain: float = param(0.3, "Tension gain per unit of severity. judgement", le=1)
-    trust_loss: float = param(0.2, "Share of trust lost per unit of severity. judgement", le=1)
-    pressure_decay: float = param(0.5, "Share of polarisation pressure lost per year. judgement", le=1)
-    disaster_decay: float = param(0.75, "Share of a disaster's severity gone per year. judgement", le=1)
+    intercept: Real = param(-4.5, "phi0. judgement", ge=None)
+    tension: Real = param(4.0, "phi1. judgement", typical=(0.0, 10.0))
+    trust: Real = param(2.0, "phi2. judgement")
+    interoperability: Real = param(1.0, "phi3. judgement")
+    severity_min: Real = param(0.2, "Smallest severity (uniform draw). judgement", le=1)
+    severity_max: Real = param(1.0, "Largest severity. judgement", le=1)
+    tension_gain: Real = param(0.3, "Tension gain per unit of severity. judgement", le=1)
+    trust_loss: Real = param(0.2, "Share of trust lost per unit of severity. judgement", le=1)
+    pressure_decay: Real = param(0.5, "Share of polarisation pressure lost per year. judgement", le=1)
+    disaster_decay: Real = param(0.75, "Share of a disaster's severity gone per year. judgement", le=1)
 
     @model_validator(mode="after")
     def _severity_range(self) -> CrisisParams:
@@ -196,35 +211,35 @@ class CrisisParams(Frozen):
 class EconomyParams(Frozen):
     """Mechanism 7: economy and modernisation."""
 
-    trade_drift: float = param(
+    trade_drift: Real = param(
         0.02, "Share of trade that moves per year toward trusted, aligned partners. judgement", le=1
     )
-    aid_drift: float = param(0.02, "Same for aid. judgement", le=1)
-    debt_repayment: float = param(0.05, "Share of debt repaid per year. judgement", le=1)
+    aid_drift: Real = param(0.02, "Same for aid. judgement", le=1)
+    debt_repayment: Real = param(0.05, "Share of debt repaid per year. judgement", le=1)
 
 
 class ScoreParams(Frozen):
     """Scores and their components."""
 
-    summary_window: float = param(2.0, "Years at the end of a run averaged into its summary. judgement", ge=0.25)
-    crisis_window: float = param(1.0, "Years of crises counted in crisis intensity. judgement", ge=0.25)
-    crisis_scale: float = param(1.0, "Severity sum at which crisis intensity reaches 1 - 1/e. judgement", ge=1e-6)
-    capability_exponent: float = param(0.5, "Weights of capability-weighted means are c^this. judgement")
-    polarisation_alpha: float = param(1.0, "Esteban-Ray alpha. Esteban & Ray 1994", le=1.6)
-    volatility_scale: float = param(
+    summary_window: Real = param(2.0, "Years at the end of a run averaged into its summary. judgement", ge=0.25)
+    crisis_window: Real = param(1.0, "Years of crises counted in crisis intensity. judgement", ge=0.25)
+    crisis_scale: Real = param(1.0, "Severity sum at which crisis intensity reaches 1 - 1/e. judgement", ge=1e-6)
+    capability_exponent: Real = param(0.5, "Weights of capability-weighted means are c^this. judgement")
+    polarisation_alpha: Real = param(1.0, "Esteban-Ray alpha. Esteban & Ray 1994", le=1.6)
+    volatility_scale: Real = param(
         0.5,
         "Yearly mean |delta a| (total variation) that counts as fully volatile. judgement",
         ge=1e-6,
     )
-    w_crisis: float = param(0.2, "Stability weight of crisis intensity. judgement")
-    w_tension: float = param(0.25, "Stability weight of mean tension. judgement")
-    w_polarisation: float = param(0.2, "Stability weight of polarisation. judgement")
-    w_volatility: float = param(0.1, "Stability weight of volatility. judgement")
-    w_frustration: float = param(0.25, "Stability weight of landscape frustration. judgement")
-    w_trust: float = param(0.3, "Cooperation weight of mean trust. judgement")
-    w_engagement: float = param(0.3, "Cooperation weight of engagement volume. judgement")
-    w_forums: float = param(0.2, "Cooperation weight of forum participation. judgement")
-    w_interoperability: float = param(0.2, "Cooperation weight of interoperability. judgement")
+    w_crisis: Real = param(0.2, "Stability weight of crisis intensity. judgement")
+    w_tension: Real = param(0.25, "Stability weight of mean tension. judgement")
+    w_polarisation: Real = param(0.2, "Stability weight of polarisation. judgement")
+    w_volatility: Real = param(0.1, "Stability weight of volatility. judgement")
+    w_frustration: Real = param(0.25, "Stability weight of landscape frustration. judgement")
+    w_trust: Real = param(0.3, "Cooperation weight of mean trust. judgement")
+    w_engagement: Real = param(0.3, "Cooperation weight of engagement volume. judgement")
+    w_forums: Real = param(0.2, "Cooperation weight of forum participation. judgement")
+    w_interoperability: Real = param(0.2, "Cooperation weight of interoperability. judgement")
 
     @model_validator(mode="after")
     def _weights_are_usable(self) -> ScoreParams:
@@ -238,19 +253,19 @@ class ScoreParams(Frozen):
 class LandscapeParams(Frozen):
     """Propensities of the in-run landscape: p_ij = affinity H_ij + trust (R_ij - tau_ij)."""
 
-    affinity: float = param(0.5, "Weight of affinity in p_ij. judgement")
-    trust: float = param(0.5, "Weight of trust minus tension in p_ij. judgement")
+    affinity: Real = param(0.5, "Weight of affinity in p_ij. judgement")
+    trust: Real = param(0.5, "Weight of trust minus tension in p_ij. judgement")
 
 
 class DefaultParams(Frozen):
     """Initial dyadic values where a scenario gives none."""
 
-    trust_base: float = param(0.3, "Trust with no affinity. judgement", le=1)
-    trust_affinity: float = param(0.4, "Trust per unit of affinity (clipped to [0.02, 0.98]). judgement")
-    tension_base: float = param(0.1, "Tension with no hostility. judgement", le=1)
-    tension_hostility: float = param(0.5, "Tension per unit of negative affinity. judgement")
-    interoperability_base: float = param(0.05, "Interoperability of non-allies. judgement", le=1)
-    interoperability_alliance: float = param(0.3, "Interoperability of allies. judgement", le=1)
+    trust_base: Real = param(0.3, "Trust with no affinity. judgement", le=1)
+    trust_affinity: Real = param(0.4, "Trust per unit of affinity (clipped to [0.02, 0.98]). judgement")
+    tension_base: Real = param(0.1, "Tension with no hostility. judgement", le=1)
+    tension_hostility: Real = param(0.5, "Tension per unit of negative affinity. judgement")
+    interoperability_base: Real = param(0.05, "Interoperability of non-allies. judgement", le=1)
+    interoperability_alliance: Real = param(0.3, "Interoperability of allies. judgement", le=1)
 
 
 class Parameters(Frozen):
@@ -267,4 +282,4 @@ class Parameters(Frozen):
     defaults: DefaultParams = Field(default_factory=DefaultParams)
 
 
-Share = Annotated[float, Field(ge=0.0, le=1.0)]
+Share = Annotated[Real, Field(ge=0.0, le=1.0)]

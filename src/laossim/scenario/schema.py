@@ -9,17 +9,21 @@ from __future__ import annotations
 
 from enum import StrEnum
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NamedTuple
 
 from pydantic import Field, StrictBool
 
 from laossim.calendar import TimeUnit, step_of
-from laossim.scenario.parameters import EngagementKind, Frozen, Parameters, Share
+from laossim.scenario.parameters import EngagementKind, Frozen, Parameters, Real, Share, Whole
 
 FORMAT_VERSION = 1
 
 StateId = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z][A-Za-z0-9_]*$")]
 Pair = tuple[StateId, StateId]
+
+NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$"
+"""A scenario's or experiment's name: it names result folders, so no ``/``, no ``..`` and no spaces."""
+Name = Annotated[str, Field(min_length=1, max_length=80, pattern=NAME_PATTERN)]
 
 
 class Role(StrEnum):
@@ -47,7 +51,7 @@ class Source(Frozen):
 
     name: str
     url: str | None = None
-    year: int | None = None
+    year: Whole | None = None
     note: str | None = None
 
 
@@ -56,9 +60,9 @@ class Simulation(Frozen):
 
     start: str = Field("2025-Q1", description="First simulated period, e.g. 2025-Q1.")
     time_unit: TimeUnit = TimeUnit.quarter
-    steps: int = Field(80, ge=1, le=100_000)
-    seed: int = Field(2025, ge=0, json_schema_extra={"typical": [0, 9999]})
-    replications: int = Field(10, ge=1, le=100_000)
+    steps: Whole = Field(80, ge=1, le=100_000)
+    seed: Whole = Field(2025, ge=0, json_schema_extra={"typical": [0, 9999]})
+    replications: Whole = Field(10, ge=1, le=100_000)
 
     @property
     def steps_per_year(self) -> int:
@@ -72,13 +76,13 @@ class State(Frozen):
     name: str | None = None
     role: Role = Role.regional
     doctrine: Doctrine = Doctrine.hedger
-    capital: tuple[Annotated[float, Field(ge=-90, le=90)], Annotated[float, Field(ge=-180, le=180)]]
-    capability: float = Field(gt=0, description="CINC-like share of world capability.")
+    capital: tuple[Annotated[Real, Field(ge=-90, le=90)], Annotated[Real, Field(ge=-180, le=180)]]
+    capability: Real = Field(gt=0, le=1, description="CINC-like share of world capability.")
     autonomy: Share = 0.5
-    engagement_budget: float = Field(4.0, ge=0, description="Engagement units per year.")
-    threat_sensitivity: float = Field(1.0, ge=0)
-    modernization: float = Field(0.02, ge=-0.5, le=1, description="Capability growth per year.")
-    absorption: float = Field(
+    engagement_budget: Real = Field(4.0, ge=0, description="Engagement units per year.")
+    threat_sensitivity: Real = Field(1.0, ge=0)
+    modernization: Real = Field(0.02, ge=-0.5, le=1, description="Capability growth per year.")
+    absorption: Real = Field(
         0.1,
         ge=0,
         le=1,
@@ -95,7 +99,7 @@ class Relation(Frozen):
     """The dyad between two states; directed fields are keyed by the state they describe."""
 
     between: Pair
-    affinity: Annotated[float, Field(ge=-1, le=1)] = 0.0
+    affinity: Annotated[Real, Field(ge=-1, le=1)] = 0.0
     border: StrictBool = False
     alliance: StrictBool = False
     trust: Share | None = None
@@ -114,10 +118,10 @@ class Forum(Frozen):
     id: StateId
     name: str | None = None
     members: list[StateId] = Field(min_length=2)
-    period: int = Field(4, ge=1, description="Steps between meetings.")
+    period: Whole = Field(4, ge=1, description="Steps between meetings.")
     strength: Share = 0.2
     norm: str = Field("nonaligned", description="nonaligned (the uniform point), a pole id, or none.")
-    since: int | str | None = Field(
+    since: Whole | str | None = Field(
         None,
         description="Step or calendar label of the first meeting, for a forum founded during the run "
         "(it then meets every period steps); default: meets from the start, at every multiple of period.",
@@ -125,7 +129,7 @@ class Forum(Frozen):
 
 
 class _Event(Frozen):
-    at: int | str = Field(description="Step (1 = first period) or calendar label such as 2028-Q1.")
+    at: Whole | str = Field(description="Step (1 = first period) or calendar label such as 2028-Q1.")
     note: str | None = None
     source: str | None = None
 
@@ -144,13 +148,13 @@ class ChangeEvent(_Event):
 class DisasterEvent(_Event):
     type: Literal["disaster"]
     state: StateId
-    severity: Annotated[float, Field(gt=0, le=1)] = 0.5
+    severity: Annotated[Real, Field(gt=0, le=1)] = 0.5
 
 
 class CrisisEvent(_Event):
     type: Literal["crisis"]
     between: Pair
-    severity: Annotated[float, Field(gt=0, le=1)] = 0.5
+    severity: Annotated[Real, Field(gt=0, le=1)] = 0.5
 
 
 class EngagementEvent(_Event):
@@ -159,7 +163,7 @@ class EngagementEvent(_Event):
     type: Literal["engagement"]
     kind: EngagementKind
     between: Pair = Field(description="[initiator, partner]")
-    count: int = Field(1, ge=1, le=100)
+    count: Whole = Field(1, ge=1, le=100)
 
 
 class SummitEvent(_Event):
@@ -175,7 +179,7 @@ class ChairEvent(_Event):
     type: Literal["chair"]
     forum: StateId
     state: StateId
-    steps: int = Field(4, ge=1)
+    steps: Whole = Field(4, ge=1)
 
 
 Event = Annotated[
@@ -183,38 +187,53 @@ Event = Annotated[
     Field(discriminator="type"),
 ]
 
-STATE_FIELDS: dict[str, tuple[Op, ...]] = {
-    "capability": (Op.set, Op.add, Op.scale),
-    "autonomy": (Op.set, Op.add, Op.scale),
-    "engagement_budget": (Op.set, Op.add, Op.scale),
-    "threat_sensitivity": (Op.set, Op.add, Op.scale),
-    "modernization": (Op.set, Op.add, Op.scale),
-    "absorption": (Op.set, Op.add, Op.scale),
-    "responsiveness": (Op.set, Op.add, Op.scale),
-    "doctrine": (Op.set,),
-}
-"""State fields a change event may touch, with the ops each allows."""
 
-PAIR_FIELDS: dict[str, tuple[Op, ...]] = {
-    "trust": (Op.set, Op.add, Op.scale),
-    "tension": (Op.set, Op.add, Op.scale),
-    "interoperability": (Op.set, Op.add, Op.scale),
-    "affinity": (Op.set, Op.add, Op.scale),
-    "border": (Op.set,),
-    "alliance": (Op.set,),
-    "trade": (Op.set, Op.add, Op.scale),
-    "aid": (Op.set, Op.add, Op.scale),
-    "debt": (Op.set, Op.add, Op.scale),
+class Changeable(NamedTuple):
+    """A field a change event may touch: the ops it allows and the range its value keeps
+    (a ``set`` outside it is an error in the file; an ``add`` or ``scale`` is clipped to it)."""
+
+    ops: tuple[Op, ...]
+    low: float | None = None
+    high: float | None = None
+
+
+_NUMERIC = (Op.set, Op.add, Op.scale)
+
+STATE_FIELDS: dict[str, Changeable] = {
+    "capability": Changeable(_NUMERIC, 1e-12, 1.0),
+    "autonomy": Changeable(_NUMERIC, 0.0, 1.0),
+    "engagement_budget": Changeable(_NUMERIC, 0.0),
+    "threat_sensitivity": Changeable(_NUMERIC, 0.0),
+    "modernization": Changeable(_NUMERIC, -0.5, 1.0),
+    "absorption": Changeable(_NUMERIC, 0.0, 1.0),
+    "responsiveness": Changeable(_NUMERIC, 0.0, 1.0),
+    "doctrine": Changeable((Op.set,)),
 }
-"""Dyad fields a change event may touch. trade, aid and debt are directed: the
-first state of ``between`` is the one whose share (or debt) it is."""
+"""State fields a change event may touch (the same ranges as :class:`State`'s fields)."""
+
+PAIR_FIELDS: dict[str, Changeable] = {
+    "trust": Changeable(_NUMERIC, 0.0, 1.0),
+    "tension": Changeable(_NUMERIC, 0.0, 1.0),
+    "interoperability": Changeable(_NUMERIC, 0.0, 1.0),
+    "affinity": Changeable(_NUMERIC, -1.0, 1.0),
+    "border": Changeable((Op.set,)),
+    "alliance": Changeable((Op.set,)),
+    "trade": Changeable(_NUMERIC, 0.0, 1.0),
+    "aid": Changeable(_NUMERIC, 0.0, 1.0),
+    "debt": Changeable(_NUMERIC, 0.0, 1.0),
+}
+"""Dyad fields a change event may touch (the ranges of :class:`Relation`'s fields)."""
+
+DIRECTED_FIELDS = frozenset({"trade", "aid", "debt"})
+"""Dyad fields that differ by direction: the first state of a change's ``between`` is the one
+whose share (or debt) it is; every other dyad field is symmetric."""
 
 
 class Scenario(Frozen):
     """A resolved scenario: what runs, and what results record."""
 
     format_version: Literal[1] = FORMAT_VERSION
-    scenario: str = Field(min_length=1, description="Short name, used in result folder names.")
+    scenario: Name = Field(description="Short name, used in result folder names.")
     description: str = ""
     extends: str | None = Field(None, description="Parent scenario file this one overrides.")
     sources: list[Source] = Field(default_factory=list)

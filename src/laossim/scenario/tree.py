@@ -52,35 +52,58 @@ class LList(list):
         return self.item_locs[index] if 0 <= index < len(self.item_locs) else self.loc
 
 
+MAX_VALUES = 200_000
+"""Most values (mappings, lists and scalars, each alias counted where it is used) a file may
+expand to: far above any scenario (the largest shipped one has about 1,300), far below what
+nested aliases (a "billion laughs" file) would take memory for."""
+
+
+class _TooLarge(Exception):
+    def __init__(self, line: int | None) -> None:
+        self.line = line
+
+
 def _plain(node: Any, file: str) -> Any:
-    """Turn ruamel's round-trip nodes into LMap/LList with 1-based line numbers."""
-    if isinstance(node, CommentedMap):
-        out = LMap(loc=(file, node.lc.line + 1))
-        for key in node:
-            line = node.lc.key(key)[0] + 1 if node.lc.data and key in node.lc.data else out.loc[1]
-            out.set(_scalar_key(key), _plain(node[key], file), (file, line))
-        return out
-    if isinstance(node, CommentedSeq):
-        out_list = LList(loc=(file, node.lc.line + 1))
-        for i, item in enumerate(node):
-            line = node.lc.item(i)[0] + 1 if node.lc.data and i in node.lc.data else out_list.loc[1]
-            out_list.push(_plain(item, file), (file, line))
-        return out_list
-    if isinstance(node, dict):  # tagged or merged mappings fall back to plain dicts
-        out = LMap(loc=(file, None))
-        for key, value in node.items():
-            out.set(_scalar_key(key), _plain(value, file), (file, None))
-        return out
-    if isinstance(node, list):
-        out_list = LList(loc=(file, None))
-        for item in node:
-            out_list.push(_plain(item, file), (file, None))
-        return out_list
-    if isinstance(node, (_dt.date, _dt.datetime)):
-        return node.isoformat()
-    if node is None or isinstance(node, (bool, int, float, str)):
-        return _scalar(node)
-    return str(node)
+    """Turn ruamel's round-trip nodes into LMap/LList with 1-based line numbers.
+
+    Raises:
+        _TooLarge: the file expands to more than :data:`MAX_VALUES` values.
+    """
+    budget = [MAX_VALUES]
+
+    def walk(node: Any, line: int | None) -> Any:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise _TooLarge(line)
+        if isinstance(node, CommentedMap):
+            out = LMap(loc=(file, node.lc.line + 1))
+            for key in node:
+                at = node.lc.key(key)[0] + 1 if node.lc.data and key in node.lc.data else out.loc[1]
+                out.set(_scalar_key(key), walk(node[key], at), (file, at))
+            return out
+        if isinstance(node, CommentedSeq):
+            out_list = LList(loc=(file, node.lc.line + 1))
+            for i, item in enumerate(node):
+                at = node.lc.item(i)[0] + 1 if node.lc.data and i in node.lc.data else out_list.loc[1]
+                out_list.push(walk(item, at), (file, at))
+            return out_list
+        if isinstance(node, dict):  # tagged or merged mappings fall back to plain dicts
+            out = LMap(loc=(file, None))
+            for key, value in node.items():
+                out.set(_scalar_key(key), walk(value, line), (file, None))
+            return out
+        if isinstance(node, list):
+            out_list = LList(loc=(file, None))
+            for item in node:
+                out_list.push(walk(item, line), (file, None))
+            return out_list
+        if isinstance(node, (_dt.date, _dt.datetime)):
+            return node.isoformat()
+        if node is None or isinstance(node, (bool, int, float, str)):
+            return _scalar(node)
+        return str(node)
+
+    return walk(node, 1)
 
 
 def _scalar(value: Any) -> Any:
@@ -122,7 +145,18 @@ def parse_yaml_text(text: str, file: str) -> tuple[Any, list[Problem]]:
         return None, [Problem(file, None, "", f"YAML error: {exc}")]
     except (ValueError, TypeError, RecursionError) as exc:
         return None, [Problem(file, None, "", f"YAML could not be read: {exc}")]
-    return _plain(data, file), []
+    try:
+        return _plain(data, file), []
+    except _TooLarge as exc:
+        return None, [
+            Problem(
+                file,
+                exc.line,
+                "",
+                f"the file expands to more than {MAX_VALUES:,} values",
+                hint="YAML aliases nested inside each other multiply; write the values out instead",
+            )
+        ]
 
 
 def read_yaml(path: Path) -> tuple[Any, list[Problem]]:
