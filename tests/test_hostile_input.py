@@ -330,3 +330,126 @@ def test_a_bad_value_deep_in_a_union_is_reported_once_without_validator_names(ho
     )
     err = refused(capsys, main(["landscape", str(landscape)]), "propensities[0].value: not a number")
     assert len(err.strip().splitlines()) == 1 and "list[" not in err and "Matrix" not in err, err
+
+
+# -- the wrong kind of file -------------------------------------------------------------------
+
+EXPERIMENT_FILE = SCENARIOS.parent / "experiments" / "autonomy_lhs.yaml"
+LANDSCAPE_FILE = SCENARIOS.parent / "landscapes" / "small_example.yaml"
+
+
+@pytest.mark.parametrize(
+    ("args", "file", "words"),
+    [
+        (["run", str(EXPERIMENT_FILE)], EXPERIMENT_FILE, "this is an experiment file (it has experiment:)"),
+        (["sweep", TEACHING, "--out", "s"], Path(TEACHING), "this is a scenario file (it has scenario:)"),
+        (["compare", str(LANDSCAPE_FILE), TEACHING], LANDSCAPE_FILE, "this is a landscape file (it has landscape:)"),
+    ],
+    ids=["experiment-to-run", "scenario-to-sweep", "landscape-to-compare"],
+)
+def test_the_wrong_kind_of_file_is_named_with_the_command_that_takes_it(home, capsys, args, file, words):
+    line = line_of(file, words.split("(it has ")[1].split(":")[0])
+    err = refused(capsys, main(args), f"{file}:{line}: {words}")
+    assert len(err.strip().splitlines()) == 1, err  # not a screen of unknown fields
+    assert ("laossim sweep takes it" if "experiment" in words else "takes it") in err
+    assert not list(home.iterdir())
+
+
+def test_a_scenario_that_extends_an_experiment_is_told_so(home, capsys):
+    child = home / "child.yaml"
+    child.write_text(dump({"extends": str(EXPERIMENT_FILE), "scenario": "child"}))
+    refused(capsys, main(["validate", str(child)]), f"{EXPERIMENT_FILE}:", "this is an experiment file")
+
+
+def test_validate_takes_every_kind_of_file_the_project_ships(capsys):
+    shipped = sorted(SCENARIOS.glob("*.yaml")) + sorted(EXPERIMENT_FILE.parent.glob("*.yaml"))
+    shipped += sorted(LANDSCAPE_FILE.parent.glob("*.yaml"))
+    assert main(["validate", *map(str, shipped)]) == 0
+    out = capsys.readouterr().out
+    assert "autonomy_lhs.yaml: valid experiment (lhs, " in out
+    assert "small_example.yaml: valid landscape (4 actors)" in out
+    assert "teaching_minimal.yaml: valid (4 states" in out
+
+
+def test_validate_reports_an_experiments_mistakes_against_its_own_fields(home, capsys):
+    bad = home / "exp.yaml"
+    bad.write_text(dump({"format_version": 1, "experiment": "e", "scenario": TEACHING, "vary": {}, "replicas": 3}))
+    err = refused(capsys, main(["validate", str(bad)]), f"{bad}:{line_of(bad, 'replicas')}: replicas: unknown field")
+    assert "did you mean 'replications'?" in err and "poles" not in err
+
+
+# -- the backtest needs a scenario that covers its data ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "lacks"),
+    [
+        (lambda d: None, "lacks the states THA, KHM, MMR, JPN; the years 2000-2023 (it runs 2025-2034)"),
+        (
+            lambda d: d["simulation"].update(start="2001-Q1", steps=96) or d.update(events=[]),
+            "lacks the states THA, KHM, MMR, JPN; the years 2000-2023 (it runs 2001-2024)",
+        ),
+    ],
+    ids=["teaching", "starts-late"],
+)
+def test_backtest_refuses_a_scenario_that_does_not_cover_the_data(home, capsys, change, lacks):
+    path = variant(home, change)
+    before = snapshot(home)
+    refused(capsys, main(["backtest", str(path), "--out", "bt"]), f"{path}: the backtest compares", lacks)
+    assert snapshot(home) == before and not (home / "bt").exists()
+
+
+# -- messages in the project's words ----------------------------------------------------------
+
+
+def test_a_misshapen_section_is_one_message_not_a_cascade_of_unknown_ids(home, capsys):
+    path = variant(home, lambda d: d.update(states={"LAO": {}}))
+    err = refused(capsys, main(["validate", str(path)]), f"{path}:{line_of(path, 'states')}: states: wrong kind")
+    assert len(err.strip().splitlines()) == 1, err
+
+
+def test_an_id_that_differs_only_in_case_is_suggested(home, capsys):
+    path = variant(home, lambda d: d["relations"].append({"between": ["lao", "VNM"]}))
+    refused(capsys, main(["validate", str(path)]), "unknown state 'lao'; did you mean 'LAO'?")
+
+
+@pytest.mark.parametrize("value", ["[1,", "{a: b"])
+def test_a_set_value_that_is_not_yaml_is_said_so(home, capsys, value):
+    refused(
+        capsys,
+        main(["validate", TEACHING, "--set", f"states.LAO.autonomy={value}"]),
+        f"--set:1: states.LAO.autonomy: value is not valid YAML (got {value})",
+    )
+
+
+def test_a_yearly_calendar_hints_that_years_are_quoted(home, capsys):
+    def yearly(d: dict[str, Any]) -> None:
+        d["simulation"].update(time_unit="year", start=2025, steps=10)
+        d["events"] = [{"at": 2027, "type": "disaster", "state": "LAO"}]
+
+    path = variant(home, yearly)
+    err = refused(capsys, main(["validate", str(path)]))
+    assert f"{path}:{line_of(path, 'simulation', 'start')}: simulation.start: not a valid string" in err
+    assert 'write it in quotes, "2025"' in err and 'write the year in quotes, "2027"' in err
+
+
+def test_yaml_and_encoding_errors_name_their_line(home, capsys):
+    syntax, encoding = home / "syntax.yaml", home / "latin1.yaml"
+    syntax.write_text("scenario: x\n  bad: [\n")
+    encoding.write_bytes("scenario: x\ndescription: caf\xe9\n".encode("latin-1"))
+    err = refused(capsys, main(["validate", str(syntax), str(encoding)]))
+    assert f"{syntax}:2: YAML syntax error" in err
+    assert f"{encoding}:2: not UTF-8 text (byte 0xe9 cannot be decoded); save the file as UTF-8" in err
+
+
+def test_a_broken_pipe_exits_quietly(home):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "laossim", "validate", "--resolved", *[str(SCENARIOS / "backtest_2000.yaml")] * 20],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.read(100)
+    proc.stdout.close()  # the reader leaves, as `| head -c 100` does
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 141 and err == "", err

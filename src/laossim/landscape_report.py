@@ -9,7 +9,6 @@ is reported for the signs of the propensities.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -106,11 +105,3 @@ def render(report: dict[str, Any], top: int | None = None) -> str:
     if shown < len(report["minima"]):
         lines.append(f"... {len(report['minima']) - shown} more minima (--top to show more)")
     return "\n".join(lines)
-
-
-def is_landscape_file(path: str | Path) -> bool:
-    """Whether a YAML file is a landscape file (it has ``actors:``) rather than a scenario."""
-    from laossim.scenario.tree import read_yaml
-
-    doc, _ = read_yaml(Path(path))
-    return isinstance(doc, dict) and "actors" in doc

@@ -22,12 +22,40 @@ import pandas as pd
 
 import laossim
 from laossim.backtest import data, observation, scoring
+from laossim.calendar import step_label
+from laossim.errors import InputError
+from laossim.scenario import Scenario
 
 COMPARED: tuple[str, ...] = ("VNM", "THA", "KHM", "MMR", "LAO", "JPN")
 """The non-pole states of the backtest: their centred leans are what is scored."""
 ASEAN_FIVE: tuple[str, ...] = ("VNM", "THA", "KHM", "MMR", "LAO")
 FIT = (2000, 2016)
 HOLDOUT = (2017, 2023)
+
+
+def check_covers(scenario: Scenario, file: str | Path) -> None:
+    """The backtest scores the compared states' China lean (their shares on the CHN and USA poles)
+    in every year from 2000 to 2023: refuse, before anything runs, a scenario that lacks any of it.
+
+    Raises:
+        InputError: naming what the scenario lacks.
+    """
+    sim = scenario.simulation
+    first = int(sim.start[:4])
+    last = int(step_label(sim.start, sim.time_unit, sim.steps)[:4])
+    lacks = []
+    if missing := [s for s in COMPARED if s not in scenario.state_ids]:
+        lacks.append(f"the states {', '.join(missing)}")
+    if missing := [p for p in ("CHN", "USA") if p not in scenario.poles]:
+        lacks.append(f"the poles {', '.join(missing)}")
+    if first > FIT[0] or last < HOLDOUT[1]:
+        lacks.append(f"the years {FIT[0]}-{HOLDOUT[1]} (it runs {first}-{last})")
+    if lacks:
+        raise InputError(
+            f"{file}: the backtest compares {', '.join(COMPARED)} on the CHN and USA poles from {FIT[0]} to "
+            f"{HOLDOUT[1]}, and this scenario lacks {'; '.join(lacks)}; "
+            "start from scenarios/backtest_2000.yaml (extend it to change its figures)"
+        )
 
 
 def centre(frame: pd.DataFrame) -> pd.DataFrame:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -67,6 +68,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LaossimError as exc:
         print(exc.render(), file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:  # the reader left (``laossim ... | head``): stop quietly, as a killed writer would
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the flush at exit cannot fail again
+        return 128 + signal.SIGPIPE
     except OSError as exc:
         print(f"laossim: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
         return 1

@@ -48,13 +48,16 @@ def handle(args: argparse.Namespace) -> int:
         start_pool_early(args.executor)
     from laossim.backtest import data
     from laossim.backtest.calibrate import Options
+    from laossim.backtest.compare import check_covers
     from laossim.folders import atomic_folder, check_folder
     from laossim.results import default_folder
     from laossim.scenario import load_resolved
 
     options = Options.given(**chosen) if args.calibrate else None
     out = Path(args.out) if args.out else default_folder(f"backtest-{Path(args.scenario).stem}")
-    scenario_files = [path for path, _ in load_resolved(args.scenario).files]
+    resolved = load_resolved(args.scenario)
+    check_covers(resolved.scenario, args.scenario)
+    scenario_files = [path for path, _ in resolved.files]
     check_folder(out, inputs=[*scenario_files, data.UNGA_FILE, data.CINC_FILE], force=args.force)
     started = time.perf_counter()
     with atomic_folder(out, replace=args.force) as tmp:

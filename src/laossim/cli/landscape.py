@@ -29,14 +29,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     from laossim.folders import check_file, write_file
-    from laossim.landscape_report import analyse, is_landscape_file, render, scenario_landscape
+    from laossim.landscape_report import analyse, render, scenario_landscape
     from laossim.scenario import load_resolved, load_scenario
+    from laossim.scenario.kinds import LANDSCAPE, file_kind
     from laossim.scenario.landscape_file import dump_landscape, load_landscape
 
     if args.export:
-        inputs = [args.file] if is_landscape_file(args.file) else [p for p, _ in load_resolved(args.file).files]
+        inputs = (
+            [args.file] if file_kind(Path(args.file)) == LANDSCAPE else [p for p, _ in load_resolved(args.file).files]
+        )
         check_file(Path(args.export), inputs=inputs, force=args.force, option="--export")
-    if is_landscape_file(args.file):
+    if file_kind(Path(args.file)) == LANDSCAPE:
         if args.step is not None:
             raise UsageError("--step applies to scenario files, not landscape files")
         spec = load_landscape(args.file)

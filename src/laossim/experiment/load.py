@@ -12,8 +12,9 @@ from laossim import vocab
 from laossim.errors import Problem, ScenarioError, did_you_mean, show
 from laossim.experiment.schema import Experiment, Method, Range
 from laossim.scenario import Scenario, load_resolved, override_scenario
+from laossim.scenario.kinds import EXPERIMENT, read_document
 from laossim.scenario.load import translate
-from laossim.scenario.tree import LList, LMap, read_mapping, to_builtin
+from laossim.scenario.tree import LList, LMap, to_builtin
 from laossim.simulation import outputs as model_outputs
 
 SAMPLED = (Method.lhs, Method.sobol, Method.morris)
@@ -46,7 +47,7 @@ def load_experiment(path: str | Path) -> LoadedExperiment:
     """
     path = Path(path)
     file = str(path)
-    doc = read_mapping(path, "an experiment file", "keys experiment:, vary:")
+    doc = read_document(path, EXPERIMENT)
     try:
         experiment = Experiment.model_validate(to_builtin(doc))
     except ValidationError as exc:

@@ -60,6 +60,8 @@ class _Checker:
         self.problems.append(Problem(file, line, path, message, expected, None if got is None else show(got), hint))
 
     def state_ref(self, node: LMap | LList, key: Any, path: str, value: Any) -> None:
+        if not isinstance(self.doc.get("states"), LList):
+            return  # states: itself is wrong (reported by the schema); every id would be "unknown"
         if isinstance(value, str) and value not in self.ids:
             self.add(
                 node,
@@ -338,15 +340,10 @@ class _Checker:
             return step
         if step < 1 or step > steps:
             got = f"{at} (step {step})" if isinstance(at, str) else at
-            self.add(
-                node,
-                key,
-                path,
-                f"{what} falls outside the run",
-                f"a step from 1 to {steps}",
-                got,
-                f"lengthen simulation.steps or move the {what}",
-            )
+            hint = f"lengthen simulation.steps or move the {what}"
+            if isinstance(at, int) and unit is TimeUnit.year and 1000 <= at <= 9999:
+                hint = f'a bare number is a step; write the year in quotes, "{at}"'
+            self.add(node, key, path, f"{what} falls outside the run", f"a step from 1 to {steps}", got, hint)
             return None
         return step
 

@@ -26,10 +26,11 @@ from pydantic import Discriminator, Field, Tag, ValidationError
 
 from laossim.errors import Problem, Raw, ScenarioError, did_you_mean, show
 from laossim.scenario.compose import item_key, pair_label
+from laossim.scenario.kinds import LANDSCAPE, read_document
 from laossim.scenario.load import translate
 from laossim.scenario.parameters import Frozen
 from laossim.scenario.schema import Source, StateId
-from laossim.scenario.tree import LList, LMap, read_mapping, to_builtin
+from laossim.scenario.tree import LList, LMap, to_builtin
 
 Finite = Annotated[float, Field(allow_inf_nan=False)]
 
@@ -83,7 +84,7 @@ def load_landscape(path: str | Path) -> LandscapeSpec:
     Raises:
         ScenarioError: with every problem of the file.
     """
-    doc = read_mapping(Path(path), "a landscape file", "keys actors:, propensities:")
+    doc = read_document(Path(path), LANDSCAPE)
     problems = _check(doc)
     try:
         spec = LandscapeFile.model_validate(to_builtin(doc))

@@ -27,6 +27,7 @@ from laossim.scenario.compose import (
     normalise_parameters,
     pair_label,
 )
+from laossim.scenario.kinds import SCENARIO, wrong_kind
 from laossim.scenario.parameters import Parameters
 from laossim.scenario.schema import NAME_PATTERN, Scenario
 from laossim.scenario.tree import LList, LMap, Loc, parse_yaml_text, read_yaml, to_builtin
@@ -57,16 +58,23 @@ def parse_overrides(
         path, sep, raw = str(text).partition("=")
         loc: Loc = ("--set", i + 1)
         if not sep:
-            out.append((path.strip(), _BadOverride(text), loc))
+            bad = Problem(*loc, path.strip(), "an override is written key=value", "like states.LAO.autonomy=0.5", text)
+            out.append((path.strip(), _BadOverride(bad), loc))
             continue
         value, problems = parse_yaml_text(raw.strip() or "null", "--set")
-        out.append((path.strip(), _BadOverride(text) if problems else value, loc))
+        if problems:
+            bad = Problem(*loc, path.strip(), "value is not valid YAML", got=raw.strip(), hint="quote text with '...'")
+            out.append((path.strip(), _BadOverride(bad), loc))
+            continue
+        out.append((path.strip(), value, loc))
     return out
 
 
 class _BadOverride:
-    def __init__(self, text: str) -> None:
-        self.text = text
+    """An override that could not be read, with the problem that says why."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
 
 
 def _assemble(path: Path, problems: list[Problem], chain: list[tuple[str, str]], depth: int = 0) -> LMap | None:
@@ -87,6 +95,10 @@ def _assemble(path: Path, problems: list[Problem], chain: list[tuple[str, str]],
                 show(type(doc).__name__),
             )
         )
+        return None
+    other = wrong_kind(doc, path, SCENARIO)
+    if other is not None:
+        problems.append(other)
         return None
     doc = normalise_parameters(doc)
     parent_ref = doc.get("extends")
@@ -148,8 +160,9 @@ def _assemble(path: Path, problems: list[Problem], chain: list[tuple[str, str]],
                     f"parent scenario not found: {parent_path}",
                     hint="paths are relative to the file that extends them",
                 )
-        if parent is not None:
-            doc = merge_maps(parent, doc)
+        if parent is None:
+            return None  # the parent's problem is the one to fix; what the child then lacks is not
+        doc = merge_maps(parent, doc)
     if remove is not None:
         doc.set("remove", remove, (str(path), None))
         doc = apply_removals(doc, remove, problems)
@@ -168,15 +181,7 @@ def assemble(
         return None, problems, chain
     for key, value, loc in parse_overrides(overrides):
         if isinstance(value, _BadOverride):
-            problems.append(
-                Problem(
-                    *loc,
-                    key,
-                    "an override is written key=value",
-                    "like states.LAO.autonomy=0.5",
-                    value.text,
-                )
-            )
+            problems.append(value.problem)
             continue
         problem = apply_override(doc, key, value, loc)
         if problem:
@@ -230,15 +235,7 @@ def override_scenario(scenario: Scenario, overrides: Iterable[str] | Mapping[str
     problems = []
     for key, value, loc in parse_overrides(overrides):
         if isinstance(value, _BadOverride):
-            problems.append(
-                Problem(
-                    *loc,
-                    key,
-                    "an override is written key=value",
-                    "like states.LAO.autonomy=0.5",
-                    value.text,
-                )
-            )
+            problems.append(value.problem)
             continue
         problem = apply_override(doc, key, value, loc)
         if problem:
@@ -473,6 +470,7 @@ def _problem(err: dict, file: str, line: int | None, path: str, tree_path: tuple
         return Problem(file, line, path, f"{ctx['actual_length']} {unit} where {bound} are needed", got=show(got))
     if kind in ("string_type", "string_pattern_mismatch"):
         expected = "an id of letters, digits and _ starting with a letter" if "pattern" in kind else "text"
+        year = isinstance(got, int) and not isinstance(got, bool) and 1000 <= got <= 9999
         return Problem(
             file,
             line,
@@ -480,6 +478,7 @@ def _problem(err: dict, file: str, line: int | None, path: str, tree_path: tuple
             "not a valid " + ("id" if "pattern" in kind else "string"),
             expected,
             show(got),
+            f'YAML reads a bare year as a number; write it in quotes, "{got}"' if year else None,
         )
     if kind in ("too_short", "too_long"):
         return Problem(file, line, path, err["msg"].lower(), got=show(got))

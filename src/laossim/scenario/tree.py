@@ -166,7 +166,18 @@ def read_yaml(path: Path) -> tuple[Any, list[Problem]]:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None, [Problem(file, None, "", "file not found", hint="check the path")]
-    except (OSError, UnicodeDecodeError, ValueError) as exc:  # ValueError: a NUL in the path
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        return None, [
+            Problem(
+                file,
+                line,
+                "",
+                f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} cannot be decoded)",
+                hint="save the file as UTF-8",
+            )
+        ]
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
         return None, [Problem(file, None, "", f"cannot read file: {exc}")]
     return parse_yaml_text(text, file)
 
