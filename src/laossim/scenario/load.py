@@ -30,7 +30,7 @@ from laossim.scenario.compose import (
 from laossim.scenario.kinds import SCENARIO, wrong_kind
 from laossim.scenario.parameters import Parameters
 from laossim.scenario.schema import NAME_PATTERN, Scenario
-from laossim.scenario.tree import LList, LMap, Loc, parse_yaml_text, read_yaml, to_builtin
+from laossim.scenario.tree import LList, LMap, Loc, not_a_mapping, parse_yaml_text, read_yaml, to_builtin
 
 MAX_EXTENDS_DEPTH = 16
 
@@ -85,16 +85,7 @@ def _assemble(path: Path, problems: list[Problem], chain: list[tuple[str, str]],
         return None
     chain.append((str(path), hashlib.sha256(path.read_bytes()).hexdigest()))
     if not isinstance(doc, LMap):
-        problems.append(
-            Problem(
-                str(path),
-                1,
-                "",
-                "a scenario file is a YAML mapping",
-                "keys such as scenario:, states:",
-                show(type(doc).__name__),
-            )
-        )
+        problems.append(not_a_mapping(path, "a scenario file", SCENARIO.holds, doc))
         return None
     other = wrong_kind(doc, path, SCENARIO)
     if other is not None:

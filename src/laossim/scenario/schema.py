@@ -77,7 +77,7 @@ class State(Frozen):
     role: Role = Role.regional
     doctrine: Doctrine = Doctrine.hedger
     capital: tuple[Annotated[Real, Field(ge=-90, le=90)], Annotated[Real, Field(ge=-180, le=180)]]
-    capability: Real = Field(gt=0, le=1, description="CINC-like share of world capability.")
+    capability: Real = Field(ge=1e-12, le=1, description="CINC-like share of world capability.")
     autonomy: Share = 0.5
     engagement_budget: Real = Field(4.0, ge=0, description="Engagement units per year.")
     threat_sensitivity: Real = Field(1.0, ge=0)

@@ -194,8 +194,22 @@ def read_mapping(path: Path, what: str, keys: str) -> LMap:
     if problems:
         raise ScenarioError(problems)
     if not isinstance(doc, LMap):
-        raise ScenarioError([Problem(str(path), 1, "", f"{what} is a YAML mapping", keys)])
+        raise ScenarioError([not_a_mapping(path, what, keys, doc)])
     return doc
+
+
+def not_a_mapping(path: Path, what: str, keys: str, doc: Any) -> Problem:
+    """The problem of a file that holds something other than a mapping, said in plain words."""
+    found = (
+        "nothing"
+        if doc is None
+        else "a list"
+        if isinstance(doc, list)
+        else "text"
+        if isinstance(doc, str)
+        else "a single value"
+    )
+    return Problem(str(path), 1, "", f"{what} is a YAML mapping, and this file holds {found}", keys)
 
 
 def to_builtin(node: Any) -> Any:
