@@ -9,6 +9,7 @@ from matplotlib.colors import to_rgb
 
 import laossim
 from conftest import BASELINE, SCENARIOS
+from laossim import map_layout
 from laossim.app import viewmodel as vm
 from laossim.app.controls import controls, span
 from laossim.mechanisms.records import Record
@@ -21,9 +22,9 @@ def test_the_map_keeps_the_capitals_east_west_and_north_south_order():
     scenario = load_scenario(BASELINE)
     capitals = np.array([s.capital for s in scenario.states])
     focal = [s.id for s in scenario.states].index("LAO")
-    xy = vm.map_positions(capitals, focal)
+    xy = map_layout.map_positions(capitals, focal)
     np.testing.assert_array_equal(xy[focal], [0.0, 0.0])
-    pacific = (capitals[:, 1] - (capitals[focal, 1] - vm.PACIFIC_WEST)) % 360  # the Americas east of Asia
+    pacific = (capitals[:, 1] - (capitals[focal, 1] - map_layout.PACIFIC_WEST)) % 360  # the Americas east of Asia
     assert list(np.argsort(xy[:, 0])) == list(np.argsort(pacific))
     assert list(np.argsort(xy[:, 1])) == list(np.argsort(capitals[:, 0]))
     ids = [s.id for s in scenario.states]
@@ -33,14 +34,14 @@ def test_the_map_keeps_the_capitals_east_west_and_north_south_order():
 
 def test_the_map_compresses_distance_by_a_square_root():
     capitals = np.array([[0.0, 100.0], [0.0, 104.0], [16.0, 100.0], [-9.0, 91.0]])
-    np.testing.assert_allclose(vm.map_positions(capitals, 0), [[0, 0], [2, 0], [0, 4], [-3, -3]])
+    np.testing.assert_allclose(map_layout.map_positions(capitals, 0), [[0, 0], [2, 0], [0, 4], [-3, -3]])
 
 
 def test_colours_mix_the_poles_by_alignment_and_sizes_grow_with_capability():
     red, blue = np.array(to_rgb(vm.POLE_COLOURS[0])), np.array(to_rgb(vm.POLE_COLOURS[1]))
     colours = vm.alignment_colours(np.array([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]]))
     np.testing.assert_allclose(colours, [red, blue, (red + blue) / 2])
-    sizes = vm.node_sizes(np.array([0.01, 0.04, 0.16]))
+    sizes = map_layout.node_sizes(np.array([0.01, 0.04, 0.16]))
     assert sizes[0] < sizes[1] < sizes[2] == pytest.approx(1800.0)
     assert (sizes[1] - 120) / (sizes[2] - 120) == pytest.approx(0.5)  # area grows like sqrt(capability)
 

@@ -49,6 +49,15 @@ outputs: [stability, focal_autonomy]
     assert "<h1>tiny_grid</h1>" in page and "Design points" in page and "Two autonomy values" in page
     assert page.count("data:image/png;base64,") >= 2  # main effects and distributions
     assert not EXTERNAL.search(page)
+    assert "Incomplete sweep" not in page
+
+    (tmp_path / "sweep" / "runs" / "run-000002.parquet").unlink()  # as a sweep killed before its last run
+    (tmp_path / "sweep" / "status" / "run-000002.json").unlink()
+    status = tmp_path / "sweep" / "status" / "run-000001.json"
+    status.write_text(status.read_text().replace('"done"', '"failed"'))
+    assert main(["report", str(tmp_path / "sweep"), "--out", str(tmp_path / "partial.html")]) == 0
+    page = (tmp_path / "partial.html").read_text()
+    assert "Incomplete sweep: 2 of 4 runs done, 1 failed, 1 not yet run" in page
 
 
 def test_report_of_a_folder_that_holds_no_results_is_a_clear_error(tmp_path, capsys):

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from laossim import results
+from laossim import results, vocab
 from laossim.errors import ResultsError, did_you_mean
 from laossim.summaries import mean_ci
 
@@ -25,7 +25,7 @@ def point_summary(table: pd.DataFrame, params: list[str], outputs: list[str]) ->
     for point, group in table[table.status == "done"].groupby("point"):
         row = {"point": point, **group.iloc[0][params].to_dict(), "replications": len(group)}
         for out in outputs:
-            mean, low, high, _, _ = mean_ci(group[out].to_numpy())
+            mean, low, high, _, _ = mean_ci(group[out].to_numpy(), vocab.bounds(out))
             row |= {out: mean, f"{out}_ci_low": low, f"{out}_ci_high": high}
         rows.append(row)
     return pd.DataFrame(rows)
@@ -84,6 +84,15 @@ def sensitivity(folder: str | Path) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def varied_label(path: str, width: int = 30) -> str:
+    """A varied path as an axis label: the whole path (``states.LAO.autonomy``, never just
+    ``autonomy``, which would not say whose), broken at a dot when it is long."""
+    if len(path) <= width or "." not in path:
+        return path
+    head, _, last = path.rpartition(".")
+    return f"{head}.\n{last}"
+
+
 def indices_figure(indices: pd.DataFrame):
     """Bar chart of the indices, one panel per output."""
     from laossim.plotting import plt
@@ -99,8 +108,8 @@ def indices_figure(indices: pd.DataFrame):
             ax.barh(y + 0.2, part.ST, 0.4, xerr=part.ST_conf, label="total order")
         else:
             ax.barh(y, part.mu_star, 0.6, xerr=part.mu_star_conf, label="mu*")
-        ax.set_yticks(y, [p.split(".")[-1] for p in part.parameter], fontsize=8)
-        ax.set_title(out)
+        ax.set_yticks(y, [varied_label(p) for p in part.parameter], fontsize=8)
+        ax.set_title(vocab.label(out))
         ax.grid(alpha=0.3)
     axes[0][0].legend(fontsize=8)
     return fig
@@ -124,9 +133,9 @@ def main_effects_figure(table: pd.DataFrame, params: list[str], outputs: list[st
             values = pd.to_numeric(done[par], errors="coerce")
             ax.scatter(values, done[out], s=6, alpha=0.5)
             if i == len(outputs) - 1:
-                ax.set_xlabel(par.split(".")[-1], fontsize=8)
+                ax.set_xlabel(varied_label(par), fontsize=8)
             if j == 0:
-                ax.set_ylabel(out, fontsize=8)
+                ax.set_ylabel(vocab.label(out), fontsize=8)
             ax.grid(alpha=0.3)
     return fig
 
@@ -185,9 +194,9 @@ def heatmap_figure(
         image = ax.imshow(grid.to_numpy(), origin="lower", aspect="auto", cmap="viridis")
         ax.set_xticks(range(grid.shape[1]), [f"{v:.3g}" for v in grid.columns], fontsize=7, rotation=45)
         ax.set_yticks(range(grid.shape[0]), [f"{v:.3g}" for v in grid.index], fontsize=7)
-        ax.set_xlabel(x.split(".", 1)[-1], fontsize=8)
-        ax.set_ylabel(y.split(".", 1)[-1], fontsize=8)
-        ax.set_title(out)
+        ax.set_xlabel(varied_label(x), fontsize=8)
+        ax.set_ylabel(varied_label(y), fontsize=8)
+        ax.set_title(vocab.label(out))
         fig.colorbar(image, ax=ax, shrink=0.85)
     return fig
 
@@ -218,7 +227,7 @@ def distributions_figure(table: pd.DataFrame, outputs: list[str], max_points: in
         if columns == 2:
             row[1].hist((done[out] - per_point[out].transform("mean")).dropna(), bins=40, color="tab:orange")
             row[1].set_xlabel("run minus its design point's mean (replication noise)", fontsize=8)
-        row[0].set_ylabel(out, fontsize=8)
+        row[0].set_ylabel(vocab.label(out), fontsize=8)
         for ax in row:
             ax.grid(alpha=0.3)
     return fig

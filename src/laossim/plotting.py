@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from laossim import vocab
+from laossim import map_layout, vocab
 
 if TYPE_CHECKING:
     from laossim.runs import RunResult
@@ -55,46 +55,53 @@ def scores_over_time(timeseries: pd.DataFrame, title: str = "") -> Figure:
 
 
 def alignment_over_time(states: pd.DataFrame, poles: list[str], title: str = "") -> Figure:
-    """Each state's mean alignment on each pole over time (one panel per state)."""
-    ids = list(dict.fromkeys(states["state"]))
+    """Each non-pole state's alignment on each pole over time: the mean over replications with
+    the band 5-95% of them (a pole sits on its own vertex, so it gets no panel)."""
+    ids = [sid for sid in dict.fromkeys(states["state"]) if sid not in poles]
     cols = min(3, len(ids))
     rows = int(np.ceil(len(ids) / cols))
     fig, axes = plt.subplots(
-        rows, cols, figsize=(4 * cols, 2.6 * rows), sharex=True, sharey=True, constrained_layout=True, squeeze=False
+        rows, cols, figsize=(4 * cols, 2.8 * rows), sharex=True, sharey=True, constrained_layout=True, squeeze=False
     )
-    means = states.groupby(["state", "step"])[[f"alignment_{p}" for p in poles]].mean()
+    columns = [f"alignment_{p}" for p in poles]
+    grouped = states[states["state"].isin(ids)].groupby(["state", "step"])[columns]
+    mean, low, high = grouped.mean(), grouped.quantile(0.05), grouped.quantile(0.95)
     for ax, sid in zip(axes.ravel(), ids, strict=False):
-        for p in poles:
-            series = means.loc[sid][f"alignment_{p}"]
-            ax.plot(series.index, series.to_numpy(), label=p, lw=1.8)
+        for k, (p, column) in enumerate(zip(poles, columns, strict=True)):
+            line = mean.loc[sid][column]
+            ax.fill_between(line.index, low.loc[sid][column], high.loc[sid][column], color=f"C{k}", alpha=0.2, lw=0)
+            ax.plot(line.index, line.to_numpy(), label=p, lw=1.8, color=f"C{k}")
         ax.set_title(sid)
         ax.set_ylim(0, 1)
         ax.grid(alpha=0.3)
         _ticks(ax, states[states["state"] == sid])
     for ax in axes.ravel()[len(ids) :]:
         ax.axis("off")
-    axes[0, 0].legend(fontsize=8)
-    fig.suptitle(title or "Alignment on each pole (mean over replications)")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("share on each pole")
+    axes[0, 0].legend(fontsize=8, title="pole", title_fontsize=8)
+    fig.suptitle(f"{title or 'Alignment on each pole'}\nlines: mean over replications; bands: 5-95% of them")
     return fig
 
 
-def network_map(network: pd.DataFrame, scenario: Scenario, title: str = "") -> Figure:
-    """End-state trust (green) and tension (red) between states placed at their capitals."""
+def network_map(network: pd.DataFrame, states: pd.DataFrame, scenario: Scenario, title: str = "") -> Figure:
+    """End-state trust (green) and tension (red, dashed) between the states, placed as the
+    classroom app places them (:mod:`laossim.map_layout`), each sized by its capability at the
+    end of the run (the mean over replications), with a legend of sizes."""
     mean = network.groupby(["source", "target"])[["trust", "tension"]].mean().reset_index()
-    pos = {s.id: (s.capital[1], s.capital[0]) for s in scenario.states}
-    size = {s.id: s.capability for s in scenario.states}
-    fig, ax = plt.subplots(figsize=(11, 6), constrained_layout=True)
+    ids = [s.id for s in scenario.states]
+    focal = ids.index(scenario.focal)
+    xy = map_layout.map_positions(np.array([s.capital for s in scenario.states]), focal)
+    pos = dict(zip(ids, map(tuple, xy), strict=True))
+    end = states[states["step"] == states["step"].max()].groupby("state")["capability"].mean()
+    capability = end.reindex(ids).to_numpy()
+    shares = _size_legend_shares(float(capability.max()))
+    sizes = map_layout.node_sizes(np.concatenate([capability, shares]))
+    fig, ax = plt.subplots(figsize=(11, 7), constrained_layout=True)
     for row in mean.itertuples():
         (x0, y0), (x1, y1) = pos[row.source], pos[row.target]
         if row.trust > 0.35:
-            ax.plot(
-                [x0, x1],
-                [y0, y1],
-                color="tab:green",
-                alpha=min(1, row.trust),
-                lw=0.5 + 3 * row.trust,
-                zorder=1,
-            )
+            ax.plot([x0, x1], [y0, y1], color="tab:green", alpha=min(1, row.trust), lw=0.5 + 3 * row.trust, zorder=1)
         if row.tension > 0.25:
             ax.plot(
                 [x0, x1],
@@ -105,17 +112,37 @@ def network_map(network: pd.DataFrame, scenario: Scenario, title: str = "") -> F
                 ls="--",
                 zorder=2,
             )
-    for sid, (x, y) in pos.items():
-        ax.scatter([x], [y], s=60 + 2000 * np.sqrt(size[sid]), color="tab:blue", edgecolor="k", zorder=3)
-        ax.annotate(sid, (x, y), textcoords="offset points", xytext=(6, 6), fontsize=9, zorder=4)
-    ax.set_xlabel("longitude")
-    ax.set_ylabel("latitude")
-    ax.plot([], [], color="tab:green", lw=2, label="trust > 0.35")
-    ax.plot([], [], color="tab:red", lw=2, ls="--", label="tension > 0.25")
-    ax.legend(loc="lower left")
-    ax.grid(alpha=0.3)
-    ax.set_title(title or "End-state network: trust and tension (mean over replications)")
+    ax.scatter(xy[:, 0], xy[:, 1], s=sizes[: len(ids)], color="tab:blue", edgecolor="k", alpha=0.85, zorder=3)
+    for sid, (x, y), area in zip(ids, xy, sizes, strict=False):
+        below = -(np.sqrt(area) / 2 + 2)  # a marker's size is its area in points squared
+        ax.annotate(sid, (x, y), textcoords="offset points", xytext=(0, below), ha="center", va="top", fontsize=10)
+    ax.set_axis_off()
+    ax.margins(0.1)
+    lines = [
+        ax.plot([], [], color="tab:green", lw=2, label="trust > 0.35")[0],
+        ax.plot([], [], color="tab:red", lw=2, ls="--", label="tension > 0.25")[0],
+    ]
+    first = ax.legend(handles=lines, loc="lower left", title="pairs")
+    ax.add_artist(first)
+    markers = [
+        ax.scatter([], [], s=size, color="tab:blue", edgecolor="k", alpha=0.85, label=f"{share:.2g}")
+        for share, size in zip(shares, sizes[len(ids) :], strict=True)
+    ]
+    ax.legend(
+        handles=markers, loc="lower right", title="capability share", labelspacing=2.4, borderpad=1.4, handletextpad=2.0
+    )
+    heading = title or "Trust and tension at the end of the run"
+    ax.set_title(
+        f"{heading}\nmean over replications; states at their capitals, distances compressed around {scenario.focal}"
+    )
     return fig
+
+
+def _size_legend_shares(top: float) -> np.ndarray:
+    """Three round capability shares spanning the map's markers, the largest at most ``top``."""
+    exponent = np.floor(np.log10(top))
+    largest = np.floor(top / 10**exponent) * 10**exponent
+    return np.array([largest / 100, largest / 10, largest])
 
 
 def paired_differences_figure(variant: pd.DataFrame, baseline: pd.DataFrame, title: str = "") -> Figure:
@@ -128,12 +155,14 @@ def paired_differences_figure(variant: pd.DataFrame, baseline: pd.DataFrame, tit
         diff = (joined[name] - joined[f"{name}_base"]).groupby(joined["step"])
         mean, n = diff.mean(), diff.count()
         half = 1.96 * diff.std(ddof=1).fillna(0) / np.sqrt(n)
-        ax.fill_between(mean.index, mean - half, mean + half, alpha=0.25)
-        ax.plot(mean.index, mean, lw=2)
-        ax.axhline(0, color="k", lw=0.8)
+        ax.fill_between(mean.index, mean - half, mean + half, alpha=0.25, label="95% CI of the mean")
+        ax.plot(mean.index, mean, lw=2, label="mean paired difference")
+        ax.axhline(0, color="k", lw=0.8, label="no difference")
         ax.set_title(vocab.label(name))
+        ax.set_ylabel(f"{vocab.label(name)}: difference")
         ax.grid(alpha=0.3)
         _ticks(ax, variant)
+    axes[0].legend(loc="best", fontsize=8)
     fig.suptitle(title or "Paired differences over time")
     return fig
 
@@ -145,7 +174,9 @@ def save_run_plots(result: RunResult, folder: Path) -> list[Path]:
     figures = {
         "scores.png": scores_over_time(result.timeseries, f"{name}: scores over time"),
         "alignment.png": alignment_over_time(result.states, list(result.scenario.poles), f"{name}: alignment"),
-        "network.png": network_map(result.network, result.scenario, f"{name}: end-state trust and tension"),
+        "network.png": network_map(
+            result.network, result.states, result.scenario, f"{name}: trust and tension at the end of the run"
+        ),
     }
     paths = []
     for filename, fig in figures.items():

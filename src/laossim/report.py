@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from laossim import vocab
+from laossim import results, vocab
 from laossim.errors import ResultsError, ResultsExistError
 from laossim.folders import check_file, results_kind, write_file
 
@@ -107,7 +107,8 @@ def _run_sections(folder: Path) -> tuple[str, str]:
     )
     parts.append(
         "<h2>Scores</h2><p class='muted'>Mean over the final summary window, with 95% confidence "
-        "intervals across replications: the headline scores, then their components.</p>"
+        "intervals across replications (cut at a score's range, [0, 1]): the headline scores, then "
+        "their components.</p>"
     )
     parts.append(table(shown[shown.score.isin(vocab.SCORES)]))
     parts.append(
@@ -160,6 +161,13 @@ def _sweep_sections(folder: Path) -> tuple[str, str]:
         f"{manifest.get('root_seed')}</p>",
         f"<p>{_e(manifest.get('experiment_definition', {}).get('description') or '')}</p>",
     ]
+    statuses = [r["status"] for r in results.status_records(folder).values()]
+    done, failed, total = statuses.count("done"), statuses.count("failed"), int(manifest.get("runs") or 0)
+    if done < total:
+        parts.append(
+            f"<p class='crisis'>Incomplete sweep: {done} of {total} runs done, {failed} failed, "
+            f"{total - done - failed} not yet run; <code>laossim sweep ... --resume</code> continues it.</p>"
+        )
     try:
         tables = analyze(folder)
     except AnalysisError as exc:

@@ -25,7 +25,7 @@ from laossim.mechanisms.records import describe
 from laossim.scenario import Resolved, Scenario, load_resolved, override_scenario
 from laossim.seeding import replication_sequences, seed_record
 from laossim.simulation import Simulation
-from laossim.summaries import mean_ci, replication_scores, summarise, window_steps
+from laossim.summaries import difference_bounds, mean_ci, replication_scores, summarise, window_steps
 
 
 @dataclass(frozen=True)
@@ -167,7 +167,7 @@ def paired_difference(variant: RunResult, baseline: RunResult) -> pd.DataFrame:
     b = replication_scores(baseline.timeseries, window)
     if not a.index.equals(b.index):
         raise ValueError("paired runs need the same replications")
-    rows = [(name, *mean_ci((a[name] - b[name]).to_numpy())) for name in vocab.COLUMNS]
+    rows = [(name, *mean_ci((a[name] - b[name]).to_numpy(), difference_bounds(name))) for name in vocab.COLUMNS]
     return pd.DataFrame(rows, columns=["score", "difference", "ci_low", "ci_high", "std", "n"])
 
 

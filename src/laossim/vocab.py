@@ -95,3 +95,10 @@ def label(name: str) -> str:
     if len(parts) == 3 and parts[0] == "alignment":
         return f"{parts[1]} on {parts[2]}"
     return output(name).label
+
+
+def bounds(name: str) -> tuple[float, float] | None:
+    """The range the values of output ``name`` lie in, or None (a count has none)."""
+    if name.startswith("alignment."):
+        return (0.0, 1.0)
+    return (0.0, 1.0) if output(name).bounded else None

@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch
 from mesa.visualization import SolaraViz
 
-from laossim import vocab
+from laossim import map_layout, vocab
 from laossim.app import viewmodel as vm
 from laossim.app.controls import controls
 from laossim.model import SHIPPED, LaosModel
@@ -77,7 +77,7 @@ def MapView(model: LaosModel):
     minus tension, and this step's engagements as dashed arcs."""
     world = model.world
     capitals = np.array([s.capital for s in model.spec.states])
-    xy = vm.map_positions(capitals, world.focal)
+    xy = map_layout.map_positions(capitals, world.focal)
     fig = Figure(figsize=(6.4, 4.0))
     fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.99)
     ax = fig.subplots()
@@ -97,7 +97,7 @@ def MapView(model: LaosModel):
     ax.scatter(
         xy[:, 0],
         xy[:, 1],
-        s=vm.node_sizes(world.capability),
+        s=map_layout.node_sizes(world.capability),
         c=vm.alignment_colours(world.alignment),
         edgecolors="black",
         linewidths=0.8,

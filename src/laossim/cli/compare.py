@@ -40,6 +40,9 @@ def handle(args: argparse.Namespace) -> int:
     for row in (
         result.differences.set_index("score").loc[list(vocab.COLUMNS if args.all_scores else vocab.SCORES)].itertuples()
     ):
+        if row.n < 2:
+            print(f"{row.Index:<26}{row.difference:>+11.4f}   {'n/a (1 replication)':<19} n/a")
+            continue
         sure = "yes" if row.ci_low > 0 or row.ci_high < 0 else "no"
         print(f"{row.Index:<26}{row.difference:>+11.4f}   [{row.ci_low:+.4f}, {row.ci_high:+.4f}]  {sure}")
     if args.plot:

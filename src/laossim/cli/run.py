@@ -51,9 +51,17 @@ def handle(args: argparse.Namespace) -> int:
 
 def score_table(summary, scores) -> str:  # type: ignore[no-untyped-def]
     """The summary's scores as a text table: mean and 95% CI."""
+    from laossim import vocab
+    from laossim.summaries import clipped
+
     rows = summary.set_index("score").loc[list(scores)]
     lines = [f"{'score':<26}{'mean':>8}   {'95% CI':<17}", "-" * 53]
+    cut = False
     for name, row in rows.iterrows():
         ci = "n/a (1 replication)" if row["n"] < 2 else f"[{row['ci_low']:.3f}, {row['ci_high']:.3f}]"
+        if row["n"] >= 2 and clipped(row["ci_low"], row["ci_high"], vocab.bounds(str(name))):
+            ci, cut = ci + " *", True
         lines.append(f"{name:<26}{row['mean']:>8.3f}   {ci}")
+    if cut:
+        lines.append("* cut at the score's range [0, 1]: with few replications the interval reaches past it")
     return "\n".join(lines)
