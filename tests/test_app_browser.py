@@ -224,3 +224,24 @@ def test_play_pause_and_the_scenario_picker(browser, app_url):
     expect(page.get_by_text("laossim: teaching_minimal")).to_be_visible()
     page.screenshot(path=ARTIFACTS / "app-teaching-minimal.png", full_page=True)
     assert not [u for u in requests if not u.startswith(LOOPBACK)]
+
+
+def test_at_1280x720_sliders_show_values_mesas_rendering_controls_are_hidden_and_map_labels_read(browser, app_url):
+    """A classroom projector: every slider says its value, Mesa's render-interval and threads
+    controls (meaningless here) are gone, and the map's labels are drawn at least 9 pixels high."""
+    from laossim.app.page import DPI, MAP_LABEL_SIZE
+
+    page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    page.goto(app_url)
+    expect(page.locator(".laossim-period")).to_contain_text("step 0 of 80", timeout=60_000)
+    settled(page)
+    expect(page.get_by_text("Render Interval")).to_be_hidden()
+    expect(page.get_by_text("Use Threads")).to_be_hidden()
+    expect(page.get_by_text("Play Interval")).to_be_visible()  # the speed of play means something
+    shown = page.eval_on_selector("[aria-label='Lao PDR: autonomy']", "e => getComputedStyle(e, '::after').content")
+    assert shown == '"0.7"', shown
+    assert not page.locator("[aria-label='China: autonomy']").count()  # a pole gets no autonomy slider
+    width, natural = page.eval_on_selector("img", "e => [e.clientWidth, e.naturalWidth]")  # the map comes first
+    label_pixels = MAP_LABEL_SIZE * DPI / 72 * width / natural
+    page.screenshot(path=ARTIFACTS / "app-1280x720.png")
+    assert label_pixels >= 9, (width, natural, label_pixels)

@@ -106,7 +106,10 @@ def test_controls_take_ranges_from_the_schema_and_values_from_the_scenario():
     assert (crisis["min"], crisis["max"]) == span(CrisisParams, "tension") == (0.0, 10.0)  # 'typical': open above
     assert found["rng"]["value"] == scenario.simulation.seed
     assert {f"forums.{f.id}.strength" for f in scenario.forums} <= found.keys()
-    assert {f"states.{s.id}.doctrine" for s in scenario.states} <= found.keys()
+    movers = {s.id for s in scenario.states} - set(scenario.poles)
+    assert {k for k in found if k.endswith((".doctrine", ".autonomy"))} == {
+        f"states.{sid}.{field}" for sid in movers for field in ("doctrine", "autonomy")
+    }  # a pole holds its own line: it gets neither control
     debt = found["relations.CHN-LAO.debt.LAO"]
     assert (debt["min"], debt["max"], debt["value"]) == (0.0, 1.0, 0.35)  # Share, the values of Relation.debt
     assert found["parameters.security.visibility_gain"]["max"] == 2.0  # its 'typical' range
@@ -144,3 +147,34 @@ def test_reset_under_mesa_35_passes_its_own_scenario_object_which_the_model_igno
     path = SCENARIOS / "teaching_minimal.yaml"
     reset = laossim.LaosModel(path, rng=4, scenario=scenarios.Scenario(), **{"states.LAO.autonomy": 0.3})
     assert reset.spec == laossim.LaosModel(path, rng=4, **{"states.LAO.autonomy": 0.3}).spec
+
+
+def _overlaps(a, b) -> bool:
+    return min(a.x1, b.x1) > max(a.x0, b.x0) and min(a.y1, b.y1) > max(a.y0, b.y0)
+
+
+@pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.yaml")), ids=lambda p: p.stem)
+def test_map_labels_overlap_no_other_label_nor_marker(path):
+    """The app's map as drawn at its pixel size: every state's label is clear of every other
+    label and of every other state's marker, at the start and after eight steps."""
+    from laossim.app.page import map_figure
+
+    model = laossim.LaosModel(load_scenario(path))
+    for _ in range(2):
+        fig = map_figure(model)
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        ax = fig.axes[0]
+        labels = [t for t in ax.texts if t.get_text() in model.world.ids]
+        assert sorted(t.get_text() for t in labels) == sorted(model.world.ids)
+        boxes = {t.get_text(): t.get_window_extent(renderer) for t in labels}
+        centres = ax.transData.transform(ax.collections[-1].get_offsets())
+        radii = np.sqrt(ax.collections[-1].get_sizes() / np.pi) * fig.dpi / 72
+        for a in boxes:
+            for b in boxes:
+                assert a == b or not _overlaps(boxes[a], boxes[b]), (path.stem, a, b)
+            for k, ((x, y), r) in enumerate(zip(centres, radii, strict=True)):
+                marker = type(boxes[a]).from_extents(x - r, y - r, x + r, y + r)
+                assert model.world.ids[k] == a or not _overlaps(boxes[a], marker), (path.stem, a, model.world.ids[k])
+        for _ in range(8):
+            model.step()

@@ -9,6 +9,7 @@ FILE:LINE and field, no traceback, and that nothing in the user's folder changed
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import warnings
@@ -530,3 +531,36 @@ def test_any_option_values_give_a_comparison_or_a_named_refusal(capsys, steps, r
         assert "paired replications" in out
     else:
         assert code == 2 and err.strip(), (code, err)
+
+
+@pytest.mark.slow
+def test_the_app_announces_its_address_once_it_serves_and_a_port_in_use_is_refused(home):
+    import re
+    import signal
+    import urllib.request
+
+    app = subprocess.Popen(
+        [sys.executable, "-m", "laossim", "app", TEACHING, "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert app.stdout is not None
+        for line in app.stdout:  # "laossim app: teaching_minimal on http://127.0.0.1:PORT/ ..."
+            if found := re.search(r" on http://127\.0\.0\.1:(\d+)/", line):
+                break
+        else:
+            pytest.fail("the app exited without announcing its address")
+        port = found.group(1)
+        assert urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10).status == 200  # at once, no retry
+        second = subprocess.run(
+            [sys.executable, "-m", "laossim", "app", TEACHING, "--port", port], capture_output=True, text=True
+        )
+        assert second.returncode == 2, second.stderr
+        assert f"--port {port}: the port is in use on 127.0.0.1" in second.stderr
+        assert "Traceback" not in second.stderr and "starting" not in second.stdout
+    finally:
+        os.killpg(app.pid, signal.SIGTERM)
+        app.wait(timeout=30)

@@ -3,12 +3,20 @@ network map, so both draw the same picture.
 
 States sit at their capitals on a Pacific-centred map, compressed around the focal capital, so
 the five South-East Asian states stay readable beside capitals half a world away; a marker's
-area grows with the square root of the state's capability share.
+area grows with the square root of the state's capability share; labels are placed where they
+overlap no other label or marker.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
+from matplotlib import patheffects
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.text import Text
+from matplotlib.transforms import Bbox
 
 PACIFIC_WEST = 150.0
 """Longitudes run from the focal capital's minus this to plus 360 minus this: the
@@ -42,3 +50,72 @@ def node_sizes(capability: np.ndarray, smallest: float = 120.0, largest: float =
     """Marker areas: the square root of capability share, scaled to [smallest, largest]."""
     root = np.sqrt(capability / capability.max())
     return smallest + (largest - smallest) * root
+
+
+LABEL_DIRECTIONS: tuple[tuple[int, int], ...] = (
+    (0, -1), (0, 1), (1, 0), (-1, 0), (1, -1), (-1, -1), (1, 1), (-1, 1),
+)  # fmt: skip
+"""Where a label may sit around its marker, in the order tried: below, above, right, left, then
+the diagonals."""
+
+
+def place_labels(ax: Axes, xy: np.ndarray, names: Sequence[str], areas: np.ndarray, fontsize: float) -> list[Text]:
+    """Label each marker with its name where the label overlaps no other label and no marker.
+
+    Markers are taken largest first; each label tries :data:`LABEL_DIRECTIONS` just outside
+    its marker (a marker's area is in points squared) and keeps the first place that is clear,
+    or, when none is, the one that overlaps least. Labels have a white halo, so lines under
+    them do not hide them. Returns the labels, in the order of ``names``.
+    """
+    fig = ax.figure
+    ax.autoscale_view()  # the limits the labels are placed against
+    ax.apply_aspect()
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        engine.execute(fig)  # and the axes' final place in the figure
+    if not hasattr(fig.canvas, "get_renderer"):
+        FigureCanvasAgg(fig)  # a bare Figure (as the app draws) gets a canvas to measure text on
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    points = fig.dpi / 72.0
+    centres = ax.transData.transform(xy)
+    radii = np.sqrt(areas / np.pi) * points
+    markers = [Bbox.from_extents(x - r, y - r, x + r, y + r) for (x, y), r in zip(centres, radii, strict=True)]
+    placed: list[Bbox] = []
+    labels: dict[int, Text] = {}
+    for i in np.argsort(-areas, kind="stable"):
+        text = ax.text(0, 0, names[i], fontsize=fontsize, zorder=5)
+        text.set_path_effects([patheffects.withStroke(linewidth=3, foreground="white")])
+        others = [m for k, m in enumerate(markers) if k != i]
+        tried = []
+        for dx, dy in LABEL_DIRECTIONS:
+            gap = radii[i] + 2 * points
+            anchor = ax.transData.inverted().transform((centres[i][0] + dx * gap, centres[i][1] + dy * gap))
+            place = (
+                tuple(anchor),
+                {-1: "right", 0: "center", 1: "left"}[dx],
+                {-1: "top", 0: "center", 1: "bottom"}[dy],
+            )
+            _put(text, place)
+            box = text.get_window_extent(renderer)
+            tried.append((sum(_overlap(box, other) for other in placed + others), len(tried), box, place))
+            if tried[-1][0] == 0:
+                break
+        _, _, box, place = min(tried)
+        _put(text, place)
+        placed.append(box)
+        labels[int(i)] = text
+    return [labels[i] for i in range(len(names))]
+
+
+def _put(text: Text, place: tuple[tuple[float, float], str, str]) -> None:
+    position, ha, va = place
+    text.set_position(position)
+    text.set_ha(ha)
+    text.set_va(va)
+
+
+def _overlap(a: Bbox, b: Bbox) -> float:
+    """The area two boxes share (0 when apart)."""
+    width = min(a.x1, b.x1) - max(a.x0, b.x0)
+    height = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return max(width, 0.0) * max(height, 0.0)

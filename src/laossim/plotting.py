@@ -113,9 +113,6 @@ def network_map(network: pd.DataFrame, states: pd.DataFrame, scenario: Scenario,
                 zorder=2,
             )
     ax.scatter(xy[:, 0], xy[:, 1], s=sizes[: len(ids)], color="tab:blue", edgecolor="k", alpha=0.85, zorder=3)
-    for sid, (x, y), area in zip(ids, xy, sizes, strict=False):
-        below = -(np.sqrt(area) / 2 + 2)  # a marker's size is its area in points squared
-        ax.annotate(sid, (x, y), textcoords="offset points", xytext=(0, below), ha="center", va="top", fontsize=10)
     ax.set_axis_off()
     ax.margins(0.1)
     lines = [
@@ -131,6 +128,7 @@ def network_map(network: pd.DataFrame, states: pd.DataFrame, scenario: Scenario,
     ax.legend(
         handles=markers, loc="lower right", title="capability share", labelspacing=2.4, borderpad=1.4, handletextpad=2.0
     )
+    map_layout.place_labels(ax, xy, ids, sizes[: len(ids)], fontsize=11)
     heading = title or "Trust and tension at the end of the run"
     ax.set_title(
         f"{heading}\nmean over replications; states at their capitals, distances compressed around {scenario.focal}"

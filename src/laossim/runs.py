@@ -10,6 +10,8 @@ tables. No Mesa here: :class:`~laossim.model.LaosModel` wraps the same
 from __future__ import annotations
 
 import datetime as _dt
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,11 @@ from laossim.scenario import Resolved, Scenario, load_resolved, override_scenari
 from laossim.seeding import replication_sequences, seed_record
 from laossim.simulation import Simulation
 from laossim.summaries import difference_bounds, mean_ci, replication_scores, summarise, window_steps
+
+log = logging.getLogger("laossim")
+
+LONG_HORIZON_YEARS = 100
+"""A run longer than this is warned about: the model's figures and rates are meant for decades."""
 
 
 @dataclass(frozen=True)
@@ -49,10 +56,20 @@ class RunResult:
         return write_run(self, Path(out), csv=csv, force=force)
 
 
-def replicate(scenario: Scenario, seq: np.random.SeedSequence, steps: int, replication: int) -> dict[str, pd.DataFrame]:
-    """Run one replication and return its tables (timeseries, states, events, network)."""
+def replicate(
+    scenario: Scenario,
+    seq: np.random.SeedSequence,
+    steps: int,
+    replication: int,
+    stepped: Callable[[], object] | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Run one replication and return its tables (timeseries, states, events, network);
+    ``stepped`` is called after each step (a progress bar's update)."""
     model = Simulation(scenario, seq, steps)
-    model.run()
+    for t in range(1, steps + 1):
+        model.advance(t)
+        if stepped is not None:
+            stepped()
     sim = scenario.simulation
     labels = [step_label(sim.start, sim.time_unit, t) for t in range(steps + 1)]
     ts = pd.DataFrame(model.score_history, columns=list(vocab.COLUMNS))
@@ -120,7 +137,8 @@ def run(
         replications: default ``simulation.replications``.
         steps: default ``simulation.steps``.
         overrides: dotted-path overrides, as with ``--set``.
-        progress: show a progress bar over replications.
+        progress: show a progress bar over every step of every replication (so a single long
+            replication shows progress too), and warn of a horizon longer than :data:`LONG_HORIZON_YEARS`.
     """
     provenance: dict[str, Any] = {"started": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")}
     if isinstance(scenario, (str, Path)):
@@ -145,9 +163,20 @@ def run(
         "events": [],
         "network": [],
     }
-    for r, seq in enumerate(tqdm(seqs, desc=scenario.scenario, unit="rep", disable=not progress or reps < 2)):
-        for name, table in replicate(scenario, seq, steps, r).items():
-            parts[name].append(table)
+    if progress and steps > LONG_HORIZON_YEARS * sim.steps_per_year:
+        log.warning(
+            "%s: %d steps (%.0f years) is far beyond what the model is built for; "
+            "scores stay in range, but read them as a stress test, not a forecast",
+            scenario.scenario,
+            steps,
+            steps / sim.steps_per_year,
+        )
+    bar = tqdm(total=reps * steps, desc=scenario.scenario, unit="step", disable=not progress, leave=False)
+    with bar:
+        for r, seq in enumerate(seqs):
+            bar.set_postfix_str(f"replication {r + 1} of {reps}", refresh=False)
+            for name, table in replicate(scenario, seq, steps, r, bar.update).items():
+                parts[name].append(table)
     tables = {name: pd.concat(frames, ignore_index=True) for name, frames in parts.items()}
     return RunResult(
         scenario=scenario,

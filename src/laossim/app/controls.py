@@ -59,7 +59,7 @@ def controls(scenario: Scenario) -> dict[str, Control]:
     """Mesa ``model_params`` for a scenario: seed, alignment responsiveness, the crises'
     sensitivity to tension, the visibility of joint exercises and rivals' reaction to it, the
     focal state's debt to each pole it has a relation with, each forum's strength, and each
-    state's autonomy and doctrine."""
+    non-pole state's autonomy and doctrine."""
     params = scenario.parameters
     low, high = span(Simulation, "seed")
     out: dict[str, Control] = {
@@ -98,6 +98,8 @@ def controls(scenario: Scenario) -> dict[str, Control]:
     for forum in scenario.forums:
         out[f"forums.{forum.id}.strength"] = slider(Forum, "strength", forum.strength, f"{forum.id} strength")
     for state in scenario.states:
+        if state.id in scenario.poles:
+            continue  # a pole holds its own line: neither autonomy nor doctrine moves it
         name = state.name or state.id
         out[f"states.{state.id}.autonomy"] = slider(State, "autonomy", state.autonomy, f"{name}: autonomy")
         out[f"states.{state.id}.doctrine"] = {

@@ -72,13 +72,17 @@ def picture(fig: Figure):
     return solara.FigureMatplotlib(fig, format="png", dpi=DPI, pil_kwargs={"compress_level": 1})
 
 
-def MapView(model: LaosModel):
+MAP_LABEL_SIZE = 12.0
+"""Points: at 1280x720 the map is drawn about 410 pixels wide, so its labels read at about 10 pixels."""
+
+
+def map_figure(model: LaosModel) -> Figure:
     """States at their capitals: size by capability, colour by alignment mix, pairs by trust
-    minus tension, and this step's engagements as dashed arcs."""
+    minus tension, this step's engagements as dashed arcs, and labels that overlap nothing."""
     world = model.world
     capitals = np.array([s.capital for s in model.spec.states])
     xy = map_layout.map_positions(capitals, world.focal)
-    fig = Figure(figsize=(6.4, 4.0))
+    fig = Figure(figsize=(6.4, 4.0), dpi=DPI)
     fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.99)
     ax = fig.subplots()
     drawn = vm.edges(world.trust, world.tension, threshold=0.3)
@@ -94,19 +98,26 @@ def MapView(model: LaosModel):
         arc = FancyArrowPatch(xy[i], xy[j], connectionstyle="arc3,rad=0.25", arrowstyle="-", color="black")
         arc.set(lw=1.2, ls="--", zorder=2)
         ax.add_patch(arc)
+    sizes = map_layout.node_sizes(world.capability)
     ax.scatter(
         xy[:, 0],
         xy[:, 1],
-        s=map_layout.node_sizes(world.capability),
+        s=sizes,
         c=vm.alignment_colours(world.alignment),
         edgecolors="black",
         linewidths=0.8,
         zorder=3,
     )
-    for (x, y), code in zip(xy, world.ids, strict=True):
-        ax.text(x, y - 0.25, code, ha="center", va="top", fontsize=8, zorder=4)
     ax.set_axis_off()
-    ax.margins(0.08)
+    ax.margins(0.12)
+    map_layout.place_labels(ax, xy, world.ids, sizes, MAP_LABEL_SIZE)
+    return fig
+
+
+def MapView(model: LaosModel):
+    """The map (:func:`map_figure`) under its caption."""
+    world = model.world
+    fig = map_figure(model)
     with solara.Column(gap="0px") as column:
         caption(
             f"{model.period}: states at their capitals (distances compressed around {world.ids[world.focal]})",
@@ -126,7 +137,7 @@ def AlignmentView(model: LaosModel):
     world = model.world
     poles = [world.ids[p] for p in world.poles]
     colours = vm.alignment_colours(world.alignment)
-    fig = Figure(figsize=(5.2, 3.8))
+    fig = Figure(figsize=(5.2, 3.8), dpi=DPI)
     ax = fig.subplots()
     movers = [i for i in range(world.n) if i not in set(world.poles.tolist())]
     if world.k == 3:
@@ -146,10 +157,10 @@ def AlignmentView(model: LaosModel):
         trail = vm.ternary_xy(np.array(model.alignment_history[-12:]))  # (T, N, 2)
         ax.add_collection(LineCollection([trail[:, i] for i in movers], colors=colours[movers], linewidths=1.2))
         ax.scatter(trail[-1, movers, 0], trail[-1, movers, 1], s=60, c=colours[movers], edgecolors="black", zorder=3)
-        for i in movers:
-            ax.text(trail[-1, i, 0] + 0.015, trail[-1, i, 1] + 0.015, world.ids[i], fontsize=8)
         ax.set_aspect("equal")
         ax.set_axis_off()
+        names = [world.ids[i] for i in movers]
+        map_layout.place_labels(ax, trail[-1, movers], names, np.full(len(movers), 60.0), MAP_LABEL_SIZE - 2)
     else:
         fig.subplots_adjust(left=0.12, right=0.98, bottom=0.08, top=0.98)
         left = np.zeros(len(movers))
@@ -209,9 +220,23 @@ def FeedView(model: LaosModel):
     return column
 
 
+STYLE = """
+/* each slider shows its value beside its thumb: Vuetify keeps aria-valuenow current */
+.v-navigation-drawer .v-slider__thumb-container::after {
+  content: attr(aria-valuenow); position: absolute; top: 10px; left: 50%; transform: translateX(-50%);
+  font-size: 11px; color: #444; white-space: nowrap; pointer-events: none;
+}
+.v-navigation-drawer .v-input__slider { padding-bottom: 10px; }
+/* Mesa's rendering controls mean nothing to a class: every step is drawn, and threads are off */
+.v-input:has([aria-label="Render Interval (steps)"]), .v-navigation-drawer .v-input--checkbox { display: none; }
+"""
+"""The page's own CSS: slider values on show, and Mesa's generic rendering controls hidden."""
+
+
 @solara.component
 def Page():
     """The page of one browser session: a scenario picker above SolaraViz on that scenario."""
+    solara.Style(STYLE)
     choices = scenario_choices()
     choice = solara.use_reactive(initial_choice())
     scenario = solara.use_memo(lambda: load_scenario(choices[choice.value]), [choice.value])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -22,7 +23,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     import importlib.util
     import os
-    import subprocess
 
     from laossim.model import shipped_scenario
     from laossim.scenario import load_scenario
@@ -36,9 +36,10 @@ def handle(args: argparse.Namespace) -> int:
         "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
         "SOLARA_CHECK_HOOKS": "off",  # its one warning is about Mesa's own SolaraViz code
     }
+    port = _free_port(args.host, args.port)
     command = [sys.executable, "-m", "solara", "run", "laossim.app.page", "--host", args.host,
-               "--port", str(args.port), "--production", "--no-check-version", "--no-open"]  # fmt: skip
-    print(f"laossim app: {path.stem} on http://{args.host}:{args.port}/ (Ctrl-C stops it)", flush=True)
+               "--port", str(port), "--production", "--no-check-version", "--no-open"]  # fmt: skip
+    print(f"laossim app: starting {path.stem} ...", flush=True)
     servers: list[subprocess.Popen] = []
     pending: list[int] = []
 
@@ -52,8 +53,50 @@ def handle(args: argparse.Namespace) -> int:
         servers.append(subprocess.Popen(command, env=env))
         for signum in pending:  # a signal that came while the server was starting
             servers[0].send_signal(signum)
+        if _serving(servers[0], args.host, port):
+            print(f"laossim app: {path.stem} on http://{args.host}:{port}/ (Ctrl-C stops it)", flush=True)
         code = servers[0].wait()
+        if code not in (0, -signal.SIGINT, -signal.SIGTERM) and not pending:
+            print(f"laossim: the app's server stopped (exit {code}); its messages are above", file=sys.stderr)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     return 0 if code in (0, -signal.SIGINT, -signal.SIGTERM) else code
+
+
+def _free_port(host: str, port: int) -> int:
+    """``port``, checked to be free on ``host`` (0: a free port the system picks).
+
+    Raises:
+        UsageError: the port is in use or cannot be bound.
+    """
+    import errno
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise UsageError(
+                    f"--port {port}: the port is in use on {host} (another laossim app?); "
+                    "choose another, or --port 0 for a free one"
+                ) from None
+            raise UsageError(f"--host {host} --port {port}: cannot serve there ({exc.strerror})") from None
+        return int(probe.getsockname()[1])
+
+
+def _serving(server: subprocess.Popen, host: str, port: int, timeout: float = 120) -> bool:
+    """Wait until the server accepts connections (True), or has exited or not come up (False)."""
+    import socket
+    import time
+
+    deadline = time.monotonic() + timeout
+    while server.poll() is None and time.monotonic() < deadline:
+        try:
+            socket.create_connection((host if host not in ("0.0.0.0", "::") else "127.0.0.1", port), 1).close()
+            return True
+        except OSError:
+            time.sleep(0.2)
+    return False
