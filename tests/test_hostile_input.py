@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from conftest import SCENARIOS
 from laossim.cli import main
 from laossim.errors import NonFiniteScoreError, ScenarioError
-from laossim.scenario import load_scenario, override_scenario
+from laossim.scenario import Parameters, load_scenario, override_scenario
 from laossim.scenario.tree import MAX_VALUES, read_yaml, to_builtin
 from laossim.simulation import Simulation
 from yaml_writer import dump
@@ -470,19 +470,26 @@ NUMBERS_ANY = st.one_of(
 )
 STATE_FIELDS_ANY = ("capability", "autonomy", "engagement_budget", "threat_sensitivity", "modernization", "absorption")
 PAIR_FIELDS_ANY = ("affinity", "trust", "tension", "interoperability")
-PARAMETERS_ANY = (
-    ("alignment", "responsiveness"),
-    ("alignment", "noise_concentration"),
-    ("engagement", "temperature"),
-    ("crises", "tension"),
-    ("scores", "crisis_scale"),
-)
+
+
+def _leaves(tree: dict[str, Any], prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    out = []
+    for key, value in tree.items():
+        if isinstance(value, dict):
+            out += _leaves(value, (*prefix, key))
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            out.append((*prefix, key))
+    return out
+
+
+PARAMETERS_ANY = tuple(_leaves(Parameters().model_dump(mode="json")))
+"""Every numeric coefficient of the model, as its path under ``parameters:``."""
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     where=st.sampled_from(["state", "relation", "parameter", "event"]),
-    index=st.integers(0, 10),
+    index=st.integers(0, 400),
     value=NUMBERS_ANY,
 )
 @example(where="state", index=0, value=1e-300)  # once passed, and a float32 product of it was 0/0
@@ -493,8 +500,11 @@ def test_any_number_anywhere_gives_finite_scores_in_range_or_a_located_refusal(t
         elif where == "relation":
             d["relations"][index % 6][PAIR_FIELDS_ANY[index % len(PAIR_FIELDS_ANY)]] = value
         elif where == "parameter":
-            group, name = PARAMETERS_ANY[index % len(PARAMETERS_ANY)]
-            d["parameters"] = {group: {name: value}}
+            *groups, name = PARAMETERS_ANY[index % len(PARAMETERS_ANY)]
+            node = d.setdefault("parameters", {})
+            for group in groups:
+                node = node.setdefault(group, {})
+            node[name] = value
         else:
             field = STATE_FIELDS_ANY[index % len(STATE_FIELDS_ANY)]
             op = ("set", "add", "scale")[index % 3]
@@ -564,3 +574,27 @@ def test_the_app_announces_its_address_once_it_serves_and_a_port_in_use_is_refus
     finally:
         os.killpg(app.pid, signal.SIGTERM)
         app.wait(timeout=30)
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        (True, "vary.states.LAO.autonomy: wrong kind of value (expected a list or a mapping, got true)"),
+        ([[1, 2]], "vary.states.LAO.autonomy[0]: wrong kind of value (expected a number, true/false or text"),
+    ],
+)
+def test_a_value_of_no_kind_a_field_takes_is_one_message_naming_the_kinds(home, capsys, value, words):
+    experiment = home / "exp.yaml"
+    experiment.write_text(
+        dump(
+            {
+                "format_version": 1,
+                "experiment": "e",
+                "scenario": TEACHING,
+                "design": {"method": "grid"},
+                "vary": {"states.LAO.autonomy": value},
+            }
+        )
+    )
+    err = refused(capsys, main(["validate", str(experiment)]), words)
+    assert len(err.strip().splitlines()) == 1, err

@@ -10,11 +10,13 @@ overlap no other label or marker.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal, cast
 
 import numpy as np
 from matplotlib import patheffects
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
@@ -52,6 +54,12 @@ def node_sizes(capability: np.ndarray, smallest: float = 120.0, largest: float =
     return smallest + (largest - smallest) * root
 
 
+HAlign = Literal["left", "center", "right"]
+VAlign = Literal["bottom", "center", "top"]
+_HA: dict[int, HAlign] = {-1: "right", 0: "center", 1: "left"}
+_VA: dict[int, VAlign] = {-1: "top", 0: "center", 1: "bottom"}
+
+
 LABEL_DIRECTIONS: tuple[tuple[int, int], ...] = (
     (0, -1), (0, 1), (1, 0), (-1, 0), (1, -1), (-1, -1), (1, 1), (-1, 1),
 )  # fmt: skip
@@ -67,7 +75,7 @@ def place_labels(ax: Axes, xy: np.ndarray, names: Sequence[str], areas: np.ndarr
     or, when none is, the one that overlaps least. Labels have a white halo, so lines under
     them do not hide them. Returns the labels, in the order of ``names``.
     """
-    fig = ax.figure
+    fig = cast(Figure, ax.figure)
     ax.autoscale_view()  # the limits the labels are placed against
     ax.apply_aspect()
     engine = fig.get_layout_engine()
@@ -86,15 +94,11 @@ def place_labels(ax: Axes, xy: np.ndarray, names: Sequence[str], areas: np.ndarr
         text = ax.text(0, 0, names[i], fontsize=fontsize, zorder=5)
         text.set_path_effects([patheffects.withStroke(linewidth=3, foreground="white")])
         others = [m for k, m in enumerate(markers) if k != i]
-        tried = []
+        tried: list[tuple[float, int, Bbox, tuple[tuple[float, float], HAlign, VAlign]]] = []
         for dx, dy in LABEL_DIRECTIONS:
             gap = radii[i] + 2 * points
             anchor = ax.transData.inverted().transform((centres[i][0] + dx * gap, centres[i][1] + dy * gap))
-            place = (
-                tuple(anchor),
-                {-1: "right", 0: "center", 1: "left"}[dx],
-                {-1: "top", 0: "center", 1: "bottom"}[dy],
-            )
+            place = ((float(anchor[0]), float(anchor[1])), _HA[dx], _VA[dy])
             _put(text, place)
             box = text.get_window_extent(renderer)
             tried.append((sum(_overlap(box, other) for other in placed + others), len(tried), box, place))
@@ -107,11 +111,11 @@ def place_labels(ax: Axes, xy: np.ndarray, names: Sequence[str], areas: np.ndarr
     return [labels[i] for i in range(len(names))]
 
 
-def _put(text: Text, place: tuple[tuple[float, float], str, str]) -> None:
+def _put(text: Text, place: tuple[tuple[float, float], HAlign, VAlign]) -> None:
     position, ha, va = place
     text.set_position(position)
-    text.set_ha(ha)
-    text.set_va(va)
+    text.set_horizontalalignment(ha)
+    text.set_verticalalignment(va)
 
 
 def _overlap(a: Bbox, b: Bbox) -> float:

@@ -2,13 +2,13 @@
 
 Each control is a dotted scenario path (the model takes it as an override)
 described in the dictionary form Mesa's SolaraViz reads as ``model_params``.
-Ranges are the schema's bounds (``ge``/``le``), or its ``typical`` range
-where a bound is open; values are the scenario's own.
+Ranges are a field's ``typical`` range where it has one, else the schema's
+bounds (``ge``/``le``); values are the scenario's own.
 """
 
 from __future__ import annotations
 
-from typing import Any, get_args, get_origin
+from typing import Any, cast, get_args, get_origin
 
 from annotated_types import Ge, Gt, Le, Lt
 from pydantic import BaseModel
@@ -20,26 +20,27 @@ Control = dict[str, Any]
 
 
 def span(model: type[BaseModel], field: str) -> tuple[float, float]:
-    """A field's slider range: its schema bounds (for a mapping such as ``debt``, those of its
-    values), or its ``typical`` range where one is open."""
+    """A field's slider range: its ``typical`` range where it has one (a coefficient's bounds
+    may reach far past what is worth exploring), else its schema bounds (for a mapping such as
+    ``debt``, those of its values)."""
     info = model.model_fields[field]
     rules = list(info.metadata)
     if get_origin(info.annotation) is dict:
         value_type = get_args(info.annotation)[1]
         rules += [rule for extra in get_args(value_type)[1:] for rule in getattr(extra, "metadata", [extra])]
-    low = high = None
+    low: float | None = None
+    high: float | None = None
     for rule in rules:
         if isinstance(rule, Ge | Gt):
-            low = float(rule.ge if isinstance(rule, Ge) else rule.gt)
+            low = float(cast(float, rule.ge if isinstance(rule, Ge) else rule.gt))
         elif isinstance(rule, Le | Lt):
-            high = float(rule.le if isinstance(rule, Le) else rule.lt)
+            high = float(cast(float, rule.le if isinstance(rule, Le) else rule.lt))
     extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
     typical = extra.get("typical")
+    if isinstance(typical, list) and len(typical) == 2:
+        return float(cast(float, typical[0])), float(cast(float, typical[1]))
     if low is None or high is None:
-        if typical is None:
-            raise ValueError(f"{model.__name__}.{field} has an open range and no typical range for a slider")
-        low = typical[0] if low is None else low
-        high = typical[1] if high is None else high
+        raise ValueError(f"{model.__name__}.{field} has an open range and no typical range for a slider")
     return low, high
 
 

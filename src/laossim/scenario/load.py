@@ -300,12 +300,33 @@ def translate(exc: ValidationError, doc: LMap, root: type[BaseModel] = Scenario)
         place, option, loc = _mistake(doc, tuple(err["loc"]), err["type"])
         unions.setdefault(place, {}).setdefault(option, []).append({**err, "loc": loc})
     problems = []
-    for options in unions.values():
+    for place, options in unions.items():
         best = max(options.values(), key=lambda errs: max(_closeness(e) for e in errs))
+        if all(not _closeness(e)[0] and e["loc"] == place for errs in options.values() for e in errs):
+            best = [e for errs in options.values() for e in errs]  # no option fits the value's kind
+        at: dict[tuple, list[dict[str, Any]]] = {}
         for mistake in best:
-            (file, line), tree_path, display = _locate(doc, tuple(mistake["loc"]))
-            problems.append(_problem(mistake, file, line, display, tree_path, root))
+            at.setdefault(tuple(mistake["loc"]), []).append(mistake)
+        for loc, mistakes in at.items():
+            (file, line), tree_path, display = _locate(doc, loc)
+            if len(mistakes) > 1 and not any(_closeness(e)[0] for e in mistakes):
+                problems.append(_wrong_kind(mistakes, file, line, display))
+                continue
+            for mistake in mistakes:
+                problems.append(_problem(mistake, file, line, display, tree_path, root))
     return problems
+
+
+KIND_WORDS = {"float": "a number", "int": "a number", "number": "a number", "string": "text", "bool": "true/false"}
+KIND_WORDS |= {"list": "a list", "tuple": "a list", "dict": "a mapping", "model": "a mapping"}
+"""What a pydantic ``*_type`` or ``*_parsing`` error says the value should have been, by its first word."""
+
+
+def _wrong_kind(mistakes: list[dict[str, Any]], file: str, line: int | None, path: str) -> Problem:
+    """One problem for a value that fits none of a union's kinds, naming every kind it could be."""
+    kinds = list(dict.fromkeys(KIND_WORDS.get(e["type"].split("_")[0], "another value") for e in mistakes))
+    expected = kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " or " + kinds[-1]
+    return Problem(file, line, path, "wrong kind of value", expected, show(mistakes[0].get("input")))
 
 
 def _closeness(err: dict) -> tuple[bool, int]:

@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic.json_schema import JsonDict
 from pydantic_core import PydanticCustomError
 
 
@@ -29,20 +30,29 @@ Whole = Annotated[int, BeforeValidator(_not_true_or_false)]
 """A whole number in a configuration; like :data:`Real`, true and false are refused."""
 
 
+OPEN_BOUND = 50.0
+"""Where a coefficient whose meaning sets no bound stops: 50 times a unit effect, far past any
+judgement worth exploring, and small enough that exp() of it, or its product with a share, stays
+finite in single precision (the engagement and crisis mechanisms compute in float32)."""
+
+
 def param(
     default: float,
     description: str,
-    ge: Real | None = 0.0,
-    le: Real | None = None,
+    ge: float | None = 0.0,
+    le: float | None = None,
     typical: tuple[float, float] | None = None,
 ):
     """A coefficient with its default, bounds and a description ending in its provenance.
 
-    ``typical``: the range worth exploring when the bounds leave one side open (the
-    classroom app's sliders span it); recorded in the JSON schema.
+    ``ge`` and ``le`` are its bounds by meaning; where one is open (None) it is
+    :data:`OPEN_BOUND` (or minus it). ``typical``: the range worth exploring (the classroom
+    app's sliders span it); recorded in the JSON schema.
     """
-    extra = {"typical": list(typical)} if typical else None
-    return Field(default, description=description, ge=ge, le=le, json_schema_extra=extra)
+    extra: JsonDict | None = {"typical": list(typical)} if typical else None
+    low = -OPEN_BOUND if ge is None else ge
+    high = OPEN_BOUND if le is None else le
+    return Field(default, description=description, ge=low, le=high, json_schema_extra=extra)
 
 
 class Frozen(BaseModel):
@@ -129,7 +139,7 @@ class AlignmentParams(Frozen):
         "gamma: polarisation pressure P raises lambda to lambda + (1 - lambda)(1 - exp(-gamma P)). judgement",
     )
     noise_concentration: Real = param(
-        2000.0, "nu: alignment drawn from Dirichlet(nu (a + eps)); 0 turns noise off. judgement"
+        2000.0, "nu: alignment drawn from Dirichlet(nu (a + eps)); 0 turns noise off. judgement", le=1e6
     )
     noise_floor: Real = param(0.01, "eps: lets zero components move under noise. judgement", ge=1e-9)
 
@@ -143,7 +153,7 @@ class EngagementParams(Frozen):
         le=64,
         description="Engagement slots drawn per state per step (fixed-shape draws). judgement",
     )
-    temperature: Real = param(0.5, "Softmax temperature of partner choice. judgement", ge=1e-3)
+    temperature: Real = param(0.5, "Softmax temperature of partner choice. judgement", ge=1e-3, le=1e3)
     trust_weight: Real = param(1.0, "Value of a partner's trust. judgement")
     capability_weight: Real = param(1.0, "Value of a partner's relative capability. judgement")
     leverage_weight: Real = param(0.5, "Value of a partner's leverage over the chooser. judgement")

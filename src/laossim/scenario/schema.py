@@ -14,7 +14,7 @@ from typing import Annotated, Literal, NamedTuple
 from pydantic import Field, StrictBool
 
 from laossim.calendar import TimeUnit, step_of
-from laossim.scenario.parameters import EngagementKind, Frozen, Parameters, Real, Share, Whole
+from laossim.scenario.parameters import OPEN_BOUND, EngagementKind, Frozen, Parameters, Real, Share, Whole
 
 FORMAT_VERSION = 1
 
@@ -79,8 +79,8 @@ class State(Frozen):
     capital: tuple[Annotated[Real, Field(ge=-90, le=90)], Annotated[Real, Field(ge=-180, le=180)]]
     capability: Real = Field(ge=1e-12, le=1, description="CINC-like share of world capability.")
     autonomy: Share = 0.5
-    engagement_budget: Real = Field(4.0, ge=0, description="Engagement units per year.")
-    threat_sensitivity: Real = Field(1.0, ge=0)
+    engagement_budget: Real = Field(4.0, ge=0, le=1000, description="Engagement units per year.")
+    threat_sensitivity: Real = Field(1.0, ge=0, le=OPEN_BOUND)
     modernization: Real = Field(0.02, ge=-0.5, le=1, description="Capability growth per year.")
     absorption: Real = Field(
         0.1,
@@ -202,8 +202,8 @@ _NUMERIC = (Op.set, Op.add, Op.scale)
 STATE_FIELDS: dict[str, Changeable] = {
     "capability": Changeable(_NUMERIC, 1e-12, 1.0),
     "autonomy": Changeable(_NUMERIC, 0.0, 1.0),
-    "engagement_budget": Changeable(_NUMERIC, 0.0),
-    "threat_sensitivity": Changeable(_NUMERIC, 0.0),
+    "engagement_budget": Changeable(_NUMERIC, 0.0, 1000.0),
+    "threat_sensitivity": Changeable(_NUMERIC, 0.0, OPEN_BOUND),
     "modernization": Changeable(_NUMERIC, -0.5, 1.0),
     "absorption": Changeable(_NUMERIC, 0.0, 1.0),
     "responsiveness": Changeable(_NUMERIC, 0.0, 1.0),
