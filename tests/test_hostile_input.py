@@ -305,19 +305,23 @@ def test_a_name_that_would_write_outside_results_is_refused(home, capsys, name):
 # -- compare ----------------------------------------------------------------------------------
 
 
-def test_compare_refuses_a_quarterly_and_a_yearly_scenario(home, capsys):
-    def yearly(d: dict[str, Any]) -> None:
-        d.update(scenario="yearly")
-        d["simulation"].update(time_unit="year", start="2025", steps=10)
+@pytest.mark.parametrize(
+    ("unit", "start", "other_first", "words"),
+    [
+        ("year", "2025", False, "teaching_minimal steps by quarter and other by year"),
+        ("month", "2025-01", True, "other steps by month and teaching_minimal by quarter"),
+    ],
+    ids=["quarters-and-years", "months-and-quarters"],
+)
+def test_compare_refuses_scenarios_on_different_calendars(home, capsys, unit, start, other_first, words):
+    def other_calendar(d: dict[str, Any]) -> None:
+        d.update(scenario="other")
+        d["simulation"].update(time_unit=unit, start=start, steps=10)
         d["events"] = []
 
-    path = variant(home, yearly, "yearly.yaml")
-    refused(
-        capsys,
-        main(["compare", TEACHING, str(path), "--steps", "2"]),
-        "teaching_minimal steps by quarter and yearly by year",
-        "both must use one time_unit",
-    )
+    other = str(variant(home, other_calendar, "other.yaml"))
+    pair = [other, TEACHING] if other_first else [TEACHING, other]
+    refused(capsys, main(["compare", *pair, "--steps", "2"]), words, "both must use one time_unit")
 
 
 def test_a_bad_value_deep_in_a_union_is_reported_once_without_validator_names(home, capsys):
@@ -598,3 +602,16 @@ def test_a_value_of_no_kind_a_field_takes_is_one_message_naming_the_kinds(home, 
     )
     err = refused(capsys, main(["validate", str(experiment)]), words)
     assert len(err.strip().splitlines()) == 1, err
+
+
+def test_a_new_state_id_that_differs_only_in_case_is_named_once_with_the_state_it_meant(home, capsys):
+    variant(home, lambda d: None, "base.yaml")
+    child = home / "child.yaml"
+    child.write_text(dump({"extends": "base.yaml", "scenario": "child", "states": [{"id": "lao", "autonomy": 0.3}]}))
+    err = refused(
+        capsys,
+        main(["validate", str(child)]),
+        f"{child}:{line_of(child, 'states', 0)}: states.lao.id: 'lao' differs from the state 'LAO' only in case",
+        "did you mean 'LAO'?",
+    )
+    assert len(err.strip().splitlines()) == 1, err  # not also its missing capital and capability

@@ -102,6 +102,28 @@ class _Checker:
                 )
                 seen[item[key]] = 0  # report each duplicate once
 
+    def case_twins(self) -> list[str]:
+        """States whose id differs from an earlier one only in case: an override meant for that
+        state (``- {id: lao, ...}`` in a file extending one with LAO) declares a new state
+        instead. Each is reported once, and its ids returned so nothing else is said of it."""
+        first: dict[str, str] = {}
+        twins = []
+        for i, state, _ in _items(self.doc, "states"):
+            sid = state.get("id")
+            if not isinstance(sid, str):
+                continue
+            known = first.setdefault(sid.lower(), sid)
+            if known != sid:
+                twins.append(sid)
+                self.add(
+                    self.doc["states"],
+                    i,
+                    f"states.{sid}.id",
+                    f"'{sid}' differs from the state '{known}' only in case, so it declares a new state",
+                    hint=f"did you mean '{known}'? ids are case-sensitive",
+                )
+        return twins
+
     def poles_section(self) -> None:
         poles = self.doc.get("poles")
         if not isinstance(poles, LList):
@@ -441,9 +463,11 @@ def _parses(label: str, unit: TimeUnit) -> bool:
     return True
 
 
-def check(doc: LMap) -> list[Problem]:
-    """Every cross-reference problem of an assembled scenario document."""
+def check(doc: LMap) -> tuple[list[Problem], list[str]]:
+    """Every cross-reference problem of an assembled scenario document, and the ids of states
+    that differ from another only in case (the schema's problems with those are a cascade)."""
     checker = _Checker(doc)
+    twins = checker.case_twins()
     checker.duplicates("states", "id")
     checker.duplicates("forums", "id")
     checker.poles_section()
@@ -451,4 +475,4 @@ def check(doc: LMap) -> list[Problem]:
     checker.relations()
     checker.forums()
     checker.events()
-    return checker.problems
+    return checker.problems, twins

@@ -182,7 +182,7 @@ def assemble(
 
 def validate_document(doc: LMap) -> tuple[Scenario | None, list[Problem]]:
     """Validate an assembled document: types and ranges, then cross-references."""
-    problems = check(doc)
+    problems, twins = check(doc)
     data = to_builtin(doc)
     if isinstance(data.get("parameters"), dict):
         # lay the file's parameters over the full defaults, so overriding one field of an
@@ -191,7 +191,8 @@ def validate_document(doc: LMap) -> tuple[Scenario | None, list[Problem]]:
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        problems.extend(translate(exc, doc))
+        cascade = tuple(f"states.{sid}." for sid in twins)
+        problems.extend(p for p in translate(exc, doc) if not p.path.startswith(cascade))
         return None, problems
     return (None if problems else scenario), problems
 
