@@ -79,3 +79,54 @@ def test_a_new_score_declared_in_the_catalogue_appears_in_every_face(tmp_path, m
     model = LaosModel(spec=TEACHING, rng=1)
     model.step()
     assert "calm" in model.datacollector.model_vars  # what the app's score plot draws
+
+
+def test_every_engagement_kind_has_a_phrase_default_effects_and_a_place_in_the_model_doc():
+    from laossim.scenario.parameters import EngagementKind, EngagementType, Parameters
+
+    model = (ROOT / "docs" / "model.md").read_text()
+    fields = set(EngagementType.model_fields)
+    assert [k.value for k in EngagementKind] == [k.name for k in vocab.KINDS]
+    defaults = Parameters().engagement.types
+    for kind in vocab.KINDS:
+        assert kind.phrase and {name for name, _ in kind.defaults} <= fields, kind.name
+        assert defaults[EngagementKind(kind.name)] == EngagementType(**dict(kind.defaults))
+        assert f"parameters.engagement.types.{kind.name}.weight" in model, kind.name
+
+
+NEW_KIND = """
+import sys
+from laossim import vocab
+vocab.KINDS += (vocab.Kind("cyber_dialogue", "hold a cyber security dialogue", "border", (("weight", 50.0),)),)
+vocab.PHRASES["cyber_dialogue"] = vocab.KINDS[-1].phrase
+import laossim
+from laossim.mechanisms.records import describe
+from laossim.scenario.parameters import Parameters
+scenario = laossim.load_scenario(sys.argv[1])
+assert "cyber_dialogue" in Parameters().engagement.types
+result = laossim.run(scenario, replications=1, steps=8)
+chosen = result.events[result.events.kind == "cyber_dialogue"]
+assert len(chosen) > 0, "a kind weighted 50 is chosen"
+assert all({row.source, row.target} in ({"LAO", "VNM"}, {"CHN", "LAO"}, {"CHN", "VNM"}) for row in chosen.itertuples())
+print(chosen.description.iloc[0])
+"""
+
+
+def test_a_new_engagement_kind_declared_in_the_catalogue_is_read_by_the_schema_the_mechanism_and_the_feed(tmp_path):
+    """One entry in ``vocab.KINDS`` (here a border-only kind) is enough: scenario files may
+    name it, it has default effects, the mechanism picks it only across borders, and the
+    event tables describe it in its own words."""
+    import subprocess
+    import sys
+
+    from laossim.scenario.tree import read_yaml, to_builtin
+    from yaml_writer import dump
+
+    doc, _ = read_yaml(SCENARIOS / "teaching_minimal.yaml")
+    data = to_builtin(doc)
+    data["events"].append({"at": 3, "type": "engagement", "kind": "cyber_dialogue", "between": ["LAO", "VNM"]})
+    scenario = tmp_path / "with_cyber.yaml"
+    scenario.write_text(dump(data))
+    done = subprocess.run([sys.executable, "-c", NEW_KIND, str(scenario)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "hold a cyber security dialogue" in done.stdout

@@ -9,6 +9,12 @@ every face shows it with no further edit (``tests/test_vocab.py`` adds one and
 checks). Faces read the module's attributes when they draw (``vocab.SCORES``),
 not copies taken at import.
 
+:data:`KINDS` holds the engagement kinds: each one's phrase in the feed and the
+tables, what it needs of a pair (a shared border, a disaster), and its default
+costs and effects. The scenario schema's ``EngagementKind``, the parameters'
+defaults, the engagement mechanism's availability rules and the records'
+sentences are built from it, so a new kind is one entry here.
+
 Light on purpose: importing it imports nothing but the standard library.
 """
 
@@ -102,3 +108,39 @@ def bounds(name: str) -> tuple[float, float] | None:
     if name.startswith("alignment."):
         return (0.0, 1.0)
     return (0.0, 1.0) if output(name).bounded else None
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of military engagement (MODEL.md, mechanism 3)."""
+
+    name: str
+    """Its name in scenario files (``kind: joint_exercise``) and the engagement tables."""
+    phrase: str
+    """How it reads in a sentence: "LAO and VNM {phrase}"."""
+    needs: Literal["border", "disaster"] | None
+    """What a pair needs for it: a shared border, or a disaster in the partner; None: nothing."""
+    defaults: tuple[tuple[str, float], ...]
+    """Its default costs and effects (fields of ``EngagementType``; the rest keep that type's defaults)."""
+
+
+KINDS: tuple[Kind, ...] = (
+    Kind("joint_exercise", "hold a joint exercise", None, (("weight", 1.0), ("cost", 1.0), ("trust_gain", 0.04),
+         ("interoperability_gain", 0.05), ("capability_gain", 0.002), ("visibility", 1.0))),
+    Kind("training", "run a training programme", None, (("weight", 1.5), ("cost", 1.0), ("trust_gain", 0.03),
+         ("interoperability_gain", 0.02), ("capability_gain", 0.01), ("visibility", 0.3))),
+    Kind("attache", "exchange military attachés and information", None, (("weight", 1.5), ("cost", 0.5),
+         ("trust_gain", 0.02), ("interoperability_gain", 0.01), ("visibility", 0.1))),
+    Kind("disaster_response", "cooperate in disaster response", "disaster", (("weight", 3.0), ("cost", 1.0),
+         ("trust_gain", 0.08), ("interoperability_gain", 0.03), ("visibility", 0.2))),
+    Kind("border_patrol", "patrol their border together", "border", (("weight", 1.0), ("cost", 0.5),
+         ("trust_gain", 0.03), ("interoperability_gain", 0.03), ("capability_gain", 0.001), ("visibility", 0.2))),
+    Kind("peacekeeping", "serve together in UN peacekeeping", None, (("weight", 0.5), ("cost", 1.0),
+         ("trust_gain", 0.02), ("interoperability_gain", 0.04), ("capability_gain", 0.003), ("visibility", 0.1))),
+    Kind("defence_project", "launch a defence project", None, (("weight", 0.5), ("cost", 2.0), ("trust_gain", 0.02),
+         ("interoperability_gain", 0.02), ("capability_gain", 0.02), ("finance", 0.01), ("visibility", 0.6))),
+)  # fmt: skip
+"""Every engagement kind, in the order the mechanism indexes them (its random draws follow it)."""
+
+PHRASES: dict[str, str] = {kind.name: kind.phrase for kind in KINDS}
+"""Each kind's phrase by name."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from laossim import vocab
 from laossim.batch import run_index, sums_per_run
 from laossim.mechanisms.records import Record
 from laossim.scenario.parameters import EngagementKind, Parameters
@@ -156,8 +157,10 @@ def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> 
     partner = np.where(partner == rows, (partner + 1) % n, partner)  # rounding at a row's end: never oneself
 
     avail = np.ones((*partner.shape, len(KINDS)), dtype=bool)
-    avail[..., KINDS.index(EngagementKind.border_patrol)] = world.border[(*run, rows, partner)]
-    avail[..., KINDS.index(EngagementKind.disaster_response)] = world.disaster[(*run, partner)] > 0
+    needs = {"border": world.border[(*run, rows, partner)], "disaster": world.disaster[(*run, partner)] > 0}
+    for k, kind in enumerate(vocab.KINDS):
+        if kind.needs is not None:
+            avail[..., k] = needs[kind.needs]
     w = avail * (table["weight"] / table["cost"])
     wcum = np.cumsum(w, axis=-1)
     total = wcum[..., -1]

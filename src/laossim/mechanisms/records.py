@@ -9,16 +9,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-PHRASES = {
-    "joint_exercise": "hold a joint exercise",
-    "training": "run a training programme",
-    "attache": "exchange military attachés and information",
-    "disaster_response": "cooperate in disaster response",
-    "border_patrol": "patrol their border together",
-    "peacekeeping": "serve together in UN peacekeeping",
-    "defence_project": "launch a defence project",
-}
-"""How each engagement kind reads in a sentence."""
+from laossim.vocab import PHRASES
 
 
 class Record(NamedTuple):

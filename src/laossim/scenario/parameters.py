@@ -15,6 +15,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 from pydantic.json_schema import JsonDict
 from pydantic_core import PydanticCustomError
 
+from laossim import vocab
+
 
 def _not_true_or_false(value: object) -> object:
     if isinstance(value, bool):
@@ -61,16 +63,8 @@ class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
-class EngagementKind(StrEnum):
-    """The seven kinds of military engagement of MODEL.md, mechanism 3."""
-
-    joint_exercise = "joint_exercise"
-    training = "training"
-    attache = "attache"
-    disaster_response = "disaster_response"
-    border_patrol = "border_patrol"
-    peacekeeping = "peacekeeping"
-    defence_project = "defence_project"
+EngagementKind = StrEnum("EngagementKind", [(kind.name, kind.name) for kind in vocab.KINDS])  # type: ignore[misc]
+"""The engagement kinds a scenario may name: those of :data:`laossim.vocab.KINDS`, in its order."""
 
 
 class EngagementType(Frozen):
@@ -88,33 +82,8 @@ class EngagementType(Frozen):
 
 
 def _types() -> dict[EngagementKind, EngagementType]:
-    k = EngagementKind
-    t = EngagementType
-    return {
-        k.joint_exercise: t(
-            weight=1.0, cost=1.0, trust_gain=0.04, interoperability_gain=0.05, capability_gain=0.002, visibility=1.0
-        ),
-        k.training: t(
-            weight=1.5, cost=1.0, trust_gain=0.03, interoperability_gain=0.02, capability_gain=0.01, visibility=0.3
-        ),
-        k.attache: t(weight=1.5, cost=0.5, trust_gain=0.02, interoperability_gain=0.01, visibility=0.1),
-        k.disaster_response: t(weight=3.0, cost=1.0, trust_gain=0.08, interoperability_gain=0.03, visibility=0.2),
-        k.border_patrol: t(
-            weight=1.0, cost=0.5, trust_gain=0.03, interoperability_gain=0.03, capability_gain=0.001, visibility=0.2
-        ),
-        k.peacekeeping: t(
-            weight=0.5, cost=1.0, trust_gain=0.02, interoperability_gain=0.04, capability_gain=0.003, visibility=0.1
-        ),
-        k.defence_project: t(
-            weight=0.5,
-            cost=2.0,
-            trust_gain=0.02,
-            interoperability_gain=0.02,
-            capability_gain=0.02,
-            finance=0.01,
-            visibility=0.6,
-        ),
-    }
+    """Each kind's default costs and effects, from :data:`laossim.vocab.KINDS`."""
+    return {EngagementKind(kind.name): EngagementType(**dict(kind.defaults)) for kind in vocab.KINDS}
 
 
 class AlignmentParams(Frozen):
