@@ -2,7 +2,7 @@
 
 A run's folder holds ``manifest.json``, ``summary.json``, ``timeseries``,
 ``states``, ``events`` and ``network`` tables as Parquet (and CSV on
-request), and ``plots/``. It is built under a temporary name beside its
+request), and ``plots/`` (drawn by the caller: this module draws nothing). It is built under a temporary name beside its
 destination and renamed into place only when complete, so an interrupted
 run leaves nothing half-written and an existing folder is never damaged.
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,8 +54,16 @@ def default_folder(scenario: str, root: Path = Path("results")) -> Path:
     return root / f"{scenario}-{stamp}"
 
 
-def write_run(result: RunResult, out: Path, *, csv: bool = False, force: bool = False, plots: bool = True) -> Path:
-    """Write a run's folder atomically.
+def write_run(
+    result: RunResult,
+    out: Path,
+    *,
+    csv: bool = False,
+    force: bool = False,
+    also: Callable[[Path], object] | None = None,
+) -> Path:
+    """Write a run's folder atomically; ``also(folder)`` adds to it before it is renamed into
+    place (:meth:`laossim.runs.RunResult.save` draws the plots so: storage draws none).
 
     Raises:
         laossim.errors.ResultsExistError: ``out`` may not be written (:func:`laossim.folders.check_folder`:
@@ -76,10 +85,8 @@ def write_run(result: RunResult, out: Path, *, csv: bool = False, force: bool = 
             "scores": result.summary.to_dict(orient="records"),
         }
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2, allow_nan=True) + "\n")
-        if plots:
-            from laossim.plotting import save_run_plots
-
-            save_run_plots(result, tmp / "plots")
+        if also is not None:
+            also(tmp)
         (tmp / "manifest.json").write_text(json.dumps(manifest(result), indent=2) + "\n")
     return out
 

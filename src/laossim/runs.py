@@ -49,11 +49,17 @@ class RunResult:
     summary: pd.DataFrame
     provenance: dict[str, Any] = field(default_factory=dict)
 
-    def save(self, out: str | Path, *, csv: bool = False, force: bool = False) -> Path:
-        """Write the results folder atomically (see :func:`laossim.results.write_run`)."""
+    def save(self, out: str | Path, *, csv: bool = False, force: bool = False, plots: bool = True) -> Path:
+        """Write the results folder atomically (see :func:`laossim.results.write_run`), with its
+        standard plots in ``plots/`` unless ``plots`` is false."""
         from laossim.results import write_run
 
-        return write_run(self, Path(out), csv=csv, force=force)
+        def draw(folder: Path) -> None:
+            from laossim.plotting import save_run_plots
+
+            save_run_plots(self, folder / "plots")
+
+        return write_run(self, Path(out), csv=csv, force=force, also=draw if plots else None)
 
 
 def replicate(
