@@ -442,9 +442,11 @@ def test_a_signalled_sweep_stops_its_workers_keeps_its_runs_and_says_how_to_resu
 def test_a_run_stopped_by_sigterm_writes_nothing(workspace):
     proc = laossim("run", "scenarios/laos_baseline.yaml", "--out", "r", "--steps", "400", cwd=workspace)
     shown = ""
-    while "0/10" not in shown:  # the progress bar: the replications are running
-        shown += proc.stderr.read(1)
-        assert shown or proc.poll() is None
+    while "/4000 [" not in shown:  # the progress bar over 10 x 400 steps: the run is under way
+        char = proc.stderr.read(1)
+        if not char:
+            pytest.fail(f"the run ended before its progress bar showed: {shown[-300:]!r}")
+        shown += char
     os.kill(proc.pid, signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 143 and "Traceback" not in err and "interrupted" in err
