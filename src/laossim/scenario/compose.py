@@ -199,30 +199,20 @@ def _keep_axes(doc: LMap, remove: LMap, gone: set[Any], problems: list[Problem])
     focal = {item_key(s, "id") for s in items if isinstance(s, LMap) and s.get("role") == "focal"}
     kept = set()
     for i, sid in enumerate(listed):
-        file, line = listed.where(i)
-        path = f"remove.states[{i}]"
+        reasons = []
         if sid in axes:
-            kept.add(sid)
-            problems.append(
-                Problem(
-                    file,
-                    line,
-                    path,
-                    f"cannot remove '{sid}': it is a pole, one of the alignment axes",
-                    hint="also set poles: without it in this file",
-                )
-            )
+            reasons.append(("it is a pole, one of the alignment axes", "also set poles: without it in this file"))
         if sid in focal and not focal - gone:
-            kept.add(sid)
-            problems.append(
-                Problem(
-                    file,
-                    line,
-                    path,
-                    f"cannot remove '{sid}': it is the focal state, whose autonomy and security are scored",
-                    hint="give another state role: focal in this file",
+            reasons.append(
+                (
+                    "it is the focal state, whose autonomy and security are scored",
+                    "give another state role: focal in this file",
                 )
             )
+        for why, fix in reasons:
+            kept.add(sid)
+            file, line = listed.where(i)
+            problems.append(Problem(file, line, f"remove.states[{i}]", f"cannot remove '{sid}': {why}", hint=fix))
     return kept
 
 
