@@ -615,3 +615,23 @@ def test_a_new_state_id_that_differs_only_in_case_is_named_once_with_the_state_i
         "did you mean 'LAO'?",
     )
     assert len(err.strip().splitlines()) == 1, err  # not also its missing capital and capability
+
+
+@pytest.mark.parametrize(
+    ("made", "words"),
+    [
+        ("run", "is not a sweep folder (it is a laossim run folder); give a folder written by laossim sweep"),
+        ("notes", "is not a sweep folder (no design.parquet)"),
+    ],
+)
+def test_analyze_of_a_run_folder_or_a_folder_of_other_files_says_what_it_is(home, capsys, made, words):
+    folder = home / made
+    if made == "run":
+        assert main(["run", TEACHING, "--steps", "2", "--replications", "1", "--out", str(folder)]) == 0
+    else:
+        folder.mkdir()
+        (folder / "plan.txt").write_text("my notes\n")
+    capsys.readouterr()
+    before = snapshot(home)
+    refused(capsys, main(["analyze", str(folder)]), f"{folder} {words}")
+    assert snapshot(home) == before
