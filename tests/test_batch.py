@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from laossim import batch, metrics
-from laossim.mechanisms import MECHANISMS, STEP_ORDER, begin_step, forums
+from laossim.mechanisms import STEP_ORDER, STREAMS, begin_step, forums
 from laossim.scenario import load_scenario, override_scenario
 from laossim.seeding import Stacked, StackedStreams, Streams
 from laossim.simulation import Simulation
@@ -44,10 +44,10 @@ def runs(path: Path, steps: int = 5, overrides: dict[str, float] | None = None) 
 def up_to(sim: Simulation, name: str, t: int) -> World:
     """A run's world at step t just before mechanism ``name``, with what came before it this step."""
     world = begin_step(sim.world, sim.params)
-    for other, mechanism in sim.mechanisms:
-        if other == name:
+    for m in sim.mechanisms:
+        if m.name == name:
             return world
-        world, _ = mechanism(world, sim.params, sim.streams.generator(other, t), t)
+        world, _ = m.step(world, sim.params, sim.streams.generator(m.stream, t), t)
     raise KeyError(name)
 
 
@@ -73,11 +73,11 @@ def test_a_mechanism_on_a_stack_gives_each_run_its_own_world_to_the_bit(path: Pa
     sims, t = runs(path, steps, overrides=CRISIS_PRONE if name == "crises" else None)
     params = sims[0].params
     worlds = [up_to(sim, name, t) for sim in sims]
-    mechanism = dict(STEP_ORDER)[name]
-    generator = StackedStreams([s.streams for s in sims]).generator(name, t)
-    stacked, _ = mechanism(batch.stack(worlds), params, generator, t)
+    mechanism = next(m for m in STEP_ORDER if m.name == name)
+    generator = StackedStreams([s.streams for s in sims]).generator(mechanism.stream, t)
+    stacked, _ = mechanism.step(batch.stack(worlds), params, generator, t)
     for b, (sim, world) in enumerate(zip(sims, worlds, strict=True)):
-        alone, _ = mechanism(world, params, sim.streams.generator(name, t), t)
+        alone, _ = mechanism.step(world, params, sim.streams.generator(mechanism.stream, t), t)
         assert_run_of_stack(stacked, b, alone)
     if name == "crises":
         assert (stacked.crisis_count > 0).sum() >= 2  # the crises were there to be checked
@@ -90,15 +90,15 @@ def test_every_scheduled_event_applies_to_a_stack_as_to_each_run(path: Path):
     sims, _ = runs(path, steps=0)
     spec = sims[0].spec
     schedule = {spec.event_step(ev.at) for ev in spec.events}
-    events = dict(sims[0].mechanisms)["events"]  # the runs share their schedule
+    events = next(m.step for m in sims[0].mechanisms if m.name == "events")  # the runs share their schedule
     params = sims[0].params
     for t in range(1, max(schedule) + 1):
         if t in schedule:
             worlds = [begin_step(sim.world, params) for sim in sims]
-            generator = StackedStreams([s.streams for s in sims]).generator("events", t)
+            generator = StackedStreams([s.streams for s in sims]).generator(STREAMS["events"], t)
             stacked, _ = events(batch.stack(worlds), params, generator, t)
             for b, (sim, world) in enumerate(zip(sims, worlds, strict=True)):
-                alone, _ = events(world, params, sim.streams.generator("events", t), t)
+                alone, _ = events(world, params, sim.streams.generator(STREAMS["events"], t), t)
                 assert_run_of_stack(stacked, b, alone)
         for sim in sims:
             sim.advance(t)
@@ -147,15 +147,15 @@ def test_runs_that_differ_beyond_states_and_relations_are_not_stacked():
 
 
 def test_a_stacked_generator_draws_each_runs_own_numbers():
-    streams = [Streams(np.random.SeedSequence(3, spawn_key=(r,)), MECHANISMS) for r in range(3)]
-    draws = StackedStreams(streams).generator("crises", 4).random((2, 5), dtype=np.float32)
+    streams = [Streams(np.random.SeedSequence(3, spawn_key=(r,))) for r in range(3)]
+    draws = StackedStreams(streams).generator(STREAMS["crises"], 4).random((2, 5), dtype=np.float32)
     assert draws.shape == (3, 2, 5) and draws.dtype == np.float32
     for b, s in enumerate(streams):
-        np.testing.assert_array_equal(draws[b], s.generator("crises", 4).random((2, 5), dtype=np.float32))
+        np.testing.assert_array_equal(draws[b], s.generator(STREAMS["crises"], 4).random((2, 5), dtype=np.float32))
     shape = np.array([[1.0, 2.0], [3.0, 4.0]])
-    gamma = Stacked([s.generator("alignment", 1) for s in streams[:2]]).standard_gamma(shape)
+    gamma = Stacked([s.generator(STREAMS["alignment"], 1) for s in streams[:2]]).standard_gamma(shape)
     for b, s in enumerate(streams[:2]):
-        np.testing.assert_array_equal(gamma[b], s.generator("alignment", 1).standard_gamma(shape[b]))
+        np.testing.assert_array_equal(gamma[b], s.generator(STREAMS["alignment"], 1).standard_gamma(shape[b]))
 
 
 def test_only_worlds_of_one_structure_can_be_stacked_and_sightings_keep_their_run():

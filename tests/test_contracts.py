@@ -1,4 +1,5 @@
-"""Contract tests every mechanism must pass: simplex, bounds, no NaN, determinism.
+"""Contract tests every mechanism must pass: simplex, bounds, no NaN, determinism, and its
+declared contract (what it reads, writes and draws).
 
 Hypothesis drives synthetic worlds through whole steps under extreme
 parameters; each bug it finds becomes an ``@example``.
@@ -6,16 +7,23 @@ parameters; each bug it finds becomes an ``@example``.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import laossim
+from conftest import SCENARIOS
 from laossim import metrics
-from laossim.mechanisms import STEP_ORDER, begin_step
-from laossim.scenario import override_scenario
+from laossim.mechanisms import BEGIN, MECHANISMS, STEP_ORDER, STREAMS, begin_step, forums
+from laossim.mechanisms.contract import FIELDS
+from laossim.scenario import load_scenario, override_scenario
 from laossim.seeding import Streams, root_sequence
-from laossim.world import World, build_world
+from laossim.simulation import Simulation
+from laossim.world import DYAD, THIS_STEP, Sightings, World, build_world
 
 BOUNDED = ("trust", "tension", "interoperability", "autonomy", "trade", "aid", "debt")
 
@@ -66,13 +74,13 @@ def test_every_mechanism_keeps_the_world_valid(
     )
     world = build_world(scenario)
     check_world(world)
-    streams = Streams(root_sequence(seed), tuple(name for name, _ in STEP_ORDER))
+    streams = Streams(root_sequence(seed))
     for t in range(1, 5):
         world = begin_step(world, scenario.parameters)
-        for name, mechanism in STEP_ORDER:
-            if name == "events":
+        for m in STEP_ORDER:
+            if m.name == "events":
                 continue
-            world, _ = mechanism(world, scenario.parameters, streams.generator(name, t), t)
+            world, _ = m.step(world, scenario.parameters, streams.generator(m.stream, t), t)
             check_world(world)
         scores = metrics.scores(world, scenario.parameters)
         assert all(np.isfinite(v) for v in scores.values())
@@ -95,22 +103,23 @@ def test_same_seed_same_world_and_different_seed_different_world():
 
 def test_each_mechanism_sees_the_same_draws_whatever_the_others_consumed():
     """Common random numbers: stream (mechanism, step) does not depend on other draws."""
-    streams = Streams(root_sequence(5), ("a", "b"))
-    first = streams.generator("a", 3).random(4)
-    streams.generator("b", 3).random(1000)
-    np.testing.assert_array_equal(streams.generator("a", 3).random(4), first)
-    assert not np.array_equal(streams.generator("a", 4).random(4), first)
+    streams = Streams(root_sequence(5))
+    first = streams.generator(0, 3).random(4)
+    streams.generator(1, 3).random(1000)
+    np.testing.assert_array_equal(streams.generator(0, 3).random(4), first)
+    assert not np.array_equal(streams.generator(0, 4).random(4), first)
 
 
 def test_the_stream_of_a_mechanism_and_step_is_pcg64_of_its_seed_sequence_child():
     """The seeding contract of docs/model.md, which keeps a (scenario, seed) reproducible across
     versions: (mechanism m, step t) of the replication with sequence S draws from
-    PCG64(SeedSequence(S.entropy, spawn_key=(*S.spawn_key, m, t))), however it is made."""
+    PCG64(SeedSequence(S.entropy, spawn_key=(*S.spawn_key, m, t))) with m the mechanism's declared
+    stream key, however it is made."""
     child = np.random.SeedSequence(5).spawn(3)[2]
-    streams = Streams(child, ("a", "b"))
+    streams = Streams(child)
     seq = np.random.SeedSequence(5, spawn_key=(2, 1, 7))
     expected = np.random.Generator(np.random.PCG64(seq))
-    drawn = streams.generator("b", 7)
+    drawn = streams.generator(1, 7)
     np.testing.assert_array_equal(drawn.random(6), expected.random(6))
     np.testing.assert_array_equal(drawn.standard_gamma(np.ones(3)), expected.standard_gamma(np.ones(3)))
 
@@ -124,3 +133,141 @@ def test_dyadic_arrays_stay_single_precision_through_every_mechanism():
     for name in ("trust", "tension", "interoperability", "affinity", "trade", "aid", "debt"):
         assert getattr(model.world, name).dtype == DYAD, name
     assert model.world.visibility.weight.dtype == DYAD
+
+
+# -- each mechanism keeps to its declared contract, and the step order to the contracts --------
+
+CONTRACT_SCENARIOS = sorted(SCENARIOS.glob("*.yaml"))
+CRISIS_PRONE = {"parameters.crises.intercept": 1.0}
+"""Crises in most dyads every year, so the crisis mechanism has work at the step checked."""
+
+
+def _before(sim: Simulation, name: str, t: int) -> World:
+    """The world at step t just before mechanism ``name`` (what came before it this step applied)."""
+    world = begin_step(sim.world, sim.params)
+    for m in sim.mechanisms:
+        if m.name == name:
+            return world
+        world, _ = m.step(world, sim.params, sim.streams.generator(m.stream, t), t)
+    raise KeyError(name)
+
+
+def _scrambled(world: World, fields: set[str], rng: np.random.Generator) -> World:
+    """The world with each of ``fields`` replaced by other values of its shape and type."""
+    changes: dict[str, object] = {}
+    for name in fields:
+        value = getattr(world, name)
+        if isinstance(value, Sightings):
+            rows = rng.integers(0, world.n, 6)
+            changes[name] = Sightings(rows, (rows + 1) % world.n, rng.random(6).astype(DYAD))
+        elif isinstance(value, np.ndarray) and value.dtype == bool:
+            changes[name] = ~value
+        elif isinstance(value, np.ndarray) and np.issubdtype(value.dtype, np.integer):
+            changes[name] = ((value + 1) % 3).astype(value.dtype) if name == "doctrine" else value + 1
+        elif isinstance(value, np.ndarray):
+            changes[name] = rng.random(value.shape).astype(value.dtype)
+        else:
+            changes[name] = value + 3 if isinstance(value, int) else value + 0.37
+    return world.evolve(**changes)
+
+
+def _cases() -> list[tuple[str, Path, int]]:
+    """(mechanism, scenario, step): every mechanism on every shipped scenario at a step where it
+    has work (a forum meeting for forums; each scheduled step for events)."""
+    cases = []
+    for path in CONTRACT_SCENARIOS:
+        spec = load_scenario(path)
+        for m in STEP_ORDER:
+            if m.name == "events":
+                cases += [("events", path, s) for s in sorted({spec.event_step(ev.at) for ev in spec.events})[:3]]
+            elif m.name == "forums":
+                world = build_world(spec)
+                cases.append(("forums", path, next(t for t in range(6, 400) if forums.meets(world, t).any())))
+            else:
+                cases.append((m.name, path, 6))
+    return cases
+
+
+class _NoDraws:
+    def __getattr__(self, name: str) -> None:
+        raise AssertionError(f"drew ({name}) though its contract says it draws nothing")
+
+
+@pytest.mark.parametrize(("name", "path", "t"), _cases(), ids=lambda v: getattr(v, "stem", str(v)))
+def test_a_mechanism_writes_only_what_it_declares_and_depends_only_on_what_it_reads(name, path, t):
+    spec = override_scenario(load_scenario(path), CRISIS_PRONE if name == "crises" else {})
+    sim = Simulation(spec, np.random.SeedSequence(9), t)
+    for s in range(1, t):
+        sim.advance(s)
+    world = _before(sim, name, t)
+    declared = next(m for m in sim.mechanisms if m.name == name)
+    rule = declared.contract
+
+    def step(w: World) -> tuple[World, list]:
+        rng = sim.streams.generator(declared.stream, t) if rule.draws else _NoDraws()
+        return declared.step(w, sim.params, rng, t)
+
+    after, records = step(world)
+    moved = {f for f in FIELDS if not _same(getattr(after, f), getattr(world, f))}
+    assert moved <= rule.writes, f"{name} changed {sorted(moved - rule.writes)}, which its contract does not write"
+    assert moved, f"{name} had nothing to do at step {t}: the case tests nothing"
+
+    other, other_records = step(_scrambled(world, set(FIELDS - rule.reads), np.random.default_rng(1)))
+    depends = {f for f in rule.writes if not _same(getattr(other, f), getattr(after, f))}
+    assert not depends, f"{name}'s {sorted(depends)} moved when fields its contract does not read were changed"
+    assert other_records == records
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, Sightings) and isinstance(b, Sightings):
+        return all(np.array_equal(getattr(a, k), getattr(b, k)) for k in ("rows", "cols", "weight"))
+    return np.array_equal(np.asarray(a), np.asarray(b), equal_nan=True)
+
+
+def test_each_field_of_this_steps_activity_is_read_only_after_something_this_step_wrote_it():
+    """Derived from the step order: a mechanism placed before the one that writes what it reads of
+    this step's activity (leverage, sightings, capability gains, the crisis count) would read the
+    last step's."""
+    written = set(BEGIN.writes)
+    for m in STEP_ORDER:
+        stale = (m.contract.reads & set(THIS_STEP)) - written
+        assert not stale, f"{m.name} reads {sorted(stale)} before anything this step writes them"
+        written |= m.contract.writes
+    assert set(THIS_STEP) <= written
+
+
+def test_every_mechanism_has_its_own_stream_key():
+    assert len(set(STREAMS.values())) == len(STEP_ORDER) == len(MECHANISMS)
+
+
+def _draws_and_does_nothing(world, params, rng, t):
+    rng.random(1000)
+    return world, []
+
+
+@pytest.mark.parametrize("position", [0, 3, len(STEP_ORDER)])
+def test_a_mechanism_added_anywhere_in_the_step_changes_no_other_mechanisms_numbers(monkeypatch, position):
+    """Streams are keyed by each mechanism's declared key, not by its place: a new mechanism that
+    draws from its own stream leaves every table of a run as it was."""
+    from laossim.mechanisms import Declared
+    from laossim.mechanisms.contract import contract
+
+    before = laossim.run(SCENARIOS / "laos_baseline.yaml", seed=4, replications=2, steps=12)
+    noop = Declared("noop", _draws_and_does_nothing, 99, contract(reads=(), writes=(), draws=True))
+    order = (*STEP_ORDER[:position], noop, *STEP_ORDER[position:])
+    monkeypatch.setattr("laossim.simulation.STEP_ORDER", order)
+    after = laossim.run(SCENARIOS / "laos_baseline.yaml", seed=4, replications=2, steps=12)
+    for table in ("timeseries", "states", "events", "network", "summary"):
+        pd.testing.assert_frame_equal(getattr(after, table), getattr(before, table), check_exact=True)
+
+
+def test_begin_step_writes_only_what_it_declares_and_depends_only_on_what_it_reads():
+    sim = Simulation(load_scenario(SCENARIOS / "laos_baseline.yaml"), np.random.SeedSequence(9), 6)
+    for s in range(1, 6):
+        sim.advance(s)
+    world = sim.world
+    after = begin_step(world, sim.params)
+    moved = {f for f in FIELDS if not _same(getattr(after, f), getattr(world, f))}
+    assert moved and moved <= BEGIN.writes, sorted(moved - BEGIN.writes)
+    other = begin_step(_scrambled(world, set(FIELDS - BEGIN.reads), np.random.default_rng(1)), sim.params)
+    assert not {f for f in BEGIN.writes if not _same(getattr(other, f), getattr(after, f))}

@@ -21,9 +21,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from laossim.world import Sightings, World
+from laossim.world import STRUCTURE, Sightings, World
 
-SHARED: tuple[str, ...] = ("ids", "poles", "focal", "steps_per_year", "forum_ids")
+SHARED: tuple[str, ...] = STRUCTURE
 """The structure every stacked world must have in common; every other field gets a run axis."""
 
 

@@ -17,7 +17,6 @@ import mesa
 
 from laossim import vocab
 from laossim.calendar import step_label
-from laossim.mechanisms import MECHANISMS
 from laossim.scenario import Scenario, load_scenario, override_scenario
 from laossim.seeding import SeedLike, Streams, root_sequence
 from laossim.simulation import Simulation
@@ -106,7 +105,7 @@ class LaosModel(Simulation, mesa.Model):
             del kwargs["scenario"]  # Mesa 3.5's SolaraViz adds its own Scenario on Reset; ours is ``spec``
         spec_scenario = resolve_spec(spec, kwargs)
         seq = root_sequence(spec_scenario.simulation.seed if rng is None else rng)
-        mesa.Model.__init__(self, rng=Streams(seq, MECHANISMS).mesa_seed())
+        mesa.Model.__init__(self, rng=Streams(seq).mesa_seed())
         Simulation.__init__(self, spec_scenario, seq, spec_scenario.simulation.steps if steps is None else steps)
         self.states: list[StateAgent] = [
             StateAgent(self, i, s.id, s.name or s.id) for i, s in enumerate(spec_scenario.states)

@@ -1,10 +1,12 @@
 """The SeedSequence tree: the only place random generators are made.
 
 A run has one root ``SeedSequence``; replication r uses its r-th spawned
-child; within a replication each mechanism m at step t draws from the
-generator keyed (m, t). Every mechanism therefore sees the same random
-numbers at the same step in two scenarios run with the same seed, however
-many numbers it or any other mechanism used before (common random numbers).
+child; within a replication each mechanism at step t draws from the
+generator keyed (its stream key, t), the key it is declared with
+(:data:`laossim.mechanisms.STEP_ORDER`). Every mechanism therefore sees the
+same random numbers at the same step in two scenarios run with the same seed,
+however many numbers it or any other mechanism used before (common random
+numbers), and wherever it sits in the step order.
 """
 
 from __future__ import annotations
@@ -39,15 +41,13 @@ def seed_record(seq: np.random.SeedSequence) -> dict[str, object]:
 class Streams:
     """Per-mechanism, per-step generators of one replication."""
 
-    def __init__(self, seq: np.random.SeedSequence, mechanisms: tuple[str, ...]) -> None:
+    def __init__(self, seq: np.random.SeedSequence) -> None:
         self._seq = seq
-        self._index = {name: i for i, name in enumerate(mechanisms)}
 
-    def generator(self, mechanism: str, step: int) -> np.random.Generator:
-        """The generator keyed (mechanism, step), made when first drawn from (see :class:`Deferred`)."""
-        return cast(
-            np.random.Generator, Deferred(self._seq.entropy, (*self._seq.spawn_key, self._index[mechanism], step))
-        )
+    def generator(self, stream: int, step: int) -> np.random.Generator:
+        """The generator keyed (a mechanism's stream key, step), made when first drawn from (see
+        :class:`Deferred`)."""
+        return cast(np.random.Generator, Deferred(self._seq.entropy, (*self._seq.spawn_key, stream, step)))
 
     def mesa_seed(self) -> int:
         """An int for Mesa's own generators (laossim's mechanisms never use them)."""
@@ -104,6 +104,6 @@ class StackedStreams:
     def __init__(self, streams: Sequence[Streams]) -> None:
         self._streams = tuple(streams)
 
-    def generator(self, mechanism: str, step: int) -> np.random.Generator:
-        """Each run's generator keyed (mechanism, step), drawn from as one (see :class:`Stacked`)."""
-        return cast(np.random.Generator, Stacked([s.generator(mechanism, step) for s in self._streams]))
+    def generator(self, stream: int, step: int) -> np.random.Generator:
+        """Each run's generator keyed (stream, step), drawn from as one (see :class:`Stacked`)."""
+        return cast(np.random.Generator, Stacked([s.generator(stream, step) for s in self._streams]))

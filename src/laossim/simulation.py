@@ -14,13 +14,14 @@ from __future__ import annotations
 import copy
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import partial
 
 import numpy as np
 
 from laossim import batch, metrics, vocab
 from laossim.errors import NonFiniteScoreError
-from laossim.mechanisms import MECHANISMS, STEP_ORDER, Mechanism, begin_step, events
+from laossim.mechanisms import STEP_ORDER, Declared, begin_step, events
 from laossim.mechanisms.records import Record
 from laossim.scenario import Scenario
 from laossim.seeding import StackedStreams, Streams
@@ -59,13 +60,14 @@ class Simulation:
         self.max_steps = int(steps)
         self.root_seed = seq.entropy
         """The root seed's entropy (the int given, or the scenario's seed)."""
-        self.streams: Streams | StackedStreams = Streams(seq, MECHANISMS)
+        self.streams: Streams | StackedStreams = Streams(seq)
         self.world: World = build_world(spec)
         schedule: dict[int, list] = defaultdict(list)
         for ev in spec.events:
             schedule[spec.event_step(ev.at)].append(ev)
-        self.mechanisms: tuple[tuple[str, Mechanism], ...] = tuple(
-            (name, partial(events.step, schedule=dict(schedule)) if name == "events" else fn) for name, fn in STEP_ORDER
+        self.mechanisms: tuple[Declared, ...] = tuple(
+            replace(m, step=partial(events.step, schedule=dict(schedule))) if m.name == "events" else m
+            for m in STEP_ORDER
         )
         """The step's mechanisms in order (:data:`STEP_ORDER`), events bound to this run's schedule."""
         self.records: list[tuple[int, Record]] = []
@@ -108,8 +110,8 @@ class Simulation:
         """Step t (from 1): the mechanisms in :data:`STEP_ORDER`, then the scores."""
         world = begin_step(self.world, self.params)
         happened: list[Record] = []
-        for name, mechanism in self.mechanisms:
-            world, records = mechanism(world, self.params, self.streams.generator(name, t), t)
+        for m in self.mechanisms:
+            world, records = m.step(world, self.params, self.streams.generator(m.stream, t), t)
             happened += records
         self.previous_world, self.world = self.world, world
         self.last_records = happened

@@ -32,6 +32,14 @@ DOCTRINES: tuple[Doctrine, ...] = (Doctrine.hedger, Doctrine.balancer, Doctrine.
 
 FloatArray = np.ndarray
 
+STRUCTURE: tuple[str, ...] = ("ids", "poles", "focal", "steps_per_year", "forum_ids")
+"""The fields that never change during a run: the states, poles and forums, and the calendar."""
+
+THIS_STEP: tuple[str, ...] = ("leverage", "visibility", "capability_gain", "crisis_count", "prev_alignment")
+"""The fields that hold what happened in the current step: a mechanism that reads one must come
+after what writes it in the step (``begin_step`` or an earlier mechanism), or it reads the last
+step's (``tests/test_contracts.py`` checks the step order against the mechanisms' contracts)."""
+
 DENSE_UP_TO = 128
 """Largest world whose visibility products go through a dense matrix: measured with four
 engagements per state, dense takes 77 us against sparse 145 us at 128 states, and 354 us against
@@ -129,13 +137,14 @@ class World:
     budget_units: float = 0.0
     forum_attended: float = 0.0
     forum_expected: float = 0.0
-    # what happened in the current step (reset by ``begin_step``)
+    # what happened in the current step (THIS_STEP)
     leverage: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
     visibility: Sightings = field(default_factory=Sightings.none)
     """Visible engagement volume of each pair this step."""
     capability_gain: FloatArray = field(default_factory=lambda: np.zeros(0))
     crisis_count: int = 0
     prev_alignment: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
+    # the last economy step's (read by the security dilemma before this step's economy)
     growth: FloatArray = field(default_factory=lambda: np.zeros(0))
     """Each state's capability growth in the last economy step, per year."""
 

@@ -4,33 +4,65 @@ Each takes one world or a stack of several runs' worlds (:mod:`laossim.batch`):
 arrays are indexed from the right (``...``, ``axis=-1``), so one code path
 serves both and every run of a stack gets exactly what it gets alone.
 
-:data:`STEP_ORDER` is the one place the order of a step is written; the
-Mesa model composes the mechanisms in that order after :func:`begin_step`.
+:data:`STEP_ORDER` is the one place the order of a step is written: each
+mechanism there has its contract (the world fields it reads and writes, and
+whether it draws; :mod:`laossim.mechanisms.contract`) and the key of its
+random stream. The simulation composes them in that order after
+:func:`begin_step`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
 from laossim.mechanisms import alignment, crises, economy, engagement, events, forums, security
+from laossim.mechanisms.contract import Contract, contract
 from laossim.mechanisms.records import Record
 from laossim.scenario.parameters import Parameters
 from laossim.world import Sightings, World, per_step
 
 Mechanism = Callable[[World, Parameters, np.random.Generator, int], tuple[World, list[Record]]]
 
-STEP_ORDER: tuple[tuple[str, Mechanism], ...] = (
-    ("events", events.step),  # needs the schedule: the model binds it
-    ("alignment", alignment.step),
-    ("engagement", engagement.step),
-    ("forums", forums.step),
-    ("security", security.step),
-    ("crises", crises.step),
-    ("economy", economy.step),
+
+@dataclass(frozen=True)
+class Declared:
+    """A mechanism in the step order: its name, its step function, its contract, and the key of
+    its random stream.
+
+    ``stream`` keys the generators the mechanism draws from (with the step: see
+    :mod:`laossim.seeding`). It is fixed when a mechanism is added and never reused, so adding,
+    removing or moving a mechanism changes no other mechanism's numbers; the seven mechanisms
+    of the first design keep the keys their positions gave them, so no result moved.
+    """
+
+    name: str
+    step: Mechanism
+    stream: int
+    contract: Contract
+
+
+STEP_ORDER: tuple[Declared, ...] = (
+    Declared("events", events.step, 0, events.CONTRACT),  # needs the schedule: the simulation binds it
+    Declared("alignment", alignment.step, 1, alignment.CONTRACT),
+    Declared("engagement", engagement.step, 2, engagement.CONTRACT),
+    Declared("forums", forums.step, 3, forums.CONTRACT),
+    Declared("security", security.step, 4, security.CONTRACT),
+    Declared("crises", crises.step, 5, crises.CONTRACT),
+    Declared("economy", economy.step, 6, economy.CONTRACT),
 )
-MECHANISMS: tuple[str, ...] = tuple(name for name, _ in STEP_ORDER)
+MECHANISMS: tuple[str, ...] = tuple(m.name for m in STEP_ORDER)
+STREAMS: dict[str, int] = {m.name: m.stream for m in STEP_ORDER}
+"""Each mechanism's stream key, by name."""
+
+_AGED = "pressure disaster crisis_load engaged_units budget_units forum_attended forum_expected"
+BEGIN = contract(
+    reads=f"{_AGED} crisis_count alignment",
+    writes=f"{_AGED} visibility capability_gain crisis_count prev_alignment",
+)
+"""What :func:`begin_step` touches."""
 
 
 def begin_step(world: World, params: Parameters) -> World:
@@ -58,4 +90,4 @@ def begin_step(world: World, params: Parameters) -> World:
     )
 
 
-__all__ = ["MECHANISMS", "STEP_ORDER", "Mechanism", "Record", "begin_step"]
+__all__ = ["BEGIN", "MECHANISMS", "STEP_ORDER", "STREAMS", "Contract", "Declared", "Mechanism", "Record", "begin_step"]

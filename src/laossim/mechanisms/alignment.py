@@ -11,11 +11,19 @@ from __future__ import annotations
 
 import numpy as np
 
+from laossim.mechanisms.contract import contract
 from laossim.mechanisms.records import Record
 from laossim.scenario.parameters import Parameters
 from laossim.world import World, per_step
 
 HEDGER, BALANCER, BANDWAGONER = 0, 1, 2
+
+CONTRACT = contract(
+    reads="alignment capability trade aid debt affinity border alliance trust tension threat_sensitivity autonomy "
+    "doctrine responsiveness pressure",
+    writes="alignment leverage",
+    draws=True,
+)
 
 
 def leverage(world: World, params: Parameters) -> np.ndarray:

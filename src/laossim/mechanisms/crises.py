@@ -12,9 +12,18 @@ from functools import lru_cache
 import numpy as np
 
 from laossim.batch import sums_per_run
+from laossim.mechanisms.contract import contract
 from laossim.mechanisms.records import Record
 from laossim.scenario.parameters import Parameters
 from laossim.world import World, bounded, per_step
+
+APPLY = contract(
+    reads="tension trust pressure crisis_load crisis_count",
+    writes="tension trust pressure crisis_load crisis_count",
+)
+"""What the effects of crises (:func:`apply`) touch, for this mechanism and scheduled crises."""
+
+CONTRACT = APPLY | contract(reads="interoperability", writes="", draws=True)
 
 
 def hazard(world: World, params: Parameters, at: tuple = (...,)) -> np.ndarray:

@@ -16,9 +16,15 @@ from collections.abc import Callable
 
 import numpy as np
 
+from laossim.mechanisms.contract import contract
 from laossim.mechanisms.records import Record
 from laossim.scenario.parameters import Parameters
 from laossim.world import World, per_step
+
+CONTRACT = contract(
+    reads="modernization capability_gain absorption capability alignment trust trade aid debt",
+    writes="capability growth trade aid debt",
+)
 
 
 def drift(shares: np.ndarray, affinity_of: Callable[[np.ndarray, np.ndarray], np.ndarray], rate: float) -> np.ndarray:

@@ -16,6 +16,7 @@ import numpy as np
 
 from laossim import vocab
 from laossim.batch import run_index, sums_per_run
+from laossim.mechanisms.contract import contract
 from laossim.mechanisms.records import Record
 from laossim.scenario.parameters import EngagementKind, Parameters
 from laossim.world import DYAD, World, bounded, per_step
@@ -24,6 +25,18 @@ KINDS: tuple[EngagementKind, ...] = tuple(EngagementKind)
 KIND_NAMES: tuple[str, ...] = tuple(kind.value for kind in KINDS)
 KIND_FIELDS = ("weight", "cost", "trust_gain", "interoperability_gain", "capability_gain", "finance", "visibility")
 _TABLES: dict[int, tuple[object, dict[str, np.ndarray]]] = {}
+
+APPLY = contract(
+    reads="trust interoperability visibility capability capability_gain debt engaged_units",
+    writes="trust interoperability visibility capability_gain debt engaged_units",
+)
+"""What the effects of engagements (:func:`apply`) touch, for this mechanism and scripted engagements."""
+
+CONTRACT = APPLY | contract(
+    reads="budget tension leverage doctrine alignment autonomy border disaster budget_units",
+    writes="budget_units",
+    draws=True,
+)
 
 
 def kind_table(params: Parameters) -> dict[str, np.ndarray]:

@@ -13,6 +13,7 @@ import numpy as np
 
 from laossim.batch import is_stack
 from laossim.mechanisms import crises, engagement, forums
+from laossim.mechanisms.contract import contract
 from laossim.mechanisms.engagement import KINDS
 from laossim.mechanisms.records import Record
 from laossim.scenario.parameters import Parameters
@@ -34,6 +35,17 @@ from laossim.world import DOCTRINES, World
 
 STATE_ARRAYS = {"engagement_budget": "budget"}
 """Event fields whose World attribute has another name (the rest share the field's name)."""
+
+_CHANGED = {STATE_ARRAYS.get(name, name) for name in STATE_FIELDS} | set(PAIR_FIELDS)
+
+CONTRACT = (
+    contract(reads=_CHANGED | {"disaster"}, writes=_CHANGED | {"disaster", "forum_chair", "forum_chair_until"})
+    | crises.APPLY
+    | engagement.APPLY
+    | forums.MEETING
+    | contract(reads="", writes="", draws=True)
+)
+"""A change event touches its field; the others touch what a crisis, an engagement or a meeting does."""
 
 
 def _operate(old: np.ndarray, op: Op, value: float) -> np.ndarray:

@@ -12,9 +12,19 @@ from __future__ import annotations
 import numpy as np
 
 from laossim.batch import run_index
+from laossim.mechanisms.contract import contract
 from laossim.mechanisms.records import Record, signed
 from laossim.scenario.parameters import Parameters
 from laossim.world import World, bounded
+
+MEETING = contract(
+    reads="forum_members forum_strength forum_norm forum_chair forum_chair_until forum_attended forum_expected "
+    "tension trust alignment doctrine",
+    writes="tension trust alignment forum_attended forum_expected",
+)
+"""What a meeting (:func:`hold_meeting`) touches, for regular meetings and scheduled summits."""
+
+CONTRACT = MEETING | contract(reads="forum_since forum_period", writes="", draws=True)
 
 
 def meets(world: World, t: int) -> np.ndarray:

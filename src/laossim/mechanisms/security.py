@@ -13,9 +13,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from laossim.mechanisms.contract import contract
 from laossim.mechanisms.records import Record
 from laossim.scenario.parameters import Parameters
 from laossim.world import Sightings, World
+
+CONTRACT = contract(
+    reads="growth alignment border affinity visibility tension trust interoperability",
+    writes="tension",
+)
 
 PRESSURE_DTYPE = np.float32
 """The pressure is a yearly rate: single precision (relative rounding 1e-7, far below
