@@ -321,7 +321,7 @@ def test_sightings_sum_duplicates_and_multiply_like_the_matrix_they_stand_for():
     other = gen.random((6, 6)).astype(np.float32)
     np.testing.assert_allclose(seen.times(other), matrix @ other, rtol=1e-5)
     assert not Sightings.none().times(other).any()
-    big = 300  # above DENSE_UP_TO: the sparse product
+    big = 300  # a large world
     rows, cols, weight = gen.integers(0, big, 500), gen.integers(0, big, 500), gen.random(500)
     matrix, other = np.zeros((big, big)), gen.random((big, big)).astype(np.float32)
     np.add.at(matrix, (rows, cols), weight)

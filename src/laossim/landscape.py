@@ -86,24 +86,27 @@ def normalised_frustration(sizes: np.ndarray, propensities: np.ndarray, assignme
     """(E - sum_{w<0} w) / sum |w| in [0, 1], with w_ij = s_i s_j p_ij (i != j): 0 at the best
     conceivable split, 1 at the worst; 0 when all propensities are zero.
 
-    Computed with matrix products (E = s'Ps - sum_g s_g'P s_g over the coalitions g, the
-    second as one product with the (N, G) matrix of each coalition's sizes), so no N x N
-    temporary beyond min(p, 0).
+    Computed as E = s'Ps - sum_g s_g'P s_g over the coalitions g, each quadratic form as row
+    sums in double precision of P's rows times the sizes, never as a matrix product: BLAS sums
+    in an order that depends on the processor, so the score moved with the machine.
     """
     p = np.asarray(propensities)
     if not np.issubdtype(p.dtype, np.floating):
         p = p.astype(float)
-    s = np.asarray(sizes, float).astype(p.dtype)  # keep the (large) matrix in its own precision
+    s = np.asarray(sizes, float)
     self_terms = s * s * np.diagonal(p)  # p_ii is unused: remove it from every quadratic form
     groups = np.asarray(assignment)
-    if len(groups) and (groups.dtype.kind not in "iu" or groups.min() < 0 or groups.max() >= len(groups)):
-        groups = np.unique(groups, return_inverse=True)[1].ravel()  # labels 0 .. G-1
-    members = np.zeros((len(s), int(groups.max(initial=0)) + 1), dtype=p.dtype)
-    members[np.arange(len(s)), groups] = s  # column g: the sizes of coalition g's members, else 0
-    everyone = float(s @ p @ s)
+    weighted = p * s.astype(p.dtype)  # s_j p_ij, in the (large) matrix's own precision
+    same = groups[:, None] == groups[None, :]
+
+    def form(x: np.ndarray) -> float:
+        """s' x summed by rows: sum_i s_i sum_j x_ij."""
+        return float((s * x.sum(axis=-1, dtype=np.float64)).sum())
+
+    everyone = form(weighted)
     total = everyone - float(self_terms.sum())
-    e = everyone - float(((p @ members) * members).sum())  # the self terms cancel
-    negative = float(s @ np.minimum(p, 0.0) @ s - np.minimum(self_terms, 0.0).sum())
+    e = everyone - form(np.where(same, weighted, 0.0))  # the self terms cancel
+    negative = form(np.minimum(weighted, 0.0)) - float(np.minimum(self_terms, 0.0).sum())
     scale = total - 2.0 * negative  # sum |w| = sum w - 2 sum_{w<0} w
     if scale <= 0:
         return 0.0

@@ -40,10 +40,10 @@ THIS_STEP: tuple[str, ...] = ("leverage", "visibility", "capability_gain", "cris
 after what writes it in the step (``begin_step`` or an earlier mechanism), or it reads the last
 step's (``tests/test_contracts.py`` checks the step order against the mechanisms' contracts)."""
 
-DENSE_UP_TO = 128
-"""Largest world whose visibility products go through a dense matrix: measured with four
-engagements per state, dense takes 77 us against sparse 145 us at 128 states, and 354 us against
-226 us at 256."""
+# No mechanism or score uses a matrix product (``@``, BLAS): BLAS sums in an order that depends on
+# the processor and its kernel (OpenBLAS picks one per CPU), so single-precision results moved
+# with the machine. Sums are taken elementwise in a fixed order instead
+# (tests/test_reproducible.py runs the shipped scenarios under several BLAS kernels).
 
 
 @dataclass(frozen=True, eq=False)
@@ -79,16 +79,22 @@ class Sightings:
         return out
 
     def times(self, matrix: np.ndarray) -> np.ndarray:
-        """V @ matrix for a square matrix, or for each run of a stack of them: through a dense V
-        in small worlds, where building a sparse matrix would cost more than the product, and a
-        sparse one in large worlds."""
+        """V @ matrix for a square matrix, or for each run of a stack of them: each sighting
+        (r, c, w) adds w times row c of its run's matrix to row r, in the sightings' order (a step
+        has few, so this costs far less than a product through a dense V, and is the same on every
+        machine)."""
         n = matrix.shape[-1]
-        if n <= DENSE_UP_TO or matrix.ndim > 2:
-            return self.dense(matrix.shape).astype(matrix.dtype) @ matrix
-        from scipy import sparse
-
-        v = sparse.csr_array((self.weight.astype(matrix.dtype), (self.rows, self.cols)), shape=(n, n))
-        return np.asarray(v @ matrix)
+        flat = matrix.reshape(-1, n)
+        out = np.zeros_like(flat)
+        if not len(self):
+            return out.reshape(matrix.shape)
+        order = np.argsort(self.rows, kind="stable")
+        rows = self.rows[order]
+        source = rows - rows % n + self.cols[order]  # row c of the sighting's own run
+        terms = self.weight[order].astype(matrix.dtype)[:, None] * flat[source]
+        starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+        out[rows[starts]] = np.add.reduceat(terms, starts, axis=0)  # each row's terms, in order
+        return out.reshape(matrix.shape)
 
 
 @dataclass(frozen=True, eq=False)

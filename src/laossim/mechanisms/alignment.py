@@ -58,7 +58,9 @@ def target(world: World, lev: np.ndarray) -> np.ndarray:
     rivalry[..., np.arange(k), np.arange(k)] = 0.0
     totals = rivalry.sum(axis=-2, keepdims=True)
     share = np.divide(rivalry, totals, out=np.zeros_like(rivalry), where=totals > 0)
-    pulled = positive + negative @ share.swapaxes(-1, -2)
+    pulled = positive.copy()
+    for q in range(k):  # positive + negative @ share.T, summed in a fixed order (never BLAS: see world.py)
+        pulled += negative[..., :, q, None] * share[..., None, :, q]
     sums = pulled.sum(axis=-1, keepdims=True)
     return np.divide(pulled, sums, out=np.full_like(pulled, 1.0 / k), where=sums > 0)
 

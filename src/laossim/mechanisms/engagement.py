@@ -68,7 +68,9 @@ def partner_value(world: World, params: Parameters) -> np.ndarray:
     value[..., world.poles] += (e.leverage_weight * shares).astype(DYAD)
     hedger = (world.doctrine == 0) & ~world.is_pole
     a = world.alignment.astype(DYAD)
-    overlap = a @ a.swapaxes(-1, -2)
+    overlap = a[..., :, None, 0] * a[..., None, :, 0]
+    for k in range(1, world.k):  # a @ a.T, summed in a fixed order (never BLAS: see world.py)
+        overlap += a[..., :, None, k] * a[..., None, :, k]
     overlap *= (e.autonomy_cost * world.autonomy * hedger).astype(DYAD)[..., None]
     value -= overlap
     return value
