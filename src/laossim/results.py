@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from laossim.calendar import TimeUnit
 from laossim.errors import ResultsError
 from laossim.folders import atomic_folder, check_folder, results_kind
 from laossim.provenance import git_commit, versions
-from laossim.summaries import window_steps
+from laossim.summaries import window_length, window_steps
 
 if TYPE_CHECKING:
     from laossim.runs import RunResult
@@ -127,8 +128,8 @@ def load(folder: str | Path, series: bool = False) -> pd.DataFrame:
     if series:
         return design.merge(steps, on="run_id", how="inner").sort_values(["run_id", "step"], ignore_index=True)
     scenario = manifest["resolved_scenario"]
-    per_year = {"quarter": 4, "month": 12, "year": 1}[scenario["simulation"]["time_unit"]]
-    window = max(1, round(scenario["parameters"]["scores"]["summary_window"] * per_year))
+    per_year = TimeUnit(scenario["simulation"]["time_unit"]).steps_per_year
+    window = window_length(scenario["parameters"]["scores"]["summary_window"], per_year)
     last = manifest["steps"]
     summary = steps[steps["step"] > last - window].groupby("run_id")[outputs].mean().reset_index()
     table = design.merge(summary, on="run_id", how="left")

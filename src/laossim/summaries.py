@@ -64,5 +64,9 @@ def clipped(low: float, high: float, bounds: tuple[float, float] | None) -> bool
 
 def window_steps(scenario: Scenario) -> int:
     """Steps in the summary window (``parameters.scores.summary_window`` years)."""
-    sim = scenario.simulation
-    return max(1, round(scenario.parameters.scores.summary_window * sim.steps_per_year))
+    return window_length(scenario.parameters.scores.summary_window, scenario.simulation.steps_per_year)
+
+
+def window_length(years: float, steps_per_year: int) -> int:
+    """Steps in a window of ``years`` (at least one)."""
+    return max(1, round(years * steps_per_year))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from laossim.scenario.schema import Scenario
+from laossim.scenario.schema import Doctrine, Scenario
 
 
 def synthetic_scenario(
@@ -25,13 +25,13 @@ def synthetic_scenario(
     lon = rng.uniform(-120, 150, n_states)
     cap = rng.lognormal(-6, 1.5, n_states)
     cap[:poles] = np.sort(rng.uniform(0.05, 0.25, poles))[::-1]
-    doctrines = rng.choice(["hedger", "balancer", "bandwagoner"], n_states, p=[0.5, 0.25, 0.25])
+    doctrines = rng.choice([d.value for d in Doctrine], n_states, p=[0.5, 0.25, 0.25])
     states = []
     for i, sid in enumerate(ids):
         state = {
             "id": sid,
             "role": "focal" if i == poles else "regional",
-            "doctrine": "hedger" if i == poles else str(doctrines[i]),
+            "doctrine": Doctrine.hedger.value if i == poles else str(doctrines[i]),
             "capital": [round(float(lat[i]), 3), round(float(lon[i]), 3)],
             "capability": float(cap[i]),
             "autonomy": round(float(rng.uniform(0.2, 0.8)), 3),

@@ -20,7 +20,7 @@ from typing import Self
 import numpy as np
 
 from laossim.scenario.parameters import Parameters
-from laossim.scenario.schema import Doctrine, Scenario
+from laossim.scenario.schema import NONALIGNED, Doctrine, Scenario
 
 DYAD = np.float32
 """Precision of the N x N dyadic arrays: single precision (relative rounding 1e-7, far below
@@ -265,7 +265,7 @@ def build_world(scenario: Scenario) -> World:
     norms = np.full((len(fids), k), np.nan)
     for f, forum in enumerate(scenario.forums):
         members[f, [index[m] for m in forum.members]] = True
-        if forum.norm == "nonaligned":
+        if forum.norm == NONALIGNED:
             norms[f] = 1.0 / k
         elif forum.norm in scenario.poles:
             norms[f] = np.eye(k)[scenario.poles.index(forum.norm)]

@@ -14,11 +14,13 @@ from typing import Any
 from laossim.calendar import TimeUnit, parse_period, step_of
 from laossim.errors import Problem, Raw, did_you_mean, show
 from laossim.scenario.compose import pair_label
-from laossim.scenario.schema import PAIR_FIELDS, STATE_FIELDS, Changeable
+from laossim.scenario.schema import FORUM_NORMS, PAIR_FIELDS, STATE_FIELDS, Changeable, Doctrine, Op
+from laossim.scenario.schema import Simulation as SimulationSettings
 from laossim.scenario.tree import LList, LMap
 
 SIMPLEX_TOLERANCE = 1e-6
-NORMS = ("nonaligned", "none")
+DEFAULTS = SimulationSettings()
+"""The simulation settings a document leaves out, as the schema gives them."""
 
 
 def _items(doc: LMap, key: str) -> list[tuple[int, LMap, tuple[str, int | None]]]:
@@ -37,12 +39,12 @@ class _Checker:
         self.poles = [p for p in poles if isinstance(p, str)] if isinstance(poles, LList) else []
         sim = doc.get("simulation") if isinstance(doc.get("simulation"), LMap) else LMap()
         self.sim = sim
-        unit_name = sim.get("time_unit", "quarter")
+        unit_name = sim.get("time_unit", DEFAULTS.time_unit.value)
         self.unit = TimeUnit(unit_name) if unit_name in TimeUnit.__members__ else None
-        start = str(sim.get("start", "2025-Q1"))
+        start = str(sim.get("start", DEFAULTS.start))
         self.start_label = start
         self.start = start if self.unit is not None and _parses(start, self.unit) else None
-        self.steps = sim.get("steps", 80)
+        self.steps = sim.get("steps", DEFAULTS.steps)
         self.founded: dict[str, int] = {}
         """Forum id -> step of its first meeting, for forums founded during the run."""
 
@@ -282,8 +284,8 @@ class _Checker:
                     if n > 1:
                         self.add(forum, "members", f"{path}.members", f"member '{m}' listed {n} times")
             norm = forum.get("norm")
-            if isinstance(norm, str) and norm not in NORMS and norm not in self.poles:
-                choices = [*NORMS, *self.poles]
+            if isinstance(norm, str) and norm not in FORUM_NORMS and norm not in self.poles:
+                choices = [*FORUM_NORMS, *self.poles]
                 self.add(
                     forum,
                     "norm",
@@ -397,7 +399,7 @@ class _Checker:
             )
             return
         rule = table[field]
-        if isinstance(op, str) and op in ("set", "add", "scale") and op not in rule.ops:
+        if isinstance(op, str) and op in Op.__members__ and op not in rule.ops:
             self.add(
                 ev,
                 "op",
@@ -408,7 +410,7 @@ class _Checker:
             )
         value = ev.get("value")
         if field == "doctrine":
-            choices = ("hedger", "balancer", "bandwagoner")
+            choices = tuple(d.value for d in Doctrine)
             if value not in choices:
                 self.add(
                     ev,

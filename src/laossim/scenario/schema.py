@@ -55,6 +55,11 @@ class Source(Frozen):
     note: str | None = None
 
 
+NONALIGNED, NO_NORM = "nonaligned", "none"
+FORUM_NORMS: tuple[str, ...] = (NONALIGNED, NO_NORM)
+"""A forum's norms besides a pole id: the uniform point over the poles, or no pull at all."""
+
+
 class Simulation(Frozen):
     """Run length, calendar and seeding."""
 
@@ -120,7 +125,7 @@ class Forum(Frozen):
     members: list[StateId] = Field(min_length=2)
     period: Whole = Field(4, ge=1, description="Steps between meetings.")
     strength: Share = 0.2
-    norm: str = Field("nonaligned", description="nonaligned (the uniform point), a pole id, or none.")
+    norm: str = Field(NONALIGNED, description="nonaligned (the uniform point), a pole id, or none.")
     since: Whole | str | None = Field(
         None,
         description="Step or calendar label of the first meeting, for a forum founded during the run "
