@@ -19,7 +19,7 @@ from laossim.scenario.schema import Simulation as SimulationSettings
 from laossim.scenario.tree import LList, LMap
 
 SIMPLEX_TOLERANCE = 1e-6
-DEFAULTS = SimulationSettings()
+DEFAULTS = SimulationSettings.model_validate({})
 """The simulation settings a document leaves out, as the schema gives them."""
 
 
