@@ -8,7 +8,9 @@ from typing import Any
 import numpy as np
 import pytest
 
+from laossim.mechanisms import begin_step
 from laossim.scenario import Scenario, load_scenario
+from laossim.simulation import Simulation
 from laossim.world import World, build_world
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,3 +71,13 @@ def rng(seed: int = 0) -> np.random.Generator:
 
 def idx(world: World, *ids: str) -> tuple[int, ...]:
     return tuple(world.index(s) for s in ids)
+
+
+def world_before(sim: Simulation, name: str, t: int) -> World:
+    """A run's world at step t just before mechanism ``name``, with what came before it this step."""
+    world = begin_step(sim.world, sim.params)
+    for m in sim.mechanisms:
+        if m.name == name:
+            return world
+        world, _ = m.step(world, sim.params, sim.streams.generator(m.stream, t), t)
+    raise KeyError(name)

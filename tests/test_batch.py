@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from conftest import world_before
 from laossim import batch, metrics
 from laossim.mechanisms import STEP_ORDER, STREAMS, begin_step, forums
 from laossim.scenario import load_scenario, override_scenario
@@ -41,16 +42,6 @@ def runs(path: Path, steps: int = 5, overrides: dict[str, float] | None = None) 
     return sims, steps + 1
 
 
-def up_to(sim: Simulation, name: str, t: int) -> World:
-    """A run's world at step t just before mechanism ``name``, with what came before it this step."""
-    world = begin_step(sim.world, sim.params)
-    for m in sim.mechanisms:
-        if m.name == name:
-            return world
-        world, _ = m.step(world, sim.params, sim.streams.generator(m.stream, t), t)
-    raise KeyError(name)
-
-
 def assert_run_of_stack(stacked: World, b: int, alone: World) -> None:
     for field in dataclasses.fields(World):
         if field.name in batch.SHARED:
@@ -72,7 +63,7 @@ def test_a_mechanism_on_a_stack_gives_each_run_its_own_world_to_the_bit(path: Pa
         steps = next(t for t in range(5, 400) if forums.meets(build_world(world), t + 1).any())
     sims, t = runs(path, steps, overrides=CRISIS_PRONE if name == "crises" else None)
     params = sims[0].params
-    worlds = [up_to(sim, name, t) for sim in sims]
+    worlds = [world_before(sim, name, t) for sim in sims]
     mechanism = next(m for m in STEP_ORDER if m.name == name)
     generator = StackedStreams([s.streams for s in sims]).generator(mechanism.stream, t)
     stacked, _ = mechanism.step(batch.stack(worlds), params, generator, t)

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import laossim
-from conftest import SCENARIOS
+from conftest import SCENARIOS, world_before
 from laossim import metrics
 from laossim.mechanisms import BEGIN, MECHANISMS, STEP_ORDER, STREAMS, begin_step, forums
 from laossim.mechanisms.contract import FIELDS
@@ -142,16 +142,6 @@ CRISIS_PRONE = {"parameters.crises.intercept": 1.0}
 """Crises in most dyads every year, so the crisis mechanism has work at the step checked."""
 
 
-def _before(sim: Simulation, name: str, t: int) -> World:
-    """The world at step t just before mechanism ``name`` (what came before it this step applied)."""
-    world = begin_step(sim.world, sim.params)
-    for m in sim.mechanisms:
-        if m.name == name:
-            return world
-        world, _ = m.step(world, sim.params, sim.streams.generator(m.stream, t), t)
-    raise KeyError(name)
-
-
 def _scrambled(world: World, fields: set[str], rng: np.random.Generator) -> World:
     """The world with each of ``fields`` replaced by other values of its shape and type."""
     changes: dict[str, object] = {}
@@ -199,7 +189,7 @@ def test_a_mechanism_writes_only_what_it_declares_and_depends_only_on_what_it_re
     sim = Simulation(spec, np.random.SeedSequence(9), t)
     for s in range(1, t):
         sim.advance(s)
-    world = _before(sim, name, t)
+    world = world_before(sim, name, t)
     declared = next(m for m in sim.mechanisms if m.name == name)
     rule = declared.contract
 
