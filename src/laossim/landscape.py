@@ -82,13 +82,19 @@ def delta_energy(
     return 2.0 * s[actor] * (g_old - g_new)
 
 
+def quadratic_form(x: np.ndarray, s: np.ndarray) -> np.ndarray:
+    """s' X s for a square X (or each of a stack of them, with s stacked alike), as row sums in
+    double precision of X's entries times s, never as a matrix product: BLAS sums in an order that
+    depends on the processor, so single-precision results moved with the machine."""
+    rows = (x * s.astype(x.dtype)[..., None, :]).sum(axis=-1, dtype=np.float64)  # in X's own precision
+    return (rows * s).sum(axis=-1)
+
+
 def normalised_frustration(sizes: np.ndarray, propensities: np.ndarray, assignment: np.ndarray) -> float:
     """(E - sum_{w<0} w) / sum |w| in [0, 1], with w_ij = s_i s_j p_ij (i != j): 0 at the best
     conceivable split, 1 at the worst; 0 when all propensities are zero.
 
-    Computed as E = s'Ps - sum_g s_g'P s_g over the coalitions g, each quadratic form as row
-    sums in double precision of P's rows times the sizes, never as a matrix product: BLAS sums
-    in an order that depends on the processor, so the score moved with the machine.
+    Computed as E = s'Ps - sum_g s_g'P s_g over the coalitions g, each a :func:`quadratic_form`.
     """
     p = np.asarray(propensities)
     if not np.issubdtype(p.dtype, np.floating):
@@ -96,17 +102,11 @@ def normalised_frustration(sizes: np.ndarray, propensities: np.ndarray, assignme
     s = np.asarray(sizes, float)
     self_terms = s * s * np.diagonal(p)  # p_ii is unused: remove it from every quadratic form
     groups = np.asarray(assignment)
-    weighted = p * s.astype(p.dtype)  # s_j p_ij, in the (large) matrix's own precision
     same = groups[:, None] == groups[None, :]
-
-    def form(x: np.ndarray) -> float:
-        """s' x summed by rows: sum_i s_i sum_j x_ij."""
-        return float((s * x.sum(axis=-1, dtype=np.float64)).sum())
-
-    everyone = form(weighted)
+    everyone = float(quadratic_form(p, s))
     total = everyone - float(self_terms.sum())
-    e = everyone - form(np.where(same, weighted, 0.0))  # the self terms cancel
-    negative = form(np.minimum(weighted, 0.0)) - float(np.minimum(self_terms, 0.0).sum())
+    e = everyone - float(quadratic_form(np.where(same, p, 0.0), s))  # the self terms cancel
+    negative = float(quadratic_form(np.minimum(p, 0.0), s)) - float(np.minimum(self_terms, 0.0).sum())
     scale = total - 2.0 * negative  # sum |w| = sum w - 2 sum_{w<0} w
     if scale <= 0:
         return 0.0

@@ -26,18 +26,13 @@ def dyad_means(arrays: tuple[np.ndarray, ...], capability: np.ndarray, exponent:
     """Means of dyadic quantities over distinct pairs, weighted by (c_i c_j)^exponent (one per
     run of a stack of worlds).
 
-    Diagonals of the dyadic arrays are zero, so sum_ij w_i w_j x_ij = w.x.w, taken as row sums
-    in double precision rather than as a matrix product: BLAS sums single-precision products in
-    an order that depends on the processor, so the same run gave other scores on another machine.
+    Diagonals of the dyadic arrays are zero, so sum_ij w_i w_j x_ij = w'xw
+    (:func:`laossim.landscape.quadratic_form`, the same on every machine).
     """
     w = capability**exponent
     total = w.sum(axis=-1) ** 2 - (w**2).sum(axis=-1)
     total = np.where(total > 0, total, np.inf)  # no pairs: a mean of 0
-    out = []
-    for x in arrays:
-        rows = (x * w.astype(x.dtype)[..., None, :]).sum(axis=-1, dtype=np.float64)
-        out.append((rows * w).sum(axis=-1) / total)
-    return out
+    return [landscape.quadratic_form(x, w) / total for x in arrays]
 
 
 def weighted_mean(values: list[np.ndarray], weights: list[float]) -> np.ndarray:
