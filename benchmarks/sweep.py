@@ -1,9 +1,12 @@
 """Sweep-layer throughput against Mesa's batch_run: ``python benchmarks/sweep.py [--memory]``.
 
 Prints one table of ratios measured in the same run (the machines are noisy):
-a short sweep (40 runs x 40 steps) and a long one (8 runs x 240 steps, over
-0.2 s a run) through ``laossim sweep`` and ``mesa.batch_run`` on the same
-model class, runs, steps and per-step data, both with two processes; the
+a short sweep (40 runs x 40 steps), the same varying a coefficient instead
+of a state's figure (a parameter-varying design), and a long one (8 runs x
+240 steps, over 0.2 s a run) through ``laossim sweep`` and
+``mesa.batch_run`` on the same model class, runs, steps and per-step data,
+both with two processes; the first runs of the shipped Sobol experiment with
+stacking off and on; the
 short sweep again without the model's runs, which the two share (what is
 left is start-up, scenario loading and row handling), and batch_run against
 laossim's runs alone (the ratio a sweep layer costing nothing would reach);
@@ -36,14 +39,33 @@ LONG_STEPS = 240
 runs a long sweep makes (the targets are for runs of 0.2 s or more; the table shows the figure)."""
 
 
+SOBOL = ROOT / "experiments" / "stability_drivers_sobol.yaml"
+SOBOL_RUNS = 480
+"""The first runs of the shipped Sobol design timed with stacking off and on (about a minute)."""
+AUTONOMY = "states.LAO.autonomy"
+RESPONSIVENESS = "parameters.alignment.responsiveness"
+"""What the two short sweeps vary: a state's figure, and a coefficient of the model."""
+
+
+def values(points: int) -> list[float]:
+    return [round(float(v), 6) for v in np.linspace(0.1, 0.9, points)]
+
+
 def experiment(
-    folder: Path, name: str, points: int, steps: int, scenario: Path = BASELINE, replications: int = 1
+    folder: Path,
+    name: str,
+    points: int,
+    steps: int,
+    scenario: Path = BASELINE,
+    replications: int = 1,
+    varied: str = AUTONOMY,
 ) -> Path:
-    """``points`` values of Laos's autonomy times ``replications``, recording every score and
-    component at every step: the per-step data of LaosModel's DataCollector, which batch_run
-    collects. (Loading checks each listed value once: the overhead and memory sweeps list few
-    and replicate, so their per-run figures are dispatch and writing, as the issue defines.)"""
-    values = ", ".join(f"{v:.6f}" for v in np.linspace(0.1, 0.9, points))
+    """``points`` values of ``varied`` (Laos's autonomy unless told) times ``replications``,
+    recording every score and component at every step: the per-step data of LaosModel's
+    DataCollector, which batch_run collects. (Loading checks each listed value once: the overhead
+    and memory sweeps list few and replicate, so their per-run figures are dispatch and writing,
+    as the issue defines.)"""
+    listed = ", ".join(f"{v:.6f}" for v in values(points))
     path = folder / f"{name}.yaml"
     path.write_text(f"""format_version: 1
 experiment: {name}
@@ -52,20 +74,23 @@ replications: {replications}
 steps: {steps}
 design: {{method: grid}}
 vary:
-  states.LAO.autonomy: [{values}]
+  {varied}: [{listed}]
 outputs: [{", ".join(COLUMNS)}]
 """)
     return path
 
 
-def time_sweep(path: Path, folder: Path, workers: int, executor: str = "process") -> float:
+def time_sweep(
+    path: Path, folder: Path, workers: int, executor: str = "process", stack: bool = True, limit: int | None = None
+) -> float:
+    out = sweep_folder(path, folder, workers, executor, stack)
     start = time.perf_counter()
-    sweep(path, sweep_folder(path, folder, workers, executor), executor=executor, workers=workers, progress=False)
+    sweep(path, out, executor=executor, workers=workers, progress=False, stack=stack, limit=limit)
     return time.perf_counter() - start
 
 
-def sweep_folder(path: Path, folder: Path, workers: int, executor: str = "process") -> Path:
-    return folder / f"out-{path.stem}-{executor}-{workers}"
+def sweep_folder(path: Path, folder: Path, workers: int, executor: str = "process", stack: bool = True) -> Path:
+    return folder / f"out-{path.stem}-{executor}-{workers}{'' if stack else '-unstacked'}"
 
 
 def run_seconds(out: Path) -> float:
@@ -73,11 +98,11 @@ def run_seconds(out: Path) -> float:
     return sum(json.loads(p.read_text())["seconds"] for p in (out / "status").glob("*.json"))
 
 
-def time_batch_run(runs: int, steps: int) -> float:
+def time_batch_run(runs: int, steps: int, varied: str = AUTONOMY) -> float:
     start = time.perf_counter()
     mesa.batch_run(
         laossim.LaosModel,
-        parameters={"spec": [str(BASELINE)], "states.LAO.autonomy": list(np.linspace(0.1, 0.9, runs))},
+        parameters={"spec": [str(BASELINE)], varied: values(runs)},
         number_processes=2,
         max_steps=steps,
         data_collection_period=1,
@@ -185,6 +210,26 @@ def main(argv: list[str] | None = None) -> int:
                 s_mesa / model,
                 "(diagnostic)",
                 f"{s_mesa:.1f} s / {model:.1f} s",
+            )
+        )
+        varying = experiment(folder, "coefficient", 40, 40, varied=RESPONSIVENESS)
+        p_ours, p_mesa = time_sweep(varying, folder, 2), time_batch_run(40, 40, RESPONSIVENESS)
+        rows.append(
+            (
+                f"short sweep varying {RESPONSIVENESS}: batch_run / laossim",
+                p_mesa / p_ours,
+                ">= 4",
+                f"{p_mesa:.1f} s / {p_ours:.1f} s",
+            )
+        )
+        off = time_sweep(SOBOL, folder, 2, stack=False, limit=SOBOL_RUNS)
+        on = time_sweep(SOBOL, folder, 2, limit=SOBOL_RUNS)
+        rows.append(
+            (
+                f"shipped Sobol experiment, first {SOBOL_RUNS} runs: stacking off / on",
+                off / on,
+                ">= 4",
+                f"{off:.1f} s / {on:.1f} s",
             )
         )
         l_ours, l_mesa = time_sweep(long, folder, 2), time_batch_run(8, LONG_STEPS)

@@ -3,6 +3,8 @@ synthetic series with known answers."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -230,11 +232,11 @@ def test_calibration_never_reads_the_hold_out_years(tmp_path):
     steps = results.load(tmp_path / "full", series=True).step.max()
     assert steps == 68  # 2000-Q1 .. 2016-Q4
     assert full.error <= full.design.error.min()  # refinement starts at the best point and keeps the best
+    manifest = json.loads((tmp_path / "full" / "manifest.json").read_text())
+    assert manifest["runs"] == 8 and manifest["unstacked_runs"] == 0  # its design's runs share stacks
 
 
 def test_backtest_calibrate_fits_reports_and_beats_its_defaults_in_sample(tmp_path, capsys):
-    import json
-
     from laossim.cli import main
 
     out = tmp_path / "bt"

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import dataclasses
+from functools import reduce
 from pathlib import Path
 
 import numpy as np
 import pytest
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 
-from conftest import world_before
+from conftest import BASELINE, world_before
 from laossim import batch, metrics
+from laossim.errors import ScenarioError
 from laossim.mechanisms import STEP_ORDER, STREAMS, begin_step, forums
-from laossim.scenario import load_scenario, override_scenario
+from laossim.mechanisms.engagement import KIND_NAMES
+from laossim.scenario import Scenario, load_scenario, override_scenario
+from laossim.scenario.parameters import EngagementKind, EngagementType, Parameters
 from laossim.seeding import Stacked, StackedStreams, Streams
 from laossim.simulation import Simulation
 from laossim.simulation import outputs as outputs_of
@@ -129,12 +135,98 @@ def test_runs_advanced_as_a_stack_have_each_their_own_series_to_the_bit(path: Pa
             np.testing.assert_array_equal(stack.series(name)[:, b], alone.series(name), err_msg=name)
 
 
-def test_runs_that_differ_beyond_states_and_relations_are_not_stacked():
-    base = load_scenario(SCENARIOS[0])
-    other = override_scenario(base, {"parameters.alignment.responsiveness": 0.5})
+def real_coefficients(model: type[BaseModel] = Parameters, path: str = "parameters") -> list[tuple[str, FieldInfo]]:
+    """Every real-valued coefficient's dotted path, with its field (bounds and default)."""
+    found = []
+    for name, info in model.model_fields.items():
+        here = f"{path}.{name}"
+        if info.annotation is float:
+            found.append((here, info))
+        elif isinstance(info.annotation, type) and issubclass(info.annotation, BaseModel):
+            found += real_coefficients(info.annotation, here)
+        elif name == "types":
+            found += [p for kind in KIND_NAMES for p in real_coefficients(EngagementType, f"{here}.{kind}")]
+    return found
+
+
+def three_values(base: Scenario, path: str, info: FieldInfo) -> list[Scenario]:
+    """The scenario with a coefficient at its value, at its lower bound (0 where it may be:
+    noise and gains switched off) or below, and above; each valid."""
+    low, high = (next((m.ge for m in info.metadata if hasattr(m, "ge")), None), None)
+    high = next((m.le for m in info.metadata if hasattr(m, "le")), None)
+    value = float(
+        reduce(getattr, path.split(".")[1:], base.parameters) if "types" not in path else _kind_value(base, path)
+    )
+    specs = [base]
+    for candidate in (low, value * 0.6 if value else 0.3, value * 1.5 + 0.1, value * 0.8):
+        if len(specs) == 3:
+            break
+        if candidate == value or (high is not None and candidate > high) or candidate < low:
+            continue
+        try:
+            specs.append(override_scenario(base, {path: candidate}))
+        except ScenarioError:
+            continue
+    return specs
+
+
+def _kind_value(base: Scenario, path: str) -> float:
+    *_, kind, name = path.split(".")
+    return getattr(base.parameters.engagement.types[EngagementKind(kind)], name)
+
+
+STEPS = 10
+"""Long enough for the forums' first meetings and an event of every type."""
+
+
+@pytest.fixture(scope="module")
+def eventful() -> Scenario:
+    """The baseline with every shipped scenario's events of its first ten steps (on the baseline's
+    calendar and states): chairs, summits, engagements, changes, crises and disasters."""
+    base = load_scenario(BASELINE)
+    ids = [s.id for s in base.states]
+    events = []
+    for path in SCENARIOS:
+        spec = load_scenario(path)
+        if spec.simulation.start == base.simulation.start and [s.id for s in spec.states] == ids:
+            events += [ev.model_dump(mode="json") for ev in spec.events if spec.event_step(ev.at) <= STEPS]
+    eventful = Scenario.model_validate(base.model_dump(mode="json") | {"events": events})
+    assert {ev.type for ev in eventful.events} == {"chair", "change", "crisis", "disaster", "engagement", "summit"}
+    return eventful
+
+
+@pytest.mark.parametrize(("path", "info"), real_coefficients(), ids=lambda v: v if isinstance(v, str) else "")
+def test_runs_that_differ_in_any_coefficient_share_a_stack_and_keep_their_own_numbers(
+    path: str, info: FieldInfo, eventful: Scenario
+):
+    base = eventful
+    if path != "parameters.crises.intercept":
+        base = override_scenario(base, {"parameters.crises.intercept": -2.0})  # crises to be checked
+    specs = three_values(base, path, info)
+    assert len(specs) == 3, path
+    assert batch.varies_within_stack(path)
+    seqs = [np.random.SeedSequence(8, spawn_key=(r,)) for r in range(3)]
+    stack = Simulation.stacked([Simulation(spec, seq, STEPS) for spec, seq in zip(specs, seqs, strict=True)])
+    stack.run()
+    for b, (spec, seq) in enumerate(zip(specs, seqs, strict=True)):
+        alone = Simulation(spec, seq, STEPS)
+        alone.run()
+        for name in outputs_of(base):
+            np.testing.assert_array_equal(stack.series(name)[:, b], alone.series(name), err_msg=f"{path}: {name}")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"parameters.engagement.max_per_step": 2}, {"forums.ASEAN.period": 3}, {"events": []}],
+    ids=["a whole-number coefficient", "a forum's period", "the events"],
+)
+def test_runs_that_differ_in_what_sets_a_stacks_shape_are_not_stacked(change: dict, eventful: Scenario):
+    base = eventful
+    other = base.model_copy(update=change) if "events" in change else override_scenario(base, change)
     runs = [Simulation(spec, np.random.SeedSequence(1), 4) for spec in (base, other)]
-    with pytest.raises(ValueError, match="parameters, events or forums"):
+    with pytest.raises(ValueError, match="cannot share a stack"):
         Simulation.stacked(runs)
+    assert not any(batch.varies_within_stack(p) for p in change if p != "events")
 
 
 def test_a_stacked_generator_draws_each_runs_own_numbers():

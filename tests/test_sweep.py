@@ -235,6 +235,42 @@ def test_a_script_without_a_main_guard_sweeps_on_the_pool_and_its_workers_never_
     assert len(log.read_text().split()) == 1  # the parent alone ran the script
 
 
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
+def test_every_run_of_a_shipped_experiment_can_share_a_stack(path):
+    from laossim.experiment.sweep import unstacked_runs
+
+    assert unstacked_runs(load_experiment(path), 100) == 0
+
+
+def test_a_sweep_writes_how_many_runs_it_could_not_stack_and_stacking_changes_no_number(tmp_path):
+    from laossim.experiment.sweep import unstacked_runs
+
+    grid = load_experiment(HERE / "tiny_grid.yaml")
+    assert unstacked_runs(grid, 16) == 0  # a state's figure and real coefficients
+    whole = _experiment(tmp_path, "whole", "parameters.engagement.max_per_step: [1, 2]")
+    assert unstacked_runs(load_experiment(whole), 4) == 4
+    sweep(whole, tmp_path / "whole", executor="serial", progress=False)
+    assert json.loads((tmp_path / "whole" / "manifest.json").read_text())["unstacked_runs"] == 4
+    tables = {}
+    for stack in (True, False):
+        out = tmp_path / f"grid-{stack}"
+        sweep(HERE / "tiny_grid.yaml", out, executor="serial", progress=False, stack=stack)
+        assert json.loads((out / "manifest.json").read_text())["unstacked_runs"] == (0 if stack else 16)
+        tables[stack] = results.load(out, series=True)
+    pd.testing.assert_frame_equal(tables[True], tables[False])
+
+
+def _experiment(folder: Path, name: str, vary: str) -> Path:
+    """A two-point grid of the minimal scenario, two replications, varying one path."""
+    path = folder / f"{name}.yaml"
+    scenario = ROOT / "scenarios" / "teaching_minimal.yaml"
+    path.write_text(
+        f"format_version: 1\nexperiment: {name}\nscenario: {scenario}\nreplications: 2\nsteps: 4\n"
+        f"design: {{method: grid}}\nvary:\n  {vary}\noutputs: [stability]\n"
+    )
+    return path
+
+
 def test_a_task_of_many_runs_gives_each_what_it_gets_alone_stacked_or_not_and_failing_alone():
     import pickle
 
@@ -246,17 +282,18 @@ def test_a_task_of_many_runs_gives_each_what_it_gets_alone_stacked_or_not_and_fa
     overrides = [
         {"states.LAO.autonomy": 0.2},
         {"states.LAO.autonomy": 0.8, "relations.LAO-VNM.trust": 0.9},  # stacks with the first
-        {"states.LAO.autonomy": 0.5, "parameters.crises.severity_min": 0.3},  # alone: other parameters
+        {"states.LAO.autonomy": 0.5, "parameters.crises.severity_min": 0.3},  # stacks: a real coefficient
+        {"parameters.engagement.max_per_step": 2},  # alone: a whole number sets the shape of a draw
         {"parameters.crises.severity_min": 0.9, "parameters.crises.severity_max": 0.5},  # fails
-        {"states.LAO.autonomy": 0.6},  # stacks with the first two
+        {"states.LAO.autonomy": 0.6},  # stacks with the first three
     ]
     tasks = [Task(r, blob, o, 11, r % 2, 8, outputs) for r, o in enumerate(overrides)]
     many = execute_many(tasks)
-    assert [r[0] for r in many] == [0, 1, 2, 3, 4]
-    assert many[0][3] == many[1][3] == many[4][3] != many[2][3]  # one stack, sharing its time
+    assert [r[0] for r in many] == [0, 1, 2, 3, 4, 5]
+    assert many[0][3] == many[1][3] == many[2][3] == many[5][3] != many[3][3]  # one stack, sharing its time
     for task, (run_id, columns, error, seconds) in zip(tasks, many, strict=True):
         _, alone, alone_error, _ = execute(task)
-        if run_id == 3:
+        if run_id == 4:
             assert columns is None and "severity_min (0.9) is above severity_max (0.5)" in error
             continue
         assert error is None and alone_error is None and seconds > 0

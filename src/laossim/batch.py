@@ -8,20 +8,36 @@ call serve B runs. A mechanism written for stacks indexes from the right
 :class:`laossim.seeding.Stacked`, so the same code serves one world and a
 stack, and every run's numbers are the ones it gets alone, to the bit.
 
+The runs of a stack may also differ in any real-valued coefficient
+(:func:`parameters`): a coefficient that differs becomes one value per run,
+and a mechanism reads it through :func:`along` (shaped to broadcast over a
+stack's arrays, in their precision, as numpy takes a Python float),
+:func:`at_runs` (for entries picked from several runs), :func:`each` (a
+scalar formula worked out per run, as one run works it out) or
+:func:`power`. A coefficient the same in every run stays a Python float, so
+a run alone, and every stack of runs that share their coefficients, computes
+exactly what it did before.
+
 A stack keeps no records (what sweeps record is scores and alignments).
 :meth:`laossim.simulation.Simulation.stacked` advances a stack of runs; a
-sweep's worker stacks the runs of a task that differ only in state and
-relation figures (:func:`laossim.experiment.worker.execute_many`).
+sweep's worker stacks the runs of a task that may share one
+(:func:`laossim.experiment.worker.execute_many`, :func:`varies_within_stack`).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
+from pydantic import BaseModel
 
+from laossim.scenario.parameters import Parameters
 from laossim.world import STRUCTURE, Sightings, World
+
+Coefficient = float | np.floating | np.ndarray
+"""A coefficient as a mechanism reads it: a float, or in a stack one value per run, (runs,)."""
 
 SHARED: tuple[str, ...] = STRUCTURE
 """The structure every stacked world must have in common; every other field gets a run axis."""
@@ -71,3 +87,114 @@ def sums_per_run(values: np.ndarray, runs: np.ndarray, count: int) -> np.ndarray
     for b in np.unique(runs).tolist():
         out[b] = values[runs == b].sum()
     return out
+
+
+def parameters(runs: Sequence[Parameters]) -> Parameters:
+    """One set of coefficients for a stack of runs: a coefficient equal in every run stays as it is;
+    a real-valued one that differs becomes an array of one float64 per run (the tree is not
+    validated again: each run's own was).
+
+    Raises:
+        ValueError: the runs differ in a whole-number coefficient (it sets the shape of a draw).
+    """
+    return _merged(list(runs), "parameters")
+
+
+def _merged(models: list[Any], path: str) -> Any:
+    first = models[0]
+    if all(m == first for m in models[1:]):
+        return first
+    if isinstance(first, BaseModel):
+        names = type(first).model_fields
+        fields = {name: _merged([getattr(m, name) for m in models], f"{path}.{name}") for name in names}
+        return type(first).model_construct(**fields)
+    if isinstance(first, dict):
+        return {key: _merged([m[key] for m in models], f"{path}.{key}") for key in first}
+    if isinstance(first, float) and all(isinstance(m, float) for m in models):
+        return np.array(models, dtype=np.float64)
+    raise ValueError(f"runs that differ in {path} cannot share a stack")
+
+
+def parameter_shape(params: Parameters) -> Any:
+    """What runs must share of their coefficients to share a stack (:func:`parameters`): every
+    coefficient but the real-valued ones, as plain data."""
+    return _shape(params)
+
+
+def _shape(node: Any) -> Any:
+    if isinstance(node, BaseModel):
+        return {name: _shape(getattr(node, name)) for name in type(node).model_fields}
+    if isinstance(node, dict):
+        return {str(key): _shape(value) for key, value in node.items()}
+    return None if isinstance(node, float) else node
+
+
+def varies_within_stack(path: str) -> bool:
+    """Whether runs that differ in this dotted scenario path may share a stack: state and relation
+    figures, a forum's strength, and every real-valued coefficient (not a whole number such as
+    ``parameters.engagement.max_per_step``, which sets the shape of a draw)."""
+    head, *rest = path.split(".")
+    if head in ("states", "relations"):
+        return True
+    if head == "forums":
+        return len(rest) == 2 and rest[1] == "strength"
+    if head != "parameters":
+        return False
+    node: Any = Parameters
+    names = iter(rest)
+    for name in names:
+        if not (isinstance(node, type) and issubclass(node, BaseModel)) or name not in node.model_fields:
+            return False
+        node = node.model_fields[name].annotation
+        if getattr(node, "__origin__", None) is dict:  # the engagement kinds: the next name is a kind
+            next(names, None)
+            node = node.__args__[1]
+    return node is float
+
+
+def along(value: Coefficient, like: np.ndarray) -> Coefficient:
+    """A coefficient as it acts on a stack's array ``like``: a float as it is; one value per run
+    shaped (runs, 1, ...) to broadcast over ``like``'s axes after its run axis, and in ``like``'s
+    precision if that is a float type (a Python float times a single-precision array is computed
+    in single precision; so is this)."""
+    if not isinstance(value, np.ndarray):
+        return value
+    like = np.asarray(like)
+    shaped = value.reshape(-1, *(1,) * (like.ndim - 1))
+    return shaped.astype(like.dtype) if like.dtype.kind == "f" else shaped
+
+
+def at_runs(value: Coefficient, runs: np.ndarray | None, like: np.ndarray | np.generic) -> Coefficient:
+    """A coefficient for entries gathered from several runs of a stack (``runs``: each entry's
+    run), in ``like``'s precision as :func:`along`; a float as it is."""
+    if not isinstance(value, np.ndarray):
+        return value
+    picked = value[runs]
+    like = np.asarray(like)
+    return picked.astype(like.dtype) if like.dtype.kind == "f" else picked
+
+
+def each(formula: Callable[..., Coefficient], *values: Coefficient) -> Coefficient:
+    """``formula`` of coefficients worked out in scalar arithmetic, per run where one differs by
+    run: what one run computes alone, to the bit (numpy's vectorised ``exp`` and ``**`` may round
+    otherwise than Python's)."""
+    if not any(isinstance(v, np.ndarray) for v in values):
+        return formula(*values)
+    count = next(len(v) for v in values if isinstance(v, np.ndarray))
+    per_run = [[float(v[b]) if isinstance(v, np.ndarray) else v for v in values] for b in range(count)]
+    return np.array([float(formula(*args)) for args in per_run])
+
+
+def power(base: np.ndarray, exponent: Coefficient) -> np.ndarray:
+    """base ** exponent, with an exponent per run of a stack applied to each run's slice as one
+    run applies its own (numpy computes a square or square root otherwise than a general power)."""
+    if not isinstance(exponent, np.ndarray):
+        return base**exponent
+    return np.stack([base[b] ** float(e) for b, e in enumerate(exponent.tolist())])
+
+
+def runs_of(value: Coefficient, count: int) -> list[float]:
+    """A coefficient's value in each of ``count`` runs."""
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    return [float(value)] * count

@@ -14,7 +14,7 @@ import math
 import numpy as np
 
 from laossim import landscape, vocab
-from laossim.batch import is_stack
+from laossim.batch import Coefficient, along, each, is_stack, power
 from laossim.scenario.parameters import Parameters
 from laossim.world import World
 
@@ -22,20 +22,21 @@ SCORES, COMPONENTS, COLUMNS = vocab.SCORES, vocab.COMPONENTS, vocab.COLUMNS
 """The catalogue's names (:mod:`laossim.vocab`), for the score functions' callers."""
 
 
-def dyad_means(arrays: tuple[np.ndarray, ...], capability: np.ndarray, exponent: float) -> list[np.ndarray]:
+def dyad_means(arrays: tuple[np.ndarray, ...], capability: np.ndarray, exponent: Coefficient) -> list[np.ndarray]:
     """Means of dyadic quantities over distinct pairs, weighted by (c_i c_j)^exponent (one per
     run of a stack of worlds).
 
     Diagonals of the dyadic arrays are zero, so sum_ij w_i w_j x_ij = w'xw
     (:func:`laossim.landscape.quadratic_form`, the same on every machine).
     """
-    w = capability**exponent
-    total = w.sum(axis=-1) ** 2 - (w**2).sum(axis=-1)
+    w = power(capability, exponent)
+    sums = w.sum(axis=-1)
+    total = sums * sums - (w * w).sum(axis=-1)  # never ** 2: a numpy scalar's rounds otherwise than an array's
     total = np.where(total > 0, total, np.inf)  # no pairs: a mean of 0
     return [landscape.quadratic_form(x, w) / total for x in arrays]
 
 
-def weighted_mean(values: list[np.ndarray], weights: list[float]) -> np.ndarray:
+def weighted_mean(values: list[np.ndarray], weights: list[Coefficient]) -> Coefficient:
     """sum(v w) / sum(w) of a few numbers, or of a few arrays elementwise (numpy's average
     costs more than the arithmetic)."""
     return sum(v * w for v, w in zip(values, weights, strict=True)) / sum(weights)
@@ -46,7 +47,7 @@ def coalitions(alignment: np.ndarray) -> np.ndarray:
     return np.argmax(alignment, axis=-1)
 
 
-def polarisation(alignment: np.ndarray, alpha: float) -> np.ndarray:
+def polarisation(alignment: np.ndarray, alpha: Coefficient) -> np.ndarray:
     """Esteban-Ray polarisation of the coalitions, normalised by its bipolar maximum.
 
     Groups are the coalitions (dominant pole) with population shares pi_g
@@ -67,11 +68,12 @@ def polarisation(alignment: np.ndarray, alpha: float) -> np.ndarray:
     pi = counts / n
     centres = _share(sums, counts[..., None])
     d = 0.5 * np.abs(centres[..., :, None, :] - centres[..., None, :, :]).sum(axis=-1)
-    er = (pi[..., :, None] ** (1 + alpha) * pi[..., None, :] * d).reshape(*lead, k * k).sum(axis=-1)
-    return np.minimum(1.0, er / 2.0 ** -(1 + alpha))
+    weight = power(pi[..., :, None], each(lambda a: 1 + a, alpha))
+    er = (weight * pi[..., None, :] * d).reshape(*lead, k * k).sum(axis=-1)
+    return np.minimum(1.0, er / each(lambda a: 2.0 ** -(1 + a), alpha))
 
 
-def volatility(world: World, scale_per_year: float) -> np.ndarray:
+def volatility(world: World, scale_per_year: Coefficient) -> np.ndarray:
     """Mean total-variation change of non-pole alignments this step, per year, over ``scale``."""
     moving = ~world.is_pole
     if not moving.any():
@@ -83,7 +85,9 @@ def volatility(world: World, scale_per_year: float) -> np.ndarray:
 def propensities(world: World, params: Parameters) -> np.ndarray:
     """In-run landscape propensities p_ij = w_H H_ij + w_R (R_ij - tau_ij)."""
     lp = params.landscape
-    return lp.affinity * world.affinity + lp.trust * (world.trust - world.tension)
+    return along(lp.affinity, world.affinity) * world.affinity + along(lp.trust, world.trust) * (
+        world.trust - world.tension
+    )
 
 
 def frustration(world: World, params: Parameters) -> np.ndarray:

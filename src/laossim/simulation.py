@@ -12,6 +12,7 @@ the same to the bit.
 from __future__ import annotations
 
 import copy
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
@@ -83,20 +84,23 @@ class Simulation:
     def stacked(cls, runs: Sequence[Simulation]) -> Simulation:
         """Runs at step 0 advanced as one, on a stack of their worlds (:mod:`laossim.batch`).
 
-        The runs must share their scenario's structure, parameters, events and forums (they may
-        differ in state and relation figures, and in seed). Every output's :meth:`series` then has a
-        column per run, each that run's own series to the bit; a stack keeps no records.
+        The runs must share their scenario's structure, calendar, events and forums but for their
+        strength; they may differ in state and relation figures, forum strengths, real-valued
+        coefficients (:func:`laossim.batch.parameters`) and seed. Every output's :meth:`series`
+        then has a column per run, each that run's own series to the bit; a stack keeps no records.
 
         Raises:
             ValueError: the runs cannot share a stack.
         """
         first = runs[0]
-        shared = ("parameters", "events", "forums")
-        if any(getattr(r.spec, name) != getattr(first.spec, name) for r in runs[1:] for name in shared):
-            raise ValueError("runs with different parameters, events or forums cannot share a stack")
+        if any(r.stack_key() != first.stack_key() for r in runs[1:]):
+            raise ValueError(
+                "runs with different events, forums, calendars or whole-number coefficients cannot share a stack"
+            )
         if any(len(r.score_history) != 1 for r in runs):
             raise ValueError("runs are stacked at step 0")
         stack = copy.copy(first)
+        stack.params = batch.parameters([r.params for r in runs])
         stack.world = batch.stack([r.world for r in runs])
         stack.streams = StackedStreams([r.streams for r in runs])
         stack.records, stack.last_records = [], []
@@ -105,6 +109,17 @@ class Simulation:
         stack.scores = metrics.scores(stack.world, stack.params)
         stack.score_history = [stack.scores]
         return stack
+
+    def stack_key(self) -> str:
+        """What runs must have in common to share a stack (:meth:`stacked`): their calendar, their
+        events, their forums but for each forum's strength (a figure of the world), and their
+        coefficients but for the real-valued ones (:func:`laossim.batch.parameter_shape`)."""
+        spec = self.spec
+        forums = [f.model_dump(mode="json", exclude={"strength"}) for f in spec.forums]
+        events = [e.model_dump(mode="json") for e in spec.events]
+        calendar = spec.simulation.start, spec.simulation.time_unit.value
+        shape = batch.parameter_shape(self.params)
+        return json.dumps([calendar, forums, events, shape, self.max_steps], sort_keys=True, default=str)
 
     def advance(self, t: int) -> None:
         """Step t (from 1): the mechanisms in :data:`STEP_ORDER`, then the scores."""

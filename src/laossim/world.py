@@ -195,7 +195,13 @@ def per_step(rate_per_year: float | np.ndarray, steps_per_year: int) -> float | 
     return 1.0 - np.power(1.0 - np.clip(rate_per_year, 0.0, 1.0), 1.0 / steps_per_year)
 
 
-def bounded(x: np.ndarray, gain: np.ndarray | float, decay: np.ndarray | float, *, per_run: bool = False) -> np.ndarray:
+def bounded(
+    x: np.ndarray,
+    gain: np.ndarray | np.floating | float,
+    decay: np.ndarray | np.floating | float,
+    *,
+    per_run: bool = False,
+) -> np.ndarray:
     """The bounded update x + g(1 - x) - d x, with g, d in [0, 1]: stays in [0, 1].
 
     Computed as g + x (1 - g - d), which lies between g and 1 - d, in the precision of x.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import signal
 from collections.abc import Callable
+from typing import Any
 
 FORCE_FOLDER = "replace a laossim results folder at --out (never a folder of other files, nor a file)"
 
@@ -65,7 +66,7 @@ def with_pandas_width() -> None:
     pd.set_option("display.max_columns", 50)
 
 
-def given(**options: object) -> dict[str, object]:
+def given(**options: Any) -> dict[str, Any]:
     """The options the user gave (not None): what a handler passes on, so the library's
     defaults apply to the rest."""
     return {name: value for name, value in options.items() if value is not None}

@@ -12,8 +12,9 @@ any moment (even by SIGKILL) loses no finished run and leaves no corrupt file;
 ``resume=True`` skips the runs whose file exists and never duplicates one.
 The parent keeps at most a few tasks in flight and writes each result as it
 arrives, so its memory does not grow with the number of runs. A task carries
-several runs, which a worker advances as one stack of worlds where they differ
-only in state and relation figures (``worker.execute_many``). A run is a pure
+several runs, which a worker advances as one stack of worlds where they may
+share one: they may differ in state and relation figures, forum strengths and
+any real-valued coefficient (``worker.execute_many``). A run is a pure
 function of its row of the design table, to the bit whether it ran alone or
 in a stack, so results are identical whatever the executor, the number of
 workers and the grouping of runs.
@@ -42,11 +43,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from tqdm.auto import tqdm
 
+from laossim.batch import varies_within_stack
 from laossim.errors import RefusedError, ResultsError
 from laossim.experiment import forkserver
 from laossim.experiment.design import design_table
 from laossim.experiment.load import LoadedExperiment, load_experiment
-from laossim.experiment.worker import STACKABLE, Columns, Task, execute_many
+from laossim.experiment.worker import Columns, Task, execute_many
 from laossim.folders import LOCK, folder_lock, write_file
 from laossim.provenance import MODEL_VERSION, MODEL_VERSION_KEY, git_commit, versions
 from laossim.results import run_file_problem, run_files, status_records, sweep_manifest
@@ -179,6 +181,7 @@ def sweep(
     resume: bool = False,
     progress: bool = True,
     limit: int | None = None,
+    stack: bool = True,
 ) -> SweepSummary:
     """Run every run of an experiment's design, writing each result as it finishes.
 
@@ -189,6 +192,8 @@ def sweep(
         workers: processes for ``process`` and ``dask`` (default: all cores).
         resume: continue a sweep in ``out``, skipping its finished runs.
         limit: stop after submitting this many runs (to try a design quickly).
+        stack: advance runs that may share a stack of worlds as one (the same numbers, to the bit;
+            off only to measure what stacking gains).
 
     Raises:
         SweepError: the sweep cannot start in ``out`` (the message says why), before any run.
@@ -207,7 +212,7 @@ def sweep(
     out.mkdir(parents=True, exist_ok=True)
     with folder_lock(out):
         try:
-            return _sweep_locked(loaded, out, table, digest, executor, workers, resume, progress, limit)
+            return _sweep_locked(loaded, out, table, digest, executor, workers, resume, progress, limit, stack)
         except KeyboardInterrupt as exc:
             raise SweepInterrupted(out, len(run_files(out)), len(table)) from exc
 
@@ -222,8 +227,9 @@ def _sweep_locked(
     resume: bool,
     progress: bool,
     limit: int | None,
+    stack: bool,
 ) -> SweepSummary:
-    _prepare(out, loaded, table, digest, resume)
+    _prepare(out, loaded, table, digest, resume, stack)
     finished = set(run_files(out))
     todo = table[~table["run_id"].isin(finished)]
     if limit is not None:
@@ -234,14 +240,13 @@ def _sweep_locked(
     done = failed = 0
     blob = pickle.dumps(loaded.scenario, protocol=pickle.HIGHEST_PROTOCOL)
     with make_executor(executor, workers) as (pool, description):
-        manifest = _manifest(loaded, digest, description, len(table))
+        manifest = _manifest(loaded, digest, description, len(table), stack)
         _write_manifest(out, manifest)
         in_flight: set[Future] = set()
         parallel = max(workers or 1, os.cpu_count() or 1)
-        # consecutive runs of the interleaved order share a stack only if nothing but states and
-        # relations varies; otherwise one run a task keeps the progress bar and a kill's losses fine
-        stackable = all(name.startswith(STACKABLE) for name in names)
-        chunk = chunk_size(len(todo), parallel) if stackable else 1
+        # consecutive runs of the interleaved order share a stack only if every varied path may
+        # differ within one; otherwise one run a task keeps the progress bar and a kill's losses fine
+        chunk = chunk_size(len(todo), parallel) if stack and stackable(names) else 1
         window = 1 if isinstance(pool, _Serial) else 2 * parallel  # serial: write each task's runs at once
         rows = todo.itertuples(index=False, name=None)
         fields = list(todo.columns)
@@ -285,6 +290,17 @@ def _sweep_locked(
     return SweepSummary(out, len(table), done, failed, len(finished), time.time() - started)
 
 
+def stackable(names: list[str]) -> bool:
+    """Whether the runs of a design varying these paths may share stacks of worlds."""
+    return all(varies_within_stack(name) for name in names)
+
+
+def unstacked_runs(loaded: LoadedExperiment, runs: int) -> int:
+    """How many of a design's runs cannot share a stack: all, if it varies a path that sets a
+    stack's shape (a forum's meeting period, a whole-number coefficient, an event); else none."""
+    return 0 if stackable(list(loaded.experiment.vary)) else runs
+
+
 MAX_CHUNK = 32
 """Most runs in one task: a stack of 20 small-world runs costs about a sixth per run of running
 them alone, and more gains little."""
@@ -313,7 +329,7 @@ def _refuse_unusable(out: Path, resume: bool) -> None:
         raise SweepError(f"{out} holds no sweep (no design.parquet) to resume; choose another --out")
 
 
-def _prepare(out: Path, loaded: LoadedExperiment, table: pd.DataFrame, digest: str, resume: bool) -> None:
+def _prepare(out: Path, loaded: LoadedExperiment, table: pd.DataFrame, digest: str, resume: bool, stack: bool) -> None:
     """Make the folder ready (under its lock): on a resume, check that the sweep in it is this
     one, from the same inputs and model version; then clean what a killed sweep left."""
     design = out / "design.parquet"
@@ -322,7 +338,7 @@ def _prepare(out: Path, loaded: LoadedExperiment, table: pd.DataFrame, digest: s
     (out / "runs").mkdir(exist_ok=True)
     (out / "status").mkdir(exist_ok=True)
     if not (out / "manifest.json").exists():  # before the design: a folder with a design has a manifest
-        _write_manifest(out, _manifest(loaded, digest, "not started", len(table)))
+        _write_manifest(out, _manifest(loaded, digest, "not started", len(table), stack))
     if not design.exists():
         _atomic_parquet(table, design)
     stale = list((out / "runs").glob(".*.tmp")) + list((out / "status").glob(".*.tmp"))
@@ -407,7 +423,7 @@ def _now() -> str:
     return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
 
-def _manifest(loaded: LoadedExperiment, digest: str, executor: str, runs: int) -> dict[str, Any]:
+def _manifest(loaded: LoadedExperiment, digest: str, executor: str, runs: int, stack: bool) -> dict[str, Any]:
     exp = loaded.experiment
     return {
         "laossim_sweep": 1,
@@ -425,6 +441,7 @@ def _manifest(loaded: LoadedExperiment, digest: str, executor: str, runs: int) -
         "steps": loaded.steps,
         "outputs": list(exp.outputs),
         "runs": runs,
+        "unstacked_runs": unstacked_runs(loaded, runs) if stack else runs,
         "design_sha256": digest,
         "executor": executor,
         "started": _now(),

@@ -51,56 +51,63 @@ def _unpickled(blob: bytes) -> Scenario:
 Result = tuple[int, Columns | None, str | None, float]
 """(run_id, per-step outputs or None, traceback or None, wall seconds)."""
 
-STACKABLE = ("states.", "relations.")
-"""Varied paths that change only a run's world: runs that differ only in these share a stack."""
-
 
 def execute(task: Task) -> Result:
     """Run one task: (run_id, per-step outputs or None, traceback or None, wall seconds).
 
-    Never raises: a failing run is returned with its traceback so the sweep goes on.
+    Never raises: a failing run is recorded with its traceback, so one bad
+    parameter combination cannot sink a sweep.
     """
     start = time.perf_counter()
     try:
-        simulation = _simulation(task)
-        simulation.run()
-        series = {name: simulation.series(name) for name in task.outputs}
-        return task.run_id, _columns(task, series), None, time.perf_counter() - start
+        return _finished(task, _simulation(task), start)
     except Exception:
         return task.run_id, None, traceback.format_exc(), time.perf_counter() - start
 
 
 def execute_many(tasks: Sequence[Task]) -> list[Result]:
-    """Run several tasks, those that differ only in state and relation figures (and seed) on one
-    stack of worlds (:meth:`Simulation.stacked`: a few times cheaper per run for small worlds).
+    """Run several tasks, those that may share a stack of worlds on one (:meth:`Simulation.stacked`:
+    a few times cheaper per run for small worlds; :func:`laossim.batch.varies_within_stack`).
 
     Returns each task's result, in order, to the bit what :func:`execute` returns for it (each
-    stacked run's wall time is its share of its stack's). Never raises: a stack that fails is
-    run again run by run, so a failing run is recorded with its own traceback.
+    stacked run's wall time is its share of its stack's, building included). Never raises: a
+    stack that fails is run again run by run, so a failing run is recorded with its own traceback.
     """
-    groups: dict[tuple, list[Task]] = defaultdict(list)
-    for task in tasks:
-        groups[_stack_key(task)].append(task)
+    groups: dict[tuple, list[tuple[Task, Simulation, float]]] = defaultdict(list)
     results: dict[int, Result] = {}
+    for task in tasks:
+        start = time.perf_counter()
+        try:
+            simulation = _simulation(task)
+        except Exception:  # recorded with its own traceback
+            results[task.run_id] = task.run_id, None, traceback.format_exc(), time.perf_counter() - start
+            continue
+        groups[task.scenario, task.outputs, simulation.stack_key()].append(
+            (task, simulation, time.perf_counter() - start)
+        )
     for group in groups.values():
-        if len(group) > 1:
-            try:
-                results |= _execute_stacked(group)
-                continue
-            except Exception:  # each run of the group is tried alone below, recording its own failure
-                pass
-        results |= {task.run_id: execute(task) for task in group}
+        try:
+            results |= _execute_stacked(group) if len(group) > 1 else _execute_alone(*group[0])
+        except Exception:  # each run of the group is tried alone, recording its own failure
+            results |= {task.run_id: execute(task) for task, _, _ in group}
     return [results[task.run_id] for task in tasks]
 
 
-def _stack_key(task: Task) -> tuple:
-    others = tuple(sorted((k, v) for k, v in task.overrides.items() if not k.startswith(STACKABLE)))
-    return task.scenario, task.steps, task.outputs, others
+def _finished(task: Task, simulation: Simulation, start: float) -> Result:
+    """Run a built simulation to its end (raises what it raises); ``start``: when its clock began."""
+    simulation.run()
+    series = {name: simulation.series(name) for name in task.outputs}
+    return task.run_id, _columns(task, series), None, time.perf_counter() - start
 
 
-def _execute_stacked(tasks: list[Task]) -> dict[int, Result]:
-    start = time.perf_counter()
-    stack = Simulation.stacked([_simulation(task) for task in tasks])
+def _execute_alone(task: Task, simulation: Simulation, built: float) -> dict[int, Result]:
+    return {task.run_id: _finished(task, simulation, time.perf_counter() - built)}
+
+
+def _execute_stacked(group: list[tuple[Task, Simulation, float]]) -> dict[int, Result]:
+    start = time.perf_counter() - sum(built for _, _, built in group)
+    tasks = [task for task, _, _ in group]
+    stack = Simulation.stacked([simulation for _, simulation, _ in group])
     stack.run()
     series = {name: stack.series(name) for name in tasks[0].outputs}
     seconds = (time.perf_counter() - start) / len(tasks)

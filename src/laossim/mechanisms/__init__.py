@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from laossim.batch import along, each
 from laossim.mechanisms import alignment, crises, economy, engagement, events, forums, security
 from laossim.mechanisms.contract import Contract, contract
 from laossim.mechanisms.records import Record
@@ -74,10 +75,12 @@ def begin_step(world: World, params: Parameters) -> World:
     """
     spy = world.steps_per_year
     year = float(np.exp(-1.0 / spy))
-    crisis_memory = float(np.exp(-1.0 / (params.scores.crisis_window * spy)))
+    crisis_memory = each(lambda window: float(np.exp(-1.0 / (window * spy))), params.scores.crisis_window)
+    keep_pressure = each(lambda rate: 1.0 - per_step(rate, spy), params.crises.pressure_decay)
+    keep_disaster = each(lambda rate: 1.0 - per_step(rate, spy), params.crises.disaster_decay)
     return world.evolve(
-        pressure=world.pressure * (1.0 - per_step(params.crises.pressure_decay, spy)),
-        disaster=world.disaster * (1.0 - per_step(params.crises.disaster_decay, spy)),
+        pressure=world.pressure * keep_pressure,
+        disaster=world.disaster * along(keep_disaster, world.disaster),
         crisis_load=world.crisis_load * crisis_memory,
         engaged_units=world.engaged_units * year,
         budget_units=world.budget_units * year,

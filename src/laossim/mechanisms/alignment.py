@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from laossim.batch import along, power
 from laossim.mechanisms.contract import contract
 from laossim.mechanisms.records import Record
 from laossim.scenario.parameters import Parameters
@@ -31,17 +32,20 @@ def leverage(world: World, params: Parameters) -> np.ndarray:
     a = params.alignment
     p = world.poles
     poles = world.capability[..., p]
-    cap = (poles / poles.max(axis=-1, keepdims=True)) ** a.capability_exponent
+    cap = power(poles / poles.max(axis=-1, keepdims=True), a.capability_exponent)
+    trade, aid, debt = world.trade[..., p], world.aid[..., p], world.debt[..., p]
+    affinity, border, alliance = np.maximum(world.affinity[..., p], 0.0), world.border[..., p], world.alliance[..., p]
+    trust, theta = world.trust[..., p], world.threat_sensitivity[..., None]
     ties = (
-        a.trade * world.trade[..., p]
-        + a.aid * world.aid[..., p]
-        + a.debt * world.debt[..., p]
-        + a.affinity * np.maximum(world.affinity[..., p], 0.0)
-        + a.border * world.border[..., p]
-        + a.alliance * world.alliance[..., p]
-        + a.trust * world.trust[..., p]
+        along(a.trade, trade) * trade
+        + along(a.aid, aid) * aid
+        + along(a.debt, debt) * debt
+        + along(a.affinity, affinity) * affinity
+        + along(a.border, border) * border
+        + along(a.alliance, alliance) * alliance
+        + along(a.trust, trust) * trust
     )
-    return cap[..., None, :] * ties - world.threat_sensitivity[..., None] * a.threat * world.tension[..., p]
+    return cap[..., None, :] * ties - theta * along(a.threat, theta) * world.tension[..., p]
 
 
 def target(world: World, lev: np.ndarray) -> np.ndarray:
@@ -95,7 +99,8 @@ def response(world: World, tgt: np.ndarray, lev: np.ndarray) -> np.ndarray:
 def responsiveness(world: World, params: Parameters) -> np.ndarray:
     """lambda (N,) per step, raised by polarisation pressure: lambda + (1 - lambda)(1 - exp(-gamma P))."""
     lam = per_step(world.responsiveness, world.steps_per_year)
-    push = 1.0 - np.exp(-params.alignment.pressure_gain * np.asarray(world.pressure)[..., None])
+    pressure = np.asarray(world.pressure)[..., None]
+    push = 1.0 - np.exp(-along(params.alignment.pressure_gain, pressure) * pressure)
     return lam + (1.0 - lam) * push
 
 
@@ -112,8 +117,9 @@ def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> 
     r = response(world, target(world, lev), lev)
     lam = responsiveness(world, params)[..., None]
     a = (1.0 - lam) * world.alignment + lam * r
-    nu = params.alignment.noise_concentration
-    if nu > 0:
-        a = dirichlet_rows(rng, nu * (a + params.alignment.noise_floor))
+    nu, floor = params.alignment.noise_concentration, params.alignment.noise_floor
+    if np.any(nu > 0):
+        noisy = dirichlet_rows(rng, along(nu, a) * (a + along(floor, a)))
+        a = noisy if not isinstance(nu, np.ndarray) else np.where(along(nu > 0, a), noisy, a)
     a[..., world.poles, :] = np.eye(world.k)
     return world.evolve(alignment=a, leverage=lev), []

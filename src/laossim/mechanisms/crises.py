@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from laossim.batch import sums_per_run
+from laossim.batch import Coefficient, along, at_runs, runs_of, sums_per_run
 from laossim.mechanisms.contract import contract
 from laossim.mechanisms.records import Record
 from laossim.scenario.parameters import Parameters
@@ -28,14 +28,15 @@ CONTRACT = APPLY | contract(reads="interoperability", writes="", draws=True)
 
 def hazard(world: World, params: Parameters, at: tuple = (...,)) -> np.ndarray:
     """Crisis probability per step of the dyads ``at``, an index into the dyadic arrays: ``(i, j)``,
-    or ``(runs, i, j)`` in a stack (default all, (N, N))."""
+    or ``(runs, i, j)`` in a stack (default all, (N, N), or (runs, N, N))."""
     c = params.crises
-    logit = (
-        c.intercept
-        + c.tension * world.tension[at]
-        - c.trust * world.trust[at]
-        - c.interoperability * world.interoperability[at]
-    )
+    tension, trust, interop = world.tension[at], world.trust[at], world.interoperability[at]
+    runs = at[0] if len(at) == 3 else None
+
+    def k(value: Coefficient) -> Coefficient:  # a coefficient for the dyads picked
+        return along(value, tension) if runs is None else at_runs(value, runs, tension)
+
+    logit = k(c.intercept) + k(c.tension) * tension - k(c.trust) * trust - k(c.interoperability) * interop
     return per_step(1.0 / (1.0 + np.exp(-logit)), world.steps_per_year)
 
 
@@ -67,8 +68,9 @@ def apply(
     sev = np.zeros(len(touched))
     np.maximum.at(sev, slot, np.tile(severity, 2))  # two crises of one pair in a step: the worse counts
     tension, trust = world.tension.copy(), world.trust.copy()
-    tension.flat[touched] = bounded(tension.flat[touched], c.tension_gain * sev, 0.0)
-    trust.flat[touched] = bounded(trust.flat[touched], 0.0, c.trust_loss * sev)
+    run = None if runs is None else touched // (n * n)
+    tension.flat[touched] = bounded(tension.flat[touched], at_runs(c.tension_gain, run, sev) * sev, 0.0)
+    trust.flat[touched] = bounded(trust.flat[touched], 0.0, at_runs(c.trust_loss, run, sev) * sev)
     pole = world.is_pole
     polar = pole[i] | pole[j]
     if runs is not None:
@@ -105,10 +107,17 @@ def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> 
     iu, ju = _upper(world.n)
     draw = rng.random((2, len(iu)), dtype=np.float32)  # one draw per dyad: single precision halves the work
     uniform, severe = draw[..., 0, :], draw[..., 1, :]
-    # the bound of a stack is its largest: more candidates, the same hits
-    bound = per_step(1.0 / (1.0 + np.exp(-(c.intercept + c.tension * world.tension.max()))), world.steps_per_year)
+    # the bound of a stack is its runs' largest: more candidates, the same hits
+    most = world.tension.max()
+    count = max(np.size(c.intercept), np.size(c.tension))  # 1 unless the runs of a stack differ in them
+    bound = max(
+        per_step(1.0 / (1.0 + np.exp(-(intercept + tension * most))), world.steps_per_year)
+        for intercept, tension in zip(runs_of(c.intercept, count), runs_of(c.tension, count), strict=True)
+    )
     *runs, candidates = np.nonzero(uniform < bound)  # runs: () for one world, (run of each,) in a stack
     ci, cj = iu[candidates], ju[candidates]
     hit = uniform[(*runs, candidates)] < hazard(world, params, (*runs, ci, cj))
-    severity = c.severity_min + (c.severity_max - c.severity_min) * severe[(*runs, candidates)][hit].astype(float)
-    return apply(world, params, ci[hit], cj[hit], severity, runs=runs[0][hit] if runs else None)
+    whose = runs[0][hit] if runs else None
+    low, high = (at_runs(v, whose, np.float64(0)) for v in (c.severity_min, c.severity_max))
+    severity = low + (high - low) * severe[(*runs, candidates)][hit].astype(float)
+    return apply(world, params, ci[hit], cj[hit], severity, runs=whose)

@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from laossim.batch import Coefficient, along, each
 from laossim.mechanisms.contract import contract
 from laossim.mechanisms.records import Record
 from laossim.scenario.parameters import Parameters
@@ -27,8 +28,11 @@ CONTRACT = contract(
 )
 
 
-def drift(shares: np.ndarray, affinity_of: Callable[[np.ndarray, np.ndarray], np.ndarray], rate: float) -> np.ndarray:
-    """Move each row's shares a fraction ``rate`` toward attraction-weighted shares, keeping row totals.
+def drift(
+    shares: np.ndarray, affinity_of: Callable[[np.ndarray, np.ndarray], np.ndarray], rate: Coefficient
+) -> np.ndarray:
+    """Move each row's shares a fraction ``rate`` (one per run of a stack, or one for all) toward
+    attraction-weighted shares, keeping row totals.
 
     Only existing partners are touched (zero shares stay zero), so the work is
     proportional to the number of trading pairs, not N^2. Rows are counted over
@@ -46,6 +50,8 @@ def drift(shares: np.ndarray, affinity_of: Callable[[np.ndarray, np.ndarray], np
     wsum = np.bincount(i, weights=w, minlength=rows)[i]
     goal = np.divide(w * totals, wsum, out=s.copy(), where=wsum > 0)
     out = flat.copy()
+    if isinstance(rate, np.ndarray) and rate.ndim:
+        rate = rate[i // shares.shape[-2]]  # each row's run
     out[i, j] = s + rate * (goal - s)
     return out.reshape(shares.shape)
 
@@ -77,7 +83,7 @@ def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> 
     return world.evolve(
         capability=capability,
         growth=rate * spy,
-        trade=drift(world.trade, pull, per_step(e.trade_drift, spy)),
-        aid=drift(world.aid, pull, per_step(e.aid_drift, spy)),
-        debt=world.debt * float(1.0 - per_step(e.debt_repayment, spy)),
+        trade=drift(world.trade, pull, each(lambda rate: per_step(rate, spy), e.trade_drift)),
+        aid=drift(world.aid, pull, each(lambda rate: per_step(rate, spy), e.aid_drift)),
+        debt=world.debt * along(each(lambda rate: float(1.0 - per_step(rate, spy)), e.debt_repayment), world.debt),
     ), []

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from laossim import vocab
-from laossim.batch import run_index, sums_per_run
+from laossim.batch import along, each, run_index, sums_per_run
 from laossim.mechanisms.contract import contract
 from laossim.mechanisms.records import Record
 from laossim.scenario.parameters import EngagementKind, Parameters
@@ -40,13 +40,14 @@ CONTRACT = APPLY | contract(
 
 
 def kind_table(params: Parameters) -> dict[str, np.ndarray]:
-    """The engagement kinds' coefficients as read-only arrays indexed like :data:`KINDS`,
-    made once per set of kinds (a step asks twice; building them took a tenth of the mechanism)."""
+    """The engagement kinds' coefficients as read-only arrays indexed like :data:`KINDS` on their
+    last axis ((runs, kinds) where the runs of a stack differ in one), made once per set of kinds
+    (a step asks twice; building them took a tenth of the mechanism)."""
     types = params.engagement.types
     cached = _TABLES.get(id(types))
     if cached is not None and cached[0] is types:
         return cached[1]
-    table = {f: np.array([getattr(types[k], f) for k in KINDS]) for f in KIND_FIELDS}
+    table = {f: np.stack(np.broadcast_arrays(*(getattr(types[k], f) for k in KINDS)), axis=-1) for f in KIND_FIELDS}
     for column in table.values():
         column.flags.writeable = False
     if len(_TABLES) >= 64:
@@ -60,18 +61,18 @@ def partner_value(world: World, params: Parameters) -> np.ndarray:
     leverage, minus a hedger's autonomy cost of engaging partners aligned like itself."""
     e = params.engagement
     c = world.capability.astype(DYAD)
-    value = e.trust_weight * world.trust - e.tension_weight * world.tension
-    value += e.capability_weight * (c[..., None, :] / (c[..., :, None] + c[..., None, :]))
+    value = along(e.trust_weight, world.trust) * world.trust - along(e.tension_weight, world.tension) * world.tension
+    value += along(e.capability_weight, value) * (c[..., None, :] / (c[..., :, None] + c[..., None, :]))
     lev = np.maximum(world.leverage, 0.0)
     total = lev.sum(axis=-1, keepdims=True)
     shares = np.divide(lev, total, out=np.zeros_like(lev), where=total > 0)
-    value[..., world.poles] += (e.leverage_weight * shares).astype(DYAD)
+    value[..., world.poles] += (along(e.leverage_weight, shares) * shares).astype(DYAD)
     hedger = (world.doctrine == 0) & ~world.is_pole
     a = world.alignment.astype(DYAD)
     overlap = a[..., :, None, 0] * a[..., None, :, 0]
     for k in range(1, world.k):  # a @ a.T, summed in a fixed order (never BLAS: see world.py)
         overlap += a[..., :, None, k] * a[..., None, :, k]
-    overlap *= (e.autonomy_cost * world.autonomy * hedger).astype(DYAD)[..., None]
+    overlap *= (along(e.autonomy_cost, world.autonomy) * world.autonomy * hedger).astype(DYAD)[..., None]
     value -= overlap
     return value
 
@@ -104,9 +105,14 @@ def apply(
     base = 0 if runs is None else runs * n
     touched, slot = np.unique(np.concatenate([(base + i) * n + j, (base + j) * n + i]), return_inverse=True)
 
+    def of(name: str) -> np.ndarray:
+        """A kind coefficient of each engagement (its run's, in a stack whose runs differ in it)."""
+        column = table[name]
+        return column[(*at, k)] if column.ndim > 1 else column[k]
+
     def summed(name: str) -> np.ndarray:
         """Per touched pair, the sum of a kind coefficient over its engagements (both directions)."""
-        per_engagement = table[name][k]
+        per_engagement = of(name)
         return np.bincount(slot, weights=np.concatenate([per_engagement, per_engagement]), minlength=len(touched))
 
     trust, interop = (
@@ -119,14 +125,14 @@ def apply(
     lower = c[(*at, i)] <= c[(*at, j)]
     weaker = np.where(lower, i, j)
     stronger = np.where(lower, j, i)
-    gained = np.bincount(base + weaker, weights=table["capability_gain"][k], minlength=c.size)
+    gained = np.bincount(base + weaker, weights=of("capability_gain"), minlength=c.size)
     cap_gain = world.capability_gain + gained.reshape(c.shape)
     debt = world.debt.copy()
-    np.add.at(debt, (*at, weaker, stronger), table["finance"][k].astype(debt.dtype))
+    np.add.at(debt, (*at, weaker, stronger), of("finance").astype(debt.dtype))
     np.minimum(debt, 1.0, out=debt)
     changes = {"trust": trust, "interoperability": interop, "visibility": visibility, "capability_gain": cap_gain}
     if runs is not None:
-        units = sums_per_run(table["cost"][k], runs, len(world.engaged_units))
+        units = sums_per_run(of("cost"), runs, len(world.engaged_units))
         return world.evolve(**changes, debt=debt, engaged_units=world.engaged_units + units), []
     units = float(table["cost"][k].sum())
     ids = world.ids
@@ -137,6 +143,14 @@ def apply(
         for a, b, kk in zip(i.tolist(), j.tolist(), k.tolist(), strict=True)
     ]
     return world.evolve(**changes, debt=debt, engaged_units=world.engaged_units + units), records
+
+
+def _eroded(x: np.ndarray, rate_per_year: float | np.ndarray, spy: int) -> np.ndarray:
+    """x after a step of decay at a yearly rate (one per run of a stack, or one for all)."""
+    rate = each(lambda r: per_step(r, spy), rate_per_year)
+    if isinstance(rate, np.ndarray) and rate.ndim:
+        return bounded(x, 0.0, rate.reshape(-1, 1, 1), per_run=True)
+    return bounded(x, 0.0, rate)
 
 
 def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> tuple[World, list[Record]]:
@@ -155,7 +169,7 @@ def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> 
 
     value = partner_value(world, params)
     weights = value - value.max(axis=-1, keepdims=True)  # softmax over partners, in place
-    weights *= 1.0 / e.temperature
+    weights *= along(1.0 / e.temperature, weights)
     np.exp(weights, out=weights)
     diagonal = np.arange(n)
     weights[..., diagonal, diagonal] = 0.0
@@ -176,20 +190,22 @@ def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> 
     for k, kind in enumerate(vocab.KINDS):
         if kind.needs is not None:
             avail[..., k] = needs[kind.needs]
-    w = avail * (table["weight"] / table["cost"])
+    cost, ratio = table["cost"], table["weight"] / table["cost"]  # (runs, kinds) if the runs differ in them
+    w = avail * (ratio[:, None, None, :] if ratio.ndim > 1 else ratio)
     wcum = np.cumsum(w, axis=-1)
     total = wcum[..., -1]
     kind = np.minimum((wcum < (kind_draw * total)[..., None]).sum(axis=-1), len(KINDS) - 1)
-    goes = used & (total > 0) & (cost_draw < 1.0 / table["cost"][kind])
+    goes = used & (total > 0) & (cost_draw < 1.0 / (cost[(*run, kind)] if cost.ndim > 1 else cost[kind]))
 
     their_value = value[(*run, partner, rows)]  # what i is worth to its partner
-    accept = 1.0 / (1.0 + np.exp(-(e.acceptance_slope * their_value + e.acceptance_bias)))
+    slope, bias = along(e.acceptance_slope, their_value), along(e.acceptance_bias, their_value)
+    accept = 1.0 / (1.0 + np.exp(-(slope * their_value + bias)))
     done = goes & (accept_draw < accept)
 
     spy = world.steps_per_year
     decayed = world.evolve(
-        trust=bounded(world.trust, 0.0, per_step(e.trust_decay, spy)),
-        interoperability=bounded(world.interoperability, 0.0, per_step(e.interoperability_decay, spy)),
+        trust=_eroded(world.trust, e.trust_decay, spy),
+        interoperability=_eroded(world.interoperability, e.interoperability_decay, spy),
         budget_units=world.budget_units + units.sum(axis=-1),
     )
     *runs, initiators, _ = np.nonzero(done)  # runs: () for one world, (run of each,) in a stack

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from laossim.batch import is_stack
+from laossim.batch import along, is_stack
 from laossim.mechanisms import crises, engagement, forums
 from laossim.mechanisms.contract import contract
 from laossim.mechanisms.engagement import KINDS
@@ -137,7 +137,8 @@ def step(
     """Apply every event scheduled for step t, in file order."""
     if t not in schedule:
         return world, []  # draws nothing: this step's generator is its own, so no other draw moves
-    attend = rng.random((len(world.forum_ids), world.n)) < params.forums.participation
+    draw = rng.random((len(world.forum_ids), world.n))
+    attend = draw < along(params.forums.participation, draw)
     records: list[Record] = []
     for ev in schedule.get(t, ()):
         world, new = apply_event(world, params, ev, t, attend)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from laossim.batch import run_index
+from laossim.batch import along, run_index
 from laossim.mechanisms.contract import contract
 from laossim.mechanisms.records import Record, signed
 from laossim.scenario.parameters import Parameters
@@ -84,7 +84,8 @@ def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> 
     meeting = np.flatnonzero(due[(0,) * (due.ndim - 1)])  # the runs of a stack share their forums: its first
     if len(meeting) == 0:
         return world, []  # draws nothing: this step's generator is its own, so no other draw moves
-    attend = rng.random((len(world.forum_ids), world.n)) < params.forums.participation
+    draw = rng.random((len(world.forum_ids), world.n))
+    attend = draw < along(params.forums.participation, draw)
     records: list[Record] = []
     for f in meeting:
         world, new = hold_meeting(world, params, int(f), attend[..., f, :], t)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from laossim.batch import along
 from laossim.mechanisms.contract import contract
 from laossim.mechanisms.records import Record
 from laossim.scenario.parameters import Parameters
@@ -58,16 +59,17 @@ def mutual_rival_visibility(tension: np.ndarray, visibility: Sightings) -> np.nd
 def pressure(world: World, params: Parameters) -> np.ndarray:
     """Symmetric tension gain intensity per year, (N, N): the mean of x_ij and x_ji (all terms >= 0)."""
     s = params.security
-    growth = (0.5 * s.growth_gain * np.maximum(world.growth, 0.0)).astype(PRESSURE_DTYPE)
+    growth = np.maximum(world.growth, 0.0)
+    growth = (along(0.5 * s.growth_gain, growth) * growth).astype(PRESSURE_DTYPE)
     x = alignment_distance(world.alignment, PRESSURE_DTYPE)
-    x *= s.distance_gain
-    x += np.where(world.border, np.float32(s.border_gain), np.float32(0.0))
-    x -= np.minimum(world.affinity, 0.0).astype(PRESSURE_DTYPE) * np.float32(s.hostility_gain)
+    x *= along(s.distance_gain, x)
+    x += np.where(world.border, along(np.float32(s.border_gain), x), np.float32(0.0))
+    x -= np.minimum(world.affinity, 0.0).astype(PRESSURE_DTYPE) * along(np.float32(s.hostility_gain), x)
     x += growth[..., :, None]
     x += growth[..., None, :]
     if len(world.visibility):
         seen = mutual_rival_visibility(world.tension, world.visibility)
-        seen *= 0.5 * s.visibility_gain
+        seen *= along(0.5 * s.visibility_gain, seen)
         x += seen
     return x
 
@@ -83,9 +85,9 @@ def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> 
     stay_calm = pressure(world, params)  # becomes 1 - g
     stay_calm *= np.float32(-1.0 / spy)
     np.exp(stay_calm, out=stay_calm)
-    factor = world.trust * (-s.trust_decay / spy)  # becomes 1 - g - d
-    factor += world.interoperability * (-s.interoperability_decay / spy)
-    factor -= s.base_decay / spy
+    factor = world.trust * along(-s.trust_decay / spy, world.trust)  # becomes 1 - g - d
+    factor += world.interoperability * along(-s.interoperability_decay / spy, world.interoperability)
+    factor -= along(s.base_decay / spy, factor)
     np.exp(factor, out=factor)
     factor += stay_calm
     factor -= 1.0
