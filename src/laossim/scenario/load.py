@@ -28,7 +28,7 @@ from laossim.scenario.compose import (
     pair_label,
 )
 from laossim.scenario.kinds import SCENARIO, wrong_kind
-from laossim.scenario.parameters import Parameters
+from laossim.scenario.parameters import Parameters, coefficient
 from laossim.scenario.schema import NAME_PATTERN, Scenario
 from laossim.scenario.tree import LList, LMap, Loc, not_a_mapping, parse_yaml_text, read_yaml, to_builtin
 
@@ -223,9 +223,13 @@ def load_scenario(path: str | Path, overrides: Iterable[str] | Mapping[str, Any]
 
 def override_scenario(scenario: Scenario, overrides: Iterable[str] | Mapping[str, Any]) -> Scenario:
     """A copy of a loaded scenario with dotted-path overrides, validated like a file."""
+    parsed = list(parse_overrides(overrides))
+    quick = _with_coefficients(scenario, parsed)
+    if quick is not None:
+        return quick
     doc = _to_located(scenario.model_dump(mode="json", exclude_defaults=False), ("<scenario>", None))
     problems = []
-    for key, value, loc in parse_overrides(overrides):
+    for key, value, loc in parsed:
         if isinstance(value, _BadOverride):
             problems.append(value.problem)
             continue
@@ -237,6 +241,31 @@ def override_scenario(scenario: Scenario, overrides: Iterable[str] | Mapping[str
     if problems or new is None:
         raise ScenarioError(_unique(problems))
     return new
+
+
+def _with_coefficients(scenario: Scenario, parsed: list[tuple[str, Any, Loc]]) -> Scenario | None:
+    """The scenario with real-valued coefficients set, validating its parameters alone (no other
+    field reads them: a sweep varying coefficients builds each run's scenario in a fraction of the
+    time); None when an override is anything else or a value is refused, which the whole
+    validation then reports with its place."""
+    numbers = (int, float)
+    if not parsed or any(
+        coefficient(key) is not float or isinstance(value, bool) or not isinstance(value, numbers)
+        for key, value, _ in parsed
+    ):
+        return None
+    data = scenario.parameters.model_dump(mode="json")
+    for key, value, _ in parsed:
+        *sections, leaf = key.split(".")[1:]
+        node = data
+        for name in sections:
+            node = node[name]
+        node[leaf] = value
+    try:
+        parameters = Parameters.model_validate(data)
+    except ValidationError:
+        return None
+    return scenario.model_copy(update={"parameters": parameters})
 
 
 def _deep_merge(base: dict, over: dict) -> dict:

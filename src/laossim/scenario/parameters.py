@@ -262,3 +262,24 @@ class Parameters(Frozen):
 
 
 Share = Annotated[Real, Field(ge=0.0, le=1.0)]
+
+
+def coefficient(path: str) -> type | None:
+    """The type of the coefficient a dotted scenario path names (``float`` for
+    ``parameters.alignment.responsiveness`` or ``parameters.engagement.types.training.cost``,
+    ``int`` for a whole number), or None when it names none."""
+    head, *names = path.split(".")
+    if head != "parameters" or not names:
+        return None
+    node: object = Parameters
+    parts = iter(names)
+    for name in parts:
+        if not (isinstance(node, type) and issubclass(node, BaseModel)) or name not in node.model_fields:
+            return None
+        node = node.model_fields[name].annotation
+        if getattr(node, "__origin__", None) is dict:  # the engagement kinds: the next name is a kind
+            kind = next(parts, None)
+            if kind not in EngagementKind.__members__:
+                return None
+            node = node.__args__[1]  # type: ignore[union-attr]
+    return node if node in (float, int) else None
