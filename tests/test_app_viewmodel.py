@@ -12,7 +12,7 @@ from conftest import BASELINE, SCENARIOS
 from laossim import map_layout
 from laossim.app import viewmodel as vm
 from laossim.app.controls import controls, span
-from laossim.mechanisms.records import Record
+from laossim.mechanisms.records import Record, Records
 from laossim.scenario import load_scenario
 from laossim.scenario.parameters import CrisisParams
 from laossim.scenario.schema import Doctrine, State
@@ -63,10 +63,9 @@ def test_ternary_corners_and_centre():
 
 def test_feed_names_states_dates_each_line_and_puts_crises_first():
     model = laossim.LaosModel(BASELINE, rng=3, steps=12)
-    model.records = [  # in step order, as the model appends them
-        (3, Record("training", "THA", "LAO", 0.03)),
-        (4, Record("joint_exercise", "LAO", "VNM", 0.04)),
-        (4, Record("crisis", "CHN", "USA", 0.5)),
+    model.log = [  # in step order, as the model appends them
+        (3, Records.of(Record("training", "THA", "LAO", 0.03))),
+        (4, Records.of(Record("joint_exercise", "LAO", "VNM", 0.04), Record("crisis", "CHN", "USA", 0.5))),
     ]
     model.steps = 4
     lines = vm.feed(model, steps=2)

@@ -133,6 +133,12 @@ def test_runs_advanced_as_a_stack_have_each_their_own_series_to_the_bit(path: Pa
         alone.run()
         for name in outputs:
             np.testing.assert_array_equal(stack.series(name)[:, b], alone.series(name), err_msg=name)
+        assert records_of(stack, b) == alone.records
+
+
+def records_of(stack: Simulation, b: int) -> list:
+    """Run b's records of a stack, as the run alone keeps them (in order, with run 0)."""
+    return [(t, r._replace(run=0)) for t, r in stack.records if r.run == b]
 
 
 def real_coefficients(model: type[BaseModel] = Parameters, path: str = "parameters") -> list[tuple[str, FieldInfo]]:
@@ -205,6 +211,11 @@ def test_runs_that_differ_in_any_coefficient_share_a_stack_and_keep_their_own_nu
     specs = three_values(base, path, info)
     assert len(specs) == 3, path
     assert batch.varies_within_stack(path)
+    # a coefficient alone is set by validating the parameters alone: as the whole scenario would be
+    value = (
+        _kind_value(specs[1], path) if "types" in path else reduce(getattr, path.split(".")[1:], specs[1].parameters)
+    )
+    assert specs[1] == override_scenario(base, {path: value, "scenario": base.scenario}), path
     seqs = [np.random.SeedSequence(8, spawn_key=(r,)) for r in range(3)]
     stack = Simulation.stacked([Simulation(spec, seq, STEPS) for spec, seq in zip(specs, seqs, strict=True)])
     stack.run()
@@ -213,6 +224,7 @@ def test_runs_that_differ_in_any_coefficient_share_a_stack_and_keep_their_own_nu
         alone.run()
         for name in outputs_of(base):
             np.testing.assert_array_equal(stack.series(name)[:, b], alone.series(name), err_msg=f"{path}: {name}")
+        assert records_of(stack, b) == alone.records, path
 
 
 @pytest.mark.parametrize(

@@ -303,10 +303,11 @@ def test_a_task_of_many_runs_gives_each_what_it_gets_alone_stacked_or_not_and_fa
 
 
 def test_tasks_are_as_large_as_keeps_every_worker_busy_and_no_larger_than_the_most_a_stack_gains():
-    from laossim.experiment.sweep import MAX_CHUNK, chunk_size
+    from laossim.experiment.sweep import chunk_size
+    from laossim.kernel import MAX_STACK
 
     assert chunk_size(40, 2) == 10  # two tasks for each of two workers
-    assert chunk_size(10_000, 2) == MAX_CHUNK
+    assert chunk_size(10_000, 2) == MAX_STACK
     assert chunk_size(3, 8) == 1 and chunk_size(0, 2) == 1
 
 

@@ -18,8 +18,8 @@ scalar formula worked out per run, as one run works it out) or
 a run alone, and every stack of runs that share their coefficients, computes
 exactly what it did before.
 
-A stack keeps no records (what sweeps record is scores and alignments).
-:meth:`laossim.simulation.Simulation.stacked` advances a stack of runs; a
+A stack keeps each run's records, each marked with its run, in the order the
+run alone makes them. :meth:`laossim.simulation.Simulation.stacked` advances a stack of runs; a
 sweep's worker stacks the runs of a task that may share one
 (:func:`laossim.experiment.worker.execute_many`, :func:`varies_within_stack`).
 """
@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel
 
-from laossim.scenario.parameters import Parameters
+from laossim.scenario.parameters import Parameters, coefficient
 from laossim.world import STRUCTURE, Sightings, World
 
 Coefficient = float | np.floating | np.ndarray
@@ -67,9 +67,28 @@ def stack(worlds: Sequence[World]) -> World:
     return first.evolve(**changes)
 
 
+def unstack(world: World, run: int) -> World:
+    """Run ``run``'s own world out of a stack (what :func:`stack` put in, for that run)."""
+    n = world.n
+    seen = world.visibility
+    mine = (seen.rows >= run * n) & (seen.rows < (run + 1) * n)
+    changes: dict[str, object] = {
+        f.name: getattr(world, f.name)[run]
+        for f in dataclasses.fields(World)
+        if f.name not in SHARED and f.name != "visibility"
+    }
+    changes["visibility"] = Sightings(seen.rows[mine] - run * n, seen.cols[mine], seen.weight[mine])
+    return world.evolve(**changes)
+
+
 def is_stack(world: World) -> bool:
     """Whether a world is a stack of runs' worlds (its per-state arrays have a run axis)."""
     return world.capability.ndim > 1
+
+
+def runs_in(world: World) -> int:
+    """How many runs a world holds: 1, or the size of a stack."""
+    return len(world.capability) if is_stack(world) else 1
 
 
 def run_index(world: World, dims: int) -> tuple[np.ndarray, ...]:
@@ -138,18 +157,7 @@ def varies_within_stack(path: str) -> bool:
         return True
     if head == "forums":
         return len(rest) == 2 and rest[1] == "strength"
-    if head != "parameters":
-        return False
-    node: Any = Parameters
-    names = iter(rest)
-    for name in names:
-        if not (isinstance(node, type) and issubclass(node, BaseModel)) or name not in node.model_fields:
-            return False
-        node = node.model_fields[name].annotation
-        if getattr(node, "__origin__", None) is dict:  # the engagement kinds: the next name is a kind
-            next(names, None)
-            node = node.__args__[1]
-    return node is float
+    return coefficient(path) is float
 
 
 def along(value: Coefficient, like: np.ndarray) -> Coefficient:
@@ -178,7 +186,10 @@ def each(formula: Callable[..., Coefficient], *values: Coefficient) -> Coefficie
     """``formula`` of coefficients worked out in scalar arithmetic, per run where one differs by
     run: what one run computes alone, to the bit (numpy's vectorised ``exp`` and ``**`` may round
     otherwise than Python's)."""
-    if not any(isinstance(v, np.ndarray) for v in values):
+    for value in values:
+        if isinstance(value, np.ndarray):
+            break
+    else:
         return formula(*values)
     count = next(len(v) for v in values if isinstance(v, np.ndarray))
     per_run = [[float(v[b]) if isinstance(v, np.ndarray) else v for v in values] for b in range(count)]
@@ -191,10 +202,3 @@ def power(base: np.ndarray, exponent: Coefficient) -> np.ndarray:
     if not isinstance(exponent, np.ndarray):
         return base**exponent
     return np.stack([base[b] ** float(e) for b, e in enumerate(exponent.tolist())])
-
-
-def runs_of(value: Coefficient, count: int) -> list[float]:
-    """A coefficient's value in each of ``count`` runs."""
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    return [float(value)] * count

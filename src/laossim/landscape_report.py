@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 
 from laossim import landscape, metrics
-from laossim.model import LaosModel
+from laossim.calendar import step_label
+from laossim.kernel import Job, evaluate
 from laossim.scenario import Scenario
 from laossim.scenario.landscape_file import LandscapeSpec
 from laossim.seeding import replication_sequences
@@ -25,17 +26,16 @@ def scenario_landscape(scenario: Scenario, step: int) -> LandscapeSpec:
     sim = scenario.simulation
     if not 0 <= step <= sim.steps:
         raise ValueError(f"--step must be between 0 and simulation.steps ({sim.steps}), got {step}")
-    model = LaosModel(scenario, rng=replication_sequences(sim.seed, 1)[0], steps=max(step, 1))
-    for _ in range(step):
-        model.step()
-    world = model.world
+    (trace,) = evaluate([Job(scenario, replication_sequences(sim.seed, 1)[0], step)])
+    world = trace.world
+    period = step_label(sim.start, sim.time_unit, step)
     return LandscapeSpec(
-        name=f"{scenario.scenario}@{model.period}",
+        name=f"{scenario.scenario}@{period}",
         ids=world.ids,
         sizes=world.capability / world.capability.sum(),
         propensities=metrics.propensities(world, scenario.parameters),
         observed=metrics.coalitions(world.alignment),
-        description=f"Derived from scenario {scenario.scenario} at step {step} ({model.period}), seed {sim.seed}.",
+        description=f"Derived from scenario {scenario.scenario} at step {step} ({period}), seed {sim.seed}.",
     )
 
 

@@ -1,6 +1,7 @@
 """One run of a scenario: a pure function of (scenario, seed).
 
-``run`` steps one :class:`~laossim.simulation.Simulation` per replication,
+``run`` evaluates the scenario's replications through the kernel
+(:func:`laossim.kernel.evaluate`, which advances them as one stack of worlds),
 each seeded from its own child of the root ``SeedSequence``, and returns tidy
 tables. No Mesa here: :class:`~laossim.model.LaosModel` wraps the same
 ``Simulation`` for the app and Mesa's own tools, with the same numbers
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,10 +23,10 @@ from tqdm.auto import tqdm
 from laossim import vocab
 from laossim.calendar import step_label
 from laossim.errors import InputError
+from laossim.kernel import Job, Trace, evaluate
 from laossim.mechanisms.records import describe
 from laossim.scenario import Resolved, Scenario, load_resolved, override_scenario
 from laossim.seeding import replication_sequences, seed_record
-from laossim.simulation import Simulation
 from laossim.summaries import difference_bounds, mean_ci, replication_scores, summarise, window_steps
 
 log = logging.getLogger("laossim")
@@ -62,56 +62,44 @@ class RunResult:
         return write_run(self, Path(out), csv=csv, force=force, also=draw if plots else None)
 
 
-def replicate(
-    scenario: Scenario,
-    seq: np.random.SeedSequence,
-    steps: int,
-    replication: int,
-    stepped: Callable[[], object] | None = None,
-) -> dict[str, pd.DataFrame]:
-    """Run one replication and return its tables (timeseries, states, events, network);
-    ``stepped`` is called after each step (a progress bar's update)."""
-    model = Simulation(scenario, seq, steps)
-    for t in range(1, steps + 1):
-        model.advance(t)
-        if stepped is not None:
-            stepped()
+def tables(trace: Trace, scenario: Scenario, replication: int) -> dict[str, pd.DataFrame]:
+    """One replication's tables (timeseries, states, events, network) from its trace."""
     sim = scenario.simulation
-    labels = [step_label(sim.start, sim.time_unit, t) for t in range(steps + 1)]
-    ts = pd.DataFrame(model.score_history, columns=list(vocab.COLUMNS))
-    ts.insert(0, "period", labels[: len(ts)])
-    ts.insert(0, "step", np.arange(len(ts)))
+    t_count = len(trace.capability)
+    labels = [step_label(sim.start, sim.time_unit, t) for t in range(t_count)]
+    ts = pd.DataFrame({name: trace.scores[name] for name in vocab.COLUMNS})
+    ts.insert(0, "period", labels)
+    ts.insert(0, "step", np.arange(t_count))
     ts.insert(0, "replication", replication)
 
-    world = model.world
+    world = trace.world
     ids = list(world.ids)
     poles = [ids[p] for p in world.poles]
-    align = np.stack(model.alignment_history)  # (T+1, N, K)
-    caps = np.stack(model.capability_history)  # (T+1, N)
-    t_count, n = caps.shape
+    align, caps = trace.alignment, trace.capability  # (T+1, N, K), (T+1, N)
+    n = caps.shape[1]
     states = pd.DataFrame(
         {
             "replication": replication,
             "step": np.repeat(np.arange(t_count), n),
-            "period": np.repeat(labels[:t_count], n),
+            "period": np.repeat(labels, n),
             "state": np.tile(ids, t_count),
             **{f"alignment_{p}": align[:, :, k].ravel() for k, p in enumerate(poles)},
             "capability": caps.ravel(),
             "coalition": np.array(poles)[align.argmax(axis=2).ravel()],
         }
     )
+    happened, at = trace.happened, trace.happened_at
     events = pd.DataFrame(
-        [(replication, t, labels[t], r.kind, r.source, r.target, r.magnitude, describe(r)) for t, r in model.records],
-        columns=[
-            "replication",
-            "step",
-            "period",
-            "kind",
-            "source",
-            "target",
-            "magnitude",
-            "description",
-        ],
+        {
+            "replication": np.full(len(at), replication, dtype=np.int64),
+            "step": at,
+            "period": np.asarray(labels, dtype=object)[at],
+            "kind": happened.kind,
+            "source": happened.source,
+            "target": happened.target,
+            "magnitude": happened.magnitude,
+            "description": [describe(r) for r in happened],
+        }
     )
     iu, ju = np.triu_indices(n, k=1)
     network = pd.DataFrame(
@@ -163,12 +151,6 @@ def run(
     reps = sim.replications if replications is None else int(replications)
     steps = sim.steps if steps is None else int(steps)
     seqs = replication_sequences(seed, reps)
-    parts: dict[str, list[pd.DataFrame]] = {
-        "timeseries": [],
-        "states": [],
-        "events": [],
-        "network": [],
-    }
     if progress and steps > LONG_HORIZON_YEARS * sim.steps_per_year:
         log.warning(
             "%s: %d steps (%.0f years) is far beyond what the model is built for; "
@@ -178,19 +160,17 @@ def run(
             steps / sim.steps_per_year,
         )
     bar = tqdm(total=reps * steps, desc=scenario.scenario, unit="step", disable=not progress, leave=False)
-    with bar:
-        for r, seq in enumerate(seqs):
-            bar.set_postfix_str(f"replication {r + 1} of {reps}", refresh=False)
-            for name, table in replicate(scenario, seq, steps, r, bar.update).items():
-                parts[name].append(table)
-    tables = {name: pd.concat(frames, ignore_index=True) for name, frames in parts.items()}
+    with bar:  # counts the steps of every replication: the replications advance together, as a stack
+        traces = evaluate([Job(scenario, seq, steps) for seq in seqs], stepped=bar.update)
+    parts = [tables(trace, scenario, r) for r, trace in enumerate(traces)]
+    merged = {name: pd.concat([part[name] for part in parts], ignore_index=True) for name in parts[0]}
     return RunResult(
         scenario=scenario,
         seed=seed,
         seeds=[seed_record(s) for s in seqs],
-        summary=summarise(tables["timeseries"], window_steps(scenario)),
+        summary=summarise(merged["timeseries"], window_steps(scenario)),
         provenance=provenance | {"replications": reps, "steps": steps},
-        **tables,
+        **merged,
     )
 
 

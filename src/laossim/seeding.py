@@ -69,14 +69,24 @@ class Deferred:
         self._key = key
         self._made: np.random.Generator | None = None
 
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__") or name in self.__slots__:
-            raise AttributeError(name)  # copy and pickle probe for these before __init__ has run
+    def _generator(self) -> np.random.Generator:
         if self._made is None:
             self._made = np.random.Generator(
                 np.random.PCG64(np.random.SeedSequence(self._entropy, spawn_key=self._key))
             )
-        return getattr(self._made, name)
+        return self._made
+
+    def random(self, *args: Any, **kwargs: Any) -> Any:
+        """What the mechanisms draw most, without the detour through ``__getattr__``."""
+        return self._generator().random(*args, **kwargs)
+
+    def standard_gamma(self, *args: Any, **kwargs: Any) -> Any:
+        return self._generator().standard_gamma(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name in self.__slots__:
+            raise AttributeError(name)  # copy and pickle probe for these before __init__ has run
+        return getattr(self._generator(), name)
 
 
 class Stacked:

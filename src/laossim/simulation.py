@@ -23,7 +23,7 @@ import numpy as np
 from laossim import batch, metrics, vocab
 from laossim.errors import NonFiniteScoreError
 from laossim.mechanisms import STEP_ORDER, Declared, begin_step, events
-from laossim.mechanisms.records import Record
+from laossim.mechanisms.records import Record, Records
 from laossim.scenario import Scenario
 from laossim.seeding import StackedStreams, Streams
 from laossim.world import World, build_world
@@ -71,10 +71,14 @@ class Simulation:
             for m in STEP_ORDER
         )
         """The step's mechanisms in order (:data:`STEP_ORDER`), events bound to this run's schedule."""
-        self.records: list[tuple[int, Record]] = []
+        self.log: list[tuple[int, Records]] = []
+        """What happened, as each mechanism reported it with the step (columns; in a stack every
+        run's, each marked with its run); the steps in order."""
+        self._rows: list[tuple[int, Record]] = []
+        self._rows_read = 0
+        self._last_from = 0
         self.previous_world: World | None = None
         """The world before the last step (what the app compares to show changes)."""
-        self.last_records: list[Record] = []
         self.alignment_history: list[np.ndarray] = [self.world.alignment]
         self.capability_history: list[np.ndarray] = [self.world.capability]
         self.scores: dict[str, float] = metrics.scores(self.world, self.params)
@@ -87,7 +91,8 @@ class Simulation:
         The runs must share their scenario's structure, calendar, events and forums but for their
         strength; they may differ in state and relation figures, forum strengths, real-valued
         coefficients (:func:`laossim.batch.parameters`) and seed. Every output's :meth:`series`
-        then has a column per run, each that run's own series to the bit; a stack keeps no records.
+        then has a column per run, each that run's own series to the bit, and its :attr:`log` every
+        run's records, each marked with its run.
 
         Raises:
             ValueError: the runs cannot share a stack.
@@ -103,7 +108,7 @@ class Simulation:
         stack.params = batch.parameters([r.params for r in runs])
         stack.world = batch.stack([r.world for r in runs])
         stack.streams = StackedStreams([r.streams for r in runs])
-        stack.records, stack.last_records = [], []
+        stack.log, stack._rows, stack._rows_read, stack._last_from = [], [], 0, 0
         stack.alignment_history = [stack.world.alignment]
         stack.capability_history = [stack.world.capability]
         stack.scores = metrics.scores(stack.world, stack.params)
@@ -124,18 +129,30 @@ class Simulation:
     def advance(self, t: int) -> None:
         """Step t (from 1): the mechanisms in :data:`STEP_ORDER`, then the scores."""
         world = begin_step(self.world, self.params)
-        happened: list[Record] = []
+        self._last_from = len(self.log)
         for m in self.mechanisms:
             world, records = m.step(world, self.params, self.streams.generator(m.stream, t), t)
-            happened += records
+            if len(records):
+                self.log.append((t, records))
         self.previous_world, self.world = self.world, world
-        self.last_records = happened
-        self.records += [(t, r) for r in happened]
         self.alignment_history.append(world.alignment)
         self.capability_history.append(world.capability)
         self.scores = metrics.scores(world, self.params)
         _check_finite(self.scores, t)
         self.score_history.append(self.scores)
+
+    @property
+    def last_records(self) -> Records:
+        """What happened in the last step."""
+        return Records.concat([records for _, records in self.log[self._last_from :]])
+
+    @property
+    def records(self) -> list[tuple[int, Record]]:
+        """Every happening so far with its step, as rows (made when first read, in order)."""
+        for t, block in self.log[self._rows_read :]:
+            self._rows += [(t, r) for r in block]
+        self._rows_read = len(self.log)
+        return self._rows
 
     def run(self) -> None:
         """Advance to ``max_steps``."""

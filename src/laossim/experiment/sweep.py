@@ -50,6 +50,7 @@ from laossim.experiment.design import design_table
 from laossim.experiment.load import LoadedExperiment, load_experiment
 from laossim.experiment.worker import Columns, Task, execute_many
 from laossim.folders import LOCK, folder_lock, write_file
+from laossim.kernel import MAX_STACK
 from laossim.provenance import MODEL_VERSION, MODEL_VERSION_KEY, git_commit, versions
 from laossim.results import run_file_problem, run_files, status_records, sweep_manifest
 
@@ -301,16 +302,12 @@ def unstacked_runs(loaded: LoadedExperiment, runs: int) -> int:
     return 0 if stackable(list(loaded.experiment.vary)) else runs
 
 
-MAX_CHUNK = 32
-"""Most runs in one task: a stack of 20 small-world runs costs about a sixth per run of running
-them alone, and more gains little."""
-
-
 def chunk_size(runs: int, parallel: int) -> int:
-    """Runs per task: as many as can share a stack of worlds, up to :data:`MAX_CHUNK`, while every
+    """Runs per task: as many as can share a stack of worlds, up to the kernel's
+    :data:`~laossim.kernel.MAX_STACK`, while every
     one of ``parallel`` workers still gets two tasks. ``parallel`` is the larger of the workers and
     the machine's cores, so one and two workers on one machine run the same stacks."""
-    return max(1, min(MAX_CHUNK, -(-runs // (2 * parallel))))
+    return max(1, min(MAX_STACK, -(-runs // (2 * parallel))))
 
 
 def _plain(value: Any) -> Any:

@@ -21,11 +21,11 @@ import numpy as np
 from laossim.batch import along, each
 from laossim.mechanisms import alignment, crises, economy, engagement, events, forums, security
 from laossim.mechanisms.contract import Contract, contract
-from laossim.mechanisms.records import Record
+from laossim.mechanisms.records import Record, Records
 from laossim.scenario.parameters import Parameters
 from laossim.world import Sightings, World, per_step
 
-Mechanism = Callable[[World, Parameters, np.random.Generator, int], tuple[World, list[Record]]]
+Mechanism = Callable[[World, Parameters, np.random.Generator, int], tuple[World, Records]]
 
 
 @dataclass(frozen=True)
@@ -93,4 +93,15 @@ def begin_step(world: World, params: Parameters) -> World:
     )
 
 
-__all__ = ["BEGIN", "MECHANISMS", "STEP_ORDER", "STREAMS", "Contract", "Declared", "Mechanism", "Record", "begin_step"]
+__all__ = [
+    "BEGIN",
+    "MECHANISMS",
+    "STEP_ORDER",
+    "STREAMS",
+    "Contract",
+    "Declared",
+    "Mechanism",
+    "Record",
+    "Records",
+    "begin_step",
+]

@@ -13,7 +13,7 @@ import numpy as np
 
 from laossim.batch import along, power
 from laossim.mechanisms.contract import contract
-from laossim.mechanisms.records import Record
+from laossim.mechanisms.records import NONE, Records
 from laossim.scenario.parameters import Parameters
 from laossim.world import World, per_step
 
@@ -111,15 +111,15 @@ def dirichlet_rows(rng: np.random.Generator, alpha: np.ndarray) -> np.ndarray:
     return np.divide(g, sums, out=np.full_like(g, 1.0 / g.shape[-1]), where=sums > 0)
 
 
-def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> tuple[World, list[Record]]:
+def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> tuple[World, Records]:
     """Move each non-pole state's alignment toward its doctrine's response."""
     lev = leverage(world, params)
     r = response(world, target(world, lev), lev)
     lam = responsiveness(world, params)[..., None]
     a = (1.0 - lam) * world.alignment + lam * r
     nu, floor = params.alignment.noise_concentration, params.alignment.noise_floor
-    if np.any(nu > 0):
+    if (nu > 0).any() if isinstance(nu, np.ndarray) else nu > 0:
         noisy = dirichlet_rows(rng, along(nu, a) * (a + along(floor, a)))
         a = noisy if not isinstance(nu, np.ndarray) else np.where(along(nu > 0, a), noisy, a)
     a[..., world.poles, :] = np.eye(world.k)
-    return world.evolve(alignment=a, leverage=lev), []
+    return world.evolve(alignment=a, leverage=lev), NONE

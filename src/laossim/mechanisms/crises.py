@@ -11,9 +11,9 @@ from functools import lru_cache
 
 import numpy as np
 
-from laossim.batch import Coefficient, along, at_runs, runs_of, sums_per_run
+from laossim.batch import Coefficient, along, at_runs, each, sums_per_run
 from laossim.mechanisms.contract import contract
-from laossim.mechanisms.records import Record
+from laossim.mechanisms.records import NONE, Records, names
 from laossim.scenario.parameters import Parameters
 from laossim.world import World, bounded, per_step
 
@@ -53,14 +53,14 @@ def apply(
     severity: np.ndarray,
     why: str = "",
     runs: np.ndarray | None = None,
-) -> tuple[World, list[Record]]:
+) -> tuple[World, Records]:
     """Effects of crises between pairs (i, j) with the given severities; ``why`` is an
     explanatory sentence for scheduled crises (drawn ones are described lazily).
 
-    ``runs``: in a stack of worlds (:mod:`laossim.batch`), each crisis's run; a stack keeps no records.
+    ``runs``: in a stack of worlds (:mod:`laossim.batch`), each crisis's run, which its record carries.
     """
     if len(i) == 0:
-        return world, []
+        return world, NONE
     c = params.crises
     n = world.n
     base = 0 if runs is None else runs * (n * n)
@@ -73,6 +73,8 @@ def apply(
     trust.flat[touched] = bounded(trust.flat[touched], 0.0, at_runs(c.trust_loss, run, sev) * sev)
     pole = world.is_pole
     polar = pole[i] | pole[j]
+    ids = names(world.ids)
+    records = Records.columns("crisis", ids[i], ids[j], severity, why, runs)
     if runs is not None:
         count = len(world.pressure)
         return world.evolve(
@@ -81,12 +83,7 @@ def apply(
             pressure=world.pressure + sums_per_run(severity[polar], runs[polar], count),
             crisis_load=world.crisis_load + sums_per_run(severity, runs, count),
             crisis_count=world.crisis_count + np.bincount(runs, minlength=count),
-        ), []
-    ids = world.ids
-    records = [
-        Record("crisis", ids[a], ids[b], s, why) if why else Record("crisis", ids[a], ids[b], s)
-        for a, b, s in zip(i.tolist(), j.tolist(), severity.tolist(), strict=True)
-    ]
+        ), records
     return world.evolve(
         tension=tension,
         trust=trust,
@@ -96,7 +93,7 @@ def apply(
     ), records
 
 
-def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> tuple[World, list[Record]]:
+def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> tuple[World, Records]:
     """Draw this step's crises: one uniform and one severity per unordered dyad, every step.
 
     A dyad's crisis probability never exceeds that of the largest tension with
@@ -108,12 +105,10 @@ def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> 
     draw = rng.random((2, len(iu)), dtype=np.float32)  # one draw per dyad: single precision halves the work
     uniform, severe = draw[..., 0, :], draw[..., 1, :]
     # the bound of a stack is its runs' largest: more candidates, the same hits
-    most = world.tension.max()
-    count = max(np.size(c.intercept), np.size(c.tension))  # 1 unless the runs of a stack differ in them
-    bound = max(
-        per_step(1.0 / (1.0 + np.exp(-(intercept + tension * most))), world.steps_per_year)
-        for intercept, tension in zip(runs_of(c.intercept, count), runs_of(c.tension, count), strict=True)
-    )
+    most, spy = world.tension.max(), world.steps_per_year
+    bound = each(lambda a, b: per_step(1.0 / (1.0 + np.exp(-(a + b * most))), spy), c.intercept, c.tension)
+    if isinstance(bound, np.ndarray):
+        bound = bound.max()
     *runs, candidates = np.nonzero(uniform < bound)  # runs: () for one world, (run of each,) in a stack
     ci, cj = iu[candidates], ju[candidates]
     hit = uniform[(*runs, candidates)] < hazard(world, params, (*runs, ci, cj))

@@ -18,7 +18,7 @@ import numpy as np
 
 from laossim.batch import Coefficient, along, each
 from laossim.mechanisms.contract import contract
-from laossim.mechanisms.records import Record
+from laossim.mechanisms.records import NONE, Records
 from laossim.scenario.parameters import Parameters
 from laossim.world import World, per_step
 
@@ -69,7 +69,7 @@ def attraction(world: World) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
     return of
 
 
-def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> tuple[World, list[Record]]:
+def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> tuple[World, Records]:
     """Grow capability, drift trade and aid, repay debt."""
     e = params.economy
     spy = world.steps_per_year
@@ -86,4 +86,4 @@ def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> 
         trade=drift(world.trade, pull, each(lambda rate: per_step(rate, spy), e.trade_drift)),
         aid=drift(world.aid, pull, each(lambda rate: per_step(rate, spy), e.aid_drift)),
         debt=world.debt * along(each(lambda rate: float(1.0 - per_step(rate, spy)), e.debt_repayment), world.debt),
-    ), []
+    ), NONE

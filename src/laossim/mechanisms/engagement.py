@@ -17,12 +17,14 @@ import numpy as np
 from laossim import vocab
 from laossim.batch import along, each, run_index, sums_per_run
 from laossim.mechanisms.contract import contract
-from laossim.mechanisms.records import Record
+from laossim.mechanisms.records import NONE, Records, names
 from laossim.scenario.parameters import EngagementKind, Parameters
 from laossim.world import DYAD, World, bounded, per_step
 
 KINDS: tuple[EngagementKind, ...] = tuple(EngagementKind)
 KIND_NAMES: tuple[str, ...] = tuple(kind.value for kind in KINDS)
+KIND_COLUMN = np.array(KIND_NAMES, dtype=object)
+"""The kinds' names, to pick each engagement's from its kind's index."""
 KIND_FIELDS = ("weight", "cost", "trust_gain", "interoperability_gain", "capability_gain", "finance", "visibility")
 _TABLES: dict[int, tuple[object, dict[str, np.ndarray]]] = {}
 
@@ -86,18 +88,18 @@ def apply(
     *,
     owned: bool = False,
     runs: np.ndarray | None = None,
-) -> tuple[World, list[Record]]:
+) -> tuple[World, Records]:
     """Effects of engagements (i, j, kind) that went ahead: trust, interoperability,
     capability for the weaker side, project debt, visibility. Shared by the
     engagement mechanism and scripted engagement events.
 
     ``owned``: the world's trust and interoperability arrays are fresh copies
     made by the caller and may be updated in place (saves two N x N copies).
-    ``runs``: in a stack of worlds (:mod:`laossim.batch`), each engagement's run; a stack keeps
-    no records.
+    ``runs``: in a stack of worlds (:mod:`laossim.batch`), each engagement's run, which its
+    record carries.
     """
     if len(initiators) == 0:
-        return world, []
+        return world, NONE
     table = kind_table(params)
     n = world.n
     i, j, k = initiators, partners, kinds
@@ -131,17 +133,12 @@ def apply(
     np.add.at(debt, (*at, weaker, stronger), of("finance").astype(debt.dtype))
     np.minimum(debt, 1.0, out=debt)
     changes = {"trust": trust, "interoperability": interop, "visibility": visibility, "capability_gain": cap_gain}
-    if runs is not None:
+    if runs is None:
+        units: float | np.ndarray = float(table["cost"][k].sum())
+    else:
         units = sums_per_run(of("cost"), runs, len(world.engaged_units))
-        return world.evolve(**changes, debt=debt, engaged_units=world.engaged_units + units), []
-    units = float(table["cost"][k].sum())
-    ids = world.ids
-    names = KIND_NAMES
-    gains = table["trust_gain"].tolist()
-    records = [
-        Record(names[kk], ids[a], ids[b], gains[kk])
-        for a, b, kk in zip(i.tolist(), j.tolist(), k.tolist(), strict=True)
-    ]
+    ids = names(world.ids)
+    records = Records.columns(KIND_COLUMN[k], ids[i], ids[j], of("trust_gain"), run=runs)
     return world.evolve(**changes, debt=debt, engaged_units=world.engaged_units + units), records
 
 
@@ -153,7 +150,7 @@ def _eroded(x: np.ndarray, rate_per_year: float | np.ndarray, spy: int) -> np.nd
     return bounded(x, 0.0, rate)
 
 
-def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> tuple[World, list[Record]]:
+def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> tuple[World, Records]:
     """Draw and apply this step's engagements; trust and interoperability erode without them."""
     e = params.engagement
     n, m = world.n, e.max_per_step

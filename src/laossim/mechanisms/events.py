@@ -11,11 +11,11 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from laossim.batch import along, is_stack
+from laossim.batch import along, is_stack, runs_in
 from laossim.mechanisms import crises, engagement, forums
 from laossim.mechanisms.contract import contract
 from laossim.mechanisms.engagement import KINDS
-from laossim.mechanisms.records import Record
+from laossim.mechanisms.records import NONE, Record, Records
 from laossim.scenario.parameters import Parameters
 from laossim.scenario.schema import (
     DIRECTED_FIELDS,
@@ -56,45 +56,53 @@ def _clip(x: np.ndarray, rule: Changeable) -> np.ndarray:
     return np.clip(x, -np.inf if rule.low is None else rule.low, np.inf if rule.high is None else rule.high)
 
 
-def change(world: World, ev: ChangeEvent) -> tuple[World, list[Record]]:
+def change(world: World, ev: ChangeEvent) -> tuple[World, Records]:
     """Apply one field change; the result is clipped to the field's range. In a stack of worlds
-    (:mod:`laossim.batch`) every run changes, and no records are kept."""
-    records = not is_stack(world)
+    (:mod:`laossim.batch`) every run changes, each with its own record."""
+    runs = runs_in(world)
     if ev.state is not None:
         i = world.index(ev.state)
         if ev.field == "doctrine":
             doctrine = world.doctrine.copy()
             doctrine[..., i] = [d.value for d in DOCTRINES].index(str(ev.value))
             text = f"{ev.state} adopts the {ev.value} doctrine"
-            return world.evolve(doctrine=doctrine), [Record("change", ev.state, "", 0.0, text)] if records else []
+            return world.evolve(doctrine=doctrine), Records.of(Record("change", ev.state, "", 0.0, text)).in_every_run(
+                runs
+            )
         attr = STATE_ARRAYS.get(ev.field, ev.field)
         arr = getattr(world, attr).copy()
         old = arr[..., i].astype(float)
         arr[..., i] = _clip(_operate(old, ev.op, float(ev.value)), STATE_FIELDS[ev.field])
-        if not records:
-            return world.evolve(**{attr: arr}), []
-        text = f"{ev.state} {ev.field} {ev.op.value} {ev.value}: {old:.3g} -> {arr[i]:.3g}"
-        return world.evolve(**{attr: arr}), [Record("change", ev.state, "", float(arr[i] - old), text)]
+        return world.evolve(**{attr: arr}), _changes(ev, ev.state, "", old, arr[..., i])
     a, b = ev.between
     i, j = world.index(a), world.index(b)
     if ev.field in ("border", "alliance"):
         arr = getattr(world, ev.field).copy()
         arr[..., i, j] = arr[..., j, i] = bool(ev.value)
         text = f"{a}-{b} {ev.field} set to {str(bool(ev.value)).lower()}"
-        return world.evolve(**{ev.field: arr}), [Record("change", a, b, float(bool(ev.value)), text)] if records else []
+        return world.evolve(**{ev.field: arr}), Records.of(
+            Record("change", a, b, float(bool(ev.value)), text)
+        ).in_every_run(runs)
     arr = getattr(world, ev.field).copy()
     old = arr[..., i, j].astype(float)
     arr[..., i, j] = _clip(_operate(old, ev.op, float(ev.value)), PAIR_FIELDS[ev.field])
     if ev.field not in DIRECTED_FIELDS:
         arr[..., j, i] = arr[..., i, j]
-    if not records:
-        return world.evolve(**{ev.field: arr}), []
-    text = f"{a}-{b} {ev.field} {ev.op.value} {ev.value}: {old:.3g} -> {arr[i, j]:.3g}"
-    return world.evolve(**{ev.field: arr}), [Record("change", a, b, float(arr[i, j] - old), text)]
+    return world.evolve(**{ev.field: arr}), _changes(ev, a, b, old, arr[..., i, j])
 
 
-def apply_event(world: World, params: Parameters, ev: Event, t: int, attend: np.ndarray) -> tuple[World, list[Record]]:
-    """Apply one scheduled event at step t (to every run of a stack, which keeps no records)."""
+def _changes(ev: ChangeEvent, source: str, target: str, old: np.ndarray, new: np.ndarray) -> Records:
+    """The record of a change of one figure from ``old`` to ``new``: one, or one per run of a stack."""
+    what = f"{source}-{target}" if target else source
+    return Records.of(*[
+        Record("change", source, target, float(after - before), f"{what} {ev.field} {ev.op.value} {ev.value}: "
+               f"{before:.3g} -> {after:.3g}", run)
+        for run, (before, after) in enumerate(zip(np.atleast_1d(old), np.atleast_1d(new), strict=True))
+    ])  # fmt: skip
+
+
+def apply_event(world: World, params: Parameters, ev: Event, t: int, attend: np.ndarray) -> tuple[World, Records]:
+    """Apply one scheduled event at step t (to every run of a stack, each with its records)."""
     if isinstance(ev, ChangeEvent):
         return change(world, ev)
     stacked = is_stack(world)
@@ -104,7 +112,8 @@ def apply_event(world: World, params: Parameters, ev: Event, t: int, attend: np.
         disaster = world.disaster.copy()
         disaster[..., i] = np.maximum(disaster[..., i], ev.severity)
         text = f"disaster strikes {ev.state} (severity {ev.severity:.2f})"
-        return world.evolve(disaster=disaster), [] if stacked else [Record("disaster", ev.state, "", ev.severity, text)]
+        record = Record("disaster", ev.state, "", ev.severity, text)
+        return world.evolve(disaster=disaster), Records.of(record).in_every_run(runs_in(world))
     if isinstance(ev, CrisisEvent):
         i, j = world.index(ev.between[0]), world.index(ev.between[1])
         text = f"crisis between {ev.between[0]} and {ev.between[1]} (scheduled, severity {ev.severity:.2f})"
@@ -125,27 +134,26 @@ def apply_event(world: World, params: Parameters, ev: Event, t: int, attend: np.
         chair, until = world.forum_chair.copy(), world.forum_chair_until.copy()
         chair[..., f], until[..., f] = world.index(ev.state), t + ev.steps - 1
         text = f"{ev.state} takes the chair of {ev.forum} for {ev.steps} steps"
-        return world.evolve(forum_chair=chair, forum_chair_until=until), [] if stacked else [
-            Record("chair", ev.state, ev.forum, ev.steps, text)
-        ]
+        record = Record("chair", ev.state, ev.forum, ev.steps, text)
+        return world.evolve(forum_chair=chair, forum_chair_until=until), Records.of(record).in_every_run(runs_in(world))
     raise TypeError(f"unknown event {type(ev).__name__}")  # pragma: no cover - the schema is closed
 
 
 def step(
     world: World, params: Parameters, rng: np.random.Generator, t: int, schedule: Mapping[int, Sequence[Event]]
-) -> tuple[World, list[Record]]:
+) -> tuple[World, Records]:
     """Apply every event scheduled for step t, in file order."""
     if t not in schedule:
-        return world, []  # draws nothing: this step's generator is its own, so no other draw moves
+        return world, NONE  # draws nothing: this step's generator is its own, so no other draw moves
     draw = rng.random((len(world.forum_ids), world.n))
     attend = draw < along(params.forums.participation, draw)
-    records: list[Record] = []
+    records = []
     for ev in schedule.get(t, ()):
         world, new = apply_event(world, params, ev, t, attend)
         if ev.note:
-            new = [r._replace(text=f"{r.description} ({ev.note})") for r in new]
-        records += new
-    return world, records
+            new = Records.of(*(r._replace(text=f"{r.description} ({ev.note})") for r in new))
+        records.append(new)
+    return world, Records.concat(records)
 
 
 __all__ = ["apply_event", "change", "step"]

@@ -13,7 +13,7 @@ import numpy as np
 
 from laossim.batch import along, run_index
 from laossim.mechanisms.contract import contract
-from laossim.mechanisms.records import Record, signed
+from laossim.mechanisms.records import NONE, Record, Records, signed
 from laossim.scenario.parameters import Parameters
 from laossim.world import World, bounded
 
@@ -35,9 +35,9 @@ def meets(world: World, t: int) -> np.ndarray:
 
 def hold_meeting(
     world: World, params: Parameters, f: int, attend: np.ndarray, t: int, label: str = "meets"
-) -> tuple[World, list[Record]]:
+) -> tuple[World, Records]:
     """One meeting of forum f attended by the boolean mask ``attend`` (N,), or (runs, N) in a
-    stack of worlds (:mod:`laossim.batch`, which keeps no records)."""
+    stack of worlds (:mod:`laossim.batch`), with a record of each run's meeting."""
     p = params.forums
     members = world.forum_members[..., f, :]
     present = members & attend
@@ -69,25 +69,46 @@ def hold_meeting(
         forum_attended=world.forum_attended + attended,
         forum_expected=world.forum_expected + expected,
     )
-    if np.ndim(attended):
-        return moved, []
-    pairs = attended * (attended - 1)  # ordered pairs of attendees
-    change = float((tension - world.tension)[together].sum()) / pairs if pairs else 0.0
     fid = world.forum_ids[f]
-    text = f"{fid} {label} ({attended} of {expected} members); tension among them {signed(change)}"
-    return moved, [Record("forum_meeting", fid, "", float(turnout), text)]
+    if not np.ndim(attended):
+        return moved, Records.of(
+            _meeting(fid, label, attended, expected, float(turnout), tension - world.tension, together)
+        )
+    calmer = tension - world.tension
+    meetings = (
+        _meeting(fid, label, attended[b], expected[b], float(turnout[b]), calmer[b], together[b], b)
+        for b in range(len(attended))
+    )
+    return moved, Records.of(*meetings)
 
 
-def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> tuple[World, list[Record]]:
+def _meeting(
+    fid: str,
+    label: str,
+    attended: int,
+    expected: int,
+    turnout: float,
+    change: np.ndarray,
+    together: np.ndarray,
+    run: int = 0,
+) -> Record:
+    """The record of one run's meeting: turnout, and the mean change of tension among attendees."""
+    pairs = attended * (attended - 1)  # ordered pairs of attendees
+    mean = float(change[together].sum()) / pairs if pairs else 0.0
+    text = f"{fid} {label} ({attended} of {expected} members); tension among them {signed(mean)}"
+    return Record("forum_meeting", fid, "", turnout, text, run)
+
+
+def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> tuple[World, Records]:
     """Regular meetings of every forum whose period comes round at step t."""
     due = meets(world, t)
     meeting = np.flatnonzero(due[(0,) * (due.ndim - 1)])  # the runs of a stack share their forums: its first
     if len(meeting) == 0:
-        return world, []  # draws nothing: this step's generator is its own, so no other draw moves
+        return world, NONE  # draws nothing: this step's generator is its own, so no other draw moves
     draw = rng.random((len(world.forum_ids), world.n))
     attend = draw < along(params.forums.participation, draw)
-    records: list[Record] = []
+    records = []
     for f in meeting:
         world, new = hold_meeting(world, params, int(f), attend[..., f, :], t)
-        records += new
-    return world, records
+        records.append(new)
+    return world, Records.concat(records)

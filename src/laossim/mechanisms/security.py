@@ -15,7 +15,7 @@ import numpy as np
 
 from laossim.batch import along
 from laossim.mechanisms.contract import contract
-from laossim.mechanisms.records import Record
+from laossim.mechanisms.records import NONE, Records
 from laossim.scenario.parameters import Parameters
 from laossim.world import Sightings, World
 
@@ -74,7 +74,7 @@ def pressure(world: World, params: Parameters) -> np.ndarray:
     return x
 
 
-def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> tuple[World, list[Record]]:
+def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> tuple[World, Records]:
     """Tension rises with the dilemma's pressures and decays with trust and interoperability.
 
     The bounded update g + tau (1 - g - d) with g = 1 - exp(-x / spy) and
@@ -97,4 +97,4 @@ def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> 
     tension -= stay_calm
     diagonal = np.arange(world.n)
     tension[..., diagonal, diagonal] = 0.0
-    return world.evolve(tension=np.clip(tension, 0.0, 1.0, out=tension)), []
+    return world.evolve(tension=np.clip(tension, 0.0, 1.0, out=tension)), NONE

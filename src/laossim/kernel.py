@@ -1,0 +1,182 @@
+"""The one way runs are computed: :func:`evaluate` advances runs, as stacks of worlds where they
+may share one, and gives each its :class:`Trace`.
+
+``laossim.run`` (and so ``compare``), sweeps' workers and the calibration all
+call it, so every number laossim writes comes from one path. A run is a
+:class:`Job` (scenario, seed sequence, steps) and its trace is to the bit what
+it gets alone, whatever other runs it was stacked with (:mod:`laossim.batch`):
+the same scores, alignments, capabilities, records and final world. No Mesa
+and no pandas here; :class:`laossim.model.LaosModel` steps the same
+:class:`~laossim.simulation.Simulation` for the app and Mesa's own tools.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Literal, overload
+
+import numpy as np
+
+from laossim import batch, vocab
+from laossim.mechanisms.records import Record, Records
+from laossim.scenario import Scenario
+from laossim.simulation import Simulation
+from laossim.world import World
+
+MAX_STACK = 32
+"""Most runs in one stack: a stack of 20 small-world runs costs about a sixth per run of running
+them alone, and more gains little."""
+
+STACK_CELLS = 4_000_000
+"""Most dyad cells (runs x states x states) in one stack, so large worlds stack a few runs at a
+time and memory stays bounded (a 1,000-state world stacks four)."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One run: a scenario, the seed sequence of its replication, and how many steps."""
+
+    scenario: Scenario
+    seed: np.random.SeedSequence
+    steps: int
+
+
+@dataclass(frozen=True)
+class Trace:
+    """What one run left: every score and component at every step (step 0 first), the
+    alignment (steps + 1, N, K) and capability (steps + 1, N) histories, what happened (as
+    columns, in order) and at which step, its final world, and its share of the wall time of the
+    stack it ran in."""
+
+    scores: dict[str, np.ndarray]
+    alignment: np.ndarray
+    capability: np.ndarray
+    happened: Records
+    happened_at: np.ndarray
+    world: World
+    seconds: float
+
+    @property
+    def records(self) -> list[tuple[int, Record]]:
+        """What happened, as rows with their step (as :attr:`Simulation.records` has them)."""
+        return list(zip(self.happened_at.tolist(), self.happened, strict=True))
+
+    def series(self, output: str) -> np.ndarray:
+        """One output at every step: a score or component (:data:`laossim.vocab.COLUMNS`), or
+        ``alignment.STATE.POLE``."""
+        if output.startswith("alignment."):
+            _, state, pole = output.split(".")
+            poles = [self.world.ids[p] for p in self.world.poles]
+            return self.alignment[:, self.world.index(state), poles.index(pole)]
+        return self.scores[output]
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A run that raised: its traceback (when :func:`evaluate` is asked to ``isolate`` failures)."""
+
+    error: str
+    seconds: float
+
+
+@overload
+def evaluate(
+    jobs: Sequence[Job], *, isolate: Literal[False] = False, stepped: Callable[[int], object] | None = None
+) -> list[Trace]: ...
+
+
+@overload
+def evaluate(
+    jobs: Sequence[Job], *, isolate: Literal[True], stepped: Callable[[int], object] | None = None
+) -> list[Trace | Failed]: ...
+
+
+def evaluate(
+    jobs: Sequence[Job],
+    *,
+    isolate: bool = False,
+    stepped: Callable[[int], object] | None = None,
+) -> list[Trace] | list[Trace | Failed]:
+    """Run every job, those that may share a stack of worlds as one, and return each one's trace
+    in the order given.
+
+    Args:
+        jobs: the runs.
+        isolate: a run that raises becomes a :class:`Failed` with its traceback, computed alone,
+            so it cannot sink the runs it was stacked with; otherwise its exception propagates.
+        stepped: called after every step with the number of runs it advanced (a progress bar's
+            ``update``).
+    """
+    outcomes: dict[int, Trace | Failed] = {}
+    groups: dict[str, list[tuple[int, Simulation, float]]] = {}
+    for index, job in enumerate(jobs):
+        start = time.perf_counter()
+        try:
+            simulation = Simulation(job.scenario, job.seed, job.steps)
+        except Exception:
+            if not isolate:
+                raise
+            outcomes[index] = Failed(traceback.format_exc(), time.perf_counter() - start)
+            continue
+        groups.setdefault(simulation.stack_key(), []).append((index, simulation, time.perf_counter() - start))
+    for group in groups.values():
+        for stack in _stacks(group):
+            try:
+                outcomes |= _advance(stack, stepped)
+            except Exception:
+                if not isolate:
+                    raise
+                for index, _, built in stack:
+                    outcomes[index] = _alone(jobs[index], built, stepped)
+    return [outcomes[index] for index in range(len(jobs))]
+
+
+def _stacks(group: list[tuple[int, Simulation, float]]) -> list[list[tuple[int, Simulation, float]]]:
+    """A group of runs that may share a stack, cut into stacks of at most :data:`MAX_STACK` runs
+    and :data:`STACK_CELLS` dyad cells."""
+    n = group[0][1].world.n
+    size = max(1, min(MAX_STACK, STACK_CELLS // (n * n)))
+    return [group[i : i + size] for i in range(0, len(group), size)]
+
+
+def _advance(
+    stack: list[tuple[int, Simulation, float]], stepped: Callable[[int], object] | None
+) -> dict[int, Trace | Failed]:
+    start = time.perf_counter() - sum(built for _, _, built in stack)
+    simulations = [simulation for _, simulation, _ in stack]
+    one = simulations[0] if len(simulations) == 1 else Simulation.stacked(simulations)
+    for t in range(1, one.max_steps + 1):
+        one.advance(t)
+        if stepped is not None:
+            stepped(len(stack))
+    seconds = (time.perf_counter() - start) / len(stack)
+    scores = {name: one.series(name) for name in vocab.COLUMNS}
+    alignment, capability = np.stack(one.alignment_history), np.stack(one.capability_history)
+    happened = Records.concat([block for _, block in one.log])
+    at = np.repeat([t for t, _ in one.log], [len(block) for _, block in one.log]).astype(np.int64)
+    if len(stack) == 1:
+        return {stack[0][0]: Trace(scores, alignment, capability, happened, at, one.world, seconds)}
+    return {
+        index: Trace(
+            {name: series[:, b] for name, series in scores.items()},
+            alignment[:, b],
+            capability[:, b],
+            happened.of_run(b),
+            at[happened.run == b],
+            batch.unstack(one.world, b),
+            seconds,
+        )
+        for b, (index, _, _) in enumerate(stack)
+    }
+
+
+def _alone(job: Job, built: float, stepped: Callable[[int], object] | None) -> Trace | Failed:
+    start = time.perf_counter() - built
+    try:
+        simulation = Simulation(job.scenario, job.seed, job.steps)
+        return _advance([(0, simulation, 0.0)], stepped)[0]
+    except Exception:
+        return Failed(traceback.format_exc(), time.perf_counter() - start)
