@@ -90,9 +90,10 @@ def quadratic_form(x: np.ndarray, s: np.ndarray) -> np.ndarray:
     return (rows * s).sum(axis=-1)
 
 
-def normalised_frustration(sizes: np.ndarray, propensities: np.ndarray, assignment: np.ndarray) -> float:
+def normalised_frustration(sizes: np.ndarray, propensities: np.ndarray, assignment: np.ndarray) -> float | np.ndarray:
     """(E - sum_{w<0} w) / sum |w| in [0, 1], with w_ij = s_i s_j p_ij (i != j): 0 at the best
-    conceivable split, 1 at the worst; 0 when all propensities are zero.
+    conceivable split, 1 at the worst; 0 when all propensities are zero. A float, or one per run
+    of a stack (leading axes, each run's to the bit what it gets alone).
 
     Computed as E = s'Ps - sum_g s_g'P s_g over the coalitions g, each a :func:`quadratic_form`.
     """
@@ -100,17 +101,17 @@ def normalised_frustration(sizes: np.ndarray, propensities: np.ndarray, assignme
     if not np.issubdtype(p.dtype, np.floating):
         p = p.astype(float)
     s = np.asarray(sizes, float)
-    self_terms = s * s * np.diagonal(p)  # p_ii is unused: remove it from every quadratic form
+    self_terms = s * s * np.diagonal(p, axis1=-2, axis2=-1)  # p_ii is unused: remove it from every form
     groups = np.asarray(assignment)
-    same = groups[:, None] == groups[None, :]
-    everyone = float(quadratic_form(p, s))
-    total = everyone - float(self_terms.sum())
-    e = everyone - float(quadratic_form(np.where(same, p, 0.0), s))  # the self terms cancel
-    negative = float(quadratic_form(np.minimum(p, 0.0), s)) - float(np.minimum(self_terms, 0.0).sum())
+    same = groups[..., :, None] == groups[..., None, :]
+    everyone = quadratic_form(p, s)
+    total = everyone - self_terms.sum(axis=-1)
+    e = everyone - quadratic_form(np.where(same, p, 0.0), s)  # the self terms cancel
+    negative = quadratic_form(np.minimum(p, 0.0), s) - np.minimum(self_terms, 0.0).sum(axis=-1)
     scale = total - 2.0 * negative  # sum |w| = sum w - 2 sum_{w<0} w
-    if scale <= 0:
-        return 0.0
-    return min(1.0, max(0.0, (e - negative) / scale))
+    ratio = np.divide(e - negative, scale, out=np.zeros_like(scale), where=scale > 0)
+    out = np.minimum(1.0, np.maximum(0.0, ratio))
+    return float(out) if out.ndim == 0 else out
 
 
 def canonical(assignment: np.ndarray) -> tuple[int, ...]:

@@ -95,9 +95,7 @@ def frustration(world: World, params: Parameters) -> np.ndarray:
     (each run of a stack on its own)."""
     sizes = world.capability / world.capability.sum(axis=-1, keepdims=True)
     p, groups = propensities(world, params), coalitions(world.alignment)
-    if not is_stack(world):
-        return np.float64(landscape.normalised_frustration(sizes, p, groups))
-    return np.array([landscape.normalised_frustration(*run) for run in zip(sizes, p, groups, strict=True)])
+    return np.float64(landscape.normalised_frustration(sizes, p, groups))
 
 
 def threat_toward(world: World, i: int) -> np.ndarray:

@@ -15,7 +15,7 @@ from laossim.batch import Coefficient, along, at_runs, each, sums_per_run
 from laossim.mechanisms.contract import contract
 from laossim.mechanisms.records import NONE, Records, names
 from laossim.scenario.parameters import Parameters
-from laossim.world import World, bounded, per_step
+from laossim.world import World, bounded, cells, per_step
 
 APPLY = contract(
     reads="tension trust pressure crisis_load crisis_count",
@@ -64,7 +64,7 @@ def apply(
     c = params.crises
     n = world.n
     base = 0 if runs is None else runs * (n * n)
-    touched, slot = np.unique(np.concatenate([base + i * n + j, base + j * n + i]), return_inverse=True)
+    touched, slot = cells(np.concatenate([base + i * n + j, base + j * n + i]), world.tension.size)
     sev = np.zeros(len(touched))
     np.maximum.at(sev, slot, np.tile(severity, 2))  # two crises of one pair in a step: the worse counts
     tension, trust = world.tension.copy(), world.trust.copy()

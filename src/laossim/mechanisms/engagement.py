@@ -19,7 +19,7 @@ from laossim.batch import along, each, run_index, sums_per_run
 from laossim.mechanisms.contract import contract
 from laossim.mechanisms.records import NONE, Records, names
 from laossim.scenario.parameters import EngagementKind, Parameters
-from laossim.world import DYAD, World, bounded, per_step
+from laossim.world import DYAD, World, bounded, cells, per_step
 
 KINDS: tuple[EngagementKind, ...] = tuple(EngagementKind)
 KIND_NAMES: tuple[str, ...] = tuple(kind.value for kind in KINDS)
@@ -105,7 +105,7 @@ def apply(
     i, j, k = initiators, partners, kinds
     at = () if runs is None else (runs,)  # the run of each engagement, in a stack
     base = 0 if runs is None else runs * n
-    touched, slot = np.unique(np.concatenate([(base + i) * n + j, (base + j) * n + i]), return_inverse=True)
+    touched, slot = cells(np.concatenate([(base + i) * n + j, (base + j) * n + i]), world.trust.size)
 
     def of(name: str) -> np.ndarray:
         """A kind coefficient of each engagement (its run's, in a stack whose runs differ in it)."""
