@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from conftest import BASELINE, SCENARIOS
 from laossim.analysis import AnalysisError, sensitivity
 from laossim.cli import main
 from laossim.experiment.sweep import _record
+from laossim.manifest import compose, write
 
 A, B = 7.0, 0.1
 
@@ -55,14 +55,15 @@ def sweep_folder(tmp_path: Path, method: str, samples: int, fail: int | None = N
         value = np.nan if run_id == fail else y[point]
         columns = {"run_id": np.array([run_id] * 2), "step": np.arange(2), "stability": np.array([value] * 2)}
         _record(out, int(run_id), columns, None, 0.0)
-    manifest = {
-        "design": {"method": method, "samples": samples, "seed": 1, "levels": 4},
-        "vary": {n: {"from": -math.pi, "to": math.pi} for n in names},
-        "outputs": ["stability"],
-        "steps": 1,
-        "resolved_scenario": {"simulation": {"time_unit": "year"}, "parameters": {"scores": {"summary_window": 1}}},
-    }
-    (out / "manifest.json").write_text(json.dumps(manifest))
+    written = compose(
+        "sweep",
+        design={"method": method, "samples": samples, "seed": 1, "levels": 4},
+        vary={n: {"from": -math.pi, "to": math.pi} for n in names},
+        outputs=["stability"],
+        steps=1,
+        resolved_scenario={"simulation": {"time_unit": "year"}, "parameters": {"scores": {"summary_window": 1}}},
+    )
+    write(out, written)
     return out
 
 

@@ -13,6 +13,7 @@ from conftest import ROOT
 from laossim import results
 from laossim.backtest import observation as ob
 from laossim.backtest import scoring
+from laossim.manifest import read as read_manifest
 
 UNGA = ROOT / "data" / "unga_ideal_points_asia_2000_2023.csv"
 NINE = ["USA", "RUS", "JPN", "CHN", "VNM", "THA", "KHM", "MMR", "LAO"]
@@ -253,8 +254,8 @@ def test_backtest_calibrate_fits_reports_and_beats_its_defaults_in_sample(tmp_pa
     assert ("laossim (calibrated)", "2017-2023 (hold-out)") in scores.index
     assert len(pd.read_csv(out / "calibration_design.csv")) == 8
     assert (out / "calibration.png").stat().st_size > 20_000 and (out / "calibration" / "design.parquet").exists()
-    manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["settings"]["points"] == 8 and len(manifest["inputs"]) == 3  # the scenario and both data files
+    manifest = read_manifest(out, "backtest")
+    assert manifest["settings"]["points"] == 8 and len(manifest.inputs) == 3  # the scenario and both data files
     assert main(["report", str(out)]) == 0
     page = (out / "report.html").read_text()
     assert "Backtest of backtest_2000" in page and "alignment.responsiveness" in page

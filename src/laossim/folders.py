@@ -45,12 +45,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from laossim.errors import RefusedError, ResultsExistError
+from laossim.vocab import RESULT_KINDS
 
 log = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
 
-KINDS = {"laossim_results": "run", "laossim_sweep": "sweep", "laossim_backtest": "backtest"}
+KINDS = {kind.marker: kind.name for kind in RESULT_KINDS}
 """The manifest key that marks each kind of results folder (every key any laossim has written)."""
 
 LOCK = ".laossim.lock"

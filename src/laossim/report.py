@@ -14,14 +14,16 @@ from __future__ import annotations
 import base64
 import html
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 from laossim import results, vocab
 from laossim.errors import ResultsError, ResultsExistError
-from laossim.folders import check_file, results_kind, write_file
+from laossim.folders import check_file, write_file
+from laossim.manifest import Manifest
+from laossim.manifest import read as read_manifest
 
 STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 72em; margin: 2em auto; padding: 0 1em; color: #222; }
@@ -34,22 +36,15 @@ img { max-width: 100%; border: 1px solid #eee; margin: 0.5em 0; }
 """
 
 
-class ReportError(ResultsError):
-    """The folder is not a run, sweep or backtest folder."""
-
-
 def report(folder: str | Path, out: str | Path | None = None, *, force: bool = False) -> Path:
     """Write the report of a run, sweep or backtest folder (default ``FOLDER/report.html``);
     return its path. An existing file is replaced only with ``force``, and never one of the
     folder's own files (:func:`laossim.folders.check_file`)."""
     folder = Path(folder)
-    kind = results_kind(folder)  # what the manifest says, never a guess from file names
-    if kind is None:
-        raise ReportError(
-            f"{folder} is not a laossim results folder (no laossim manifest.json); give a folder written by "
-            "laossim run, sweep or backtest"
-        )
-    sections = {"run": _run_sections, "sweep": _sweep_sections, "backtest": _backtest_sections}[kind]
+    record = read_manifest(folder)  # what the manifest says it is, never a guess from file names
+    sections = SECTIONS.get(record.kind.name)
+    if sections is None:
+        raise ResultsError(f"{folder} is a laossim {record.kind.name} folder, which report does not render yet")
     target = Path(out) if out else folder / "report.html"
     inside = folder.resolve() in target.resolve().parents
     if inside and target.resolve() != (folder / "report.html").resolve():
@@ -58,7 +53,7 @@ def report(folder: str | Path, out: str | Path | None = None, *, force: bool = F
             f"there only as {folder / 'report.html'}: choose another --out"
         )
     check_file(target, force=force, option="--out")
-    title, body = sections(folder)
+    title, body = sections(folder, record)
     page = (
         f"<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'><title>{_e(title)}</title>"
         f"<style>{STYLE}</style></head><body>\n{body}\n</body></html>\n"
@@ -80,8 +75,7 @@ def table(frame: pd.DataFrame, digits: int = 4) -> str:
     return frame.round(digits).to_html(index=False, border=0, escape=True, na_rep="")
 
 
-def _run_sections(folder: Path) -> tuple[str, str]:
-    manifest = json.loads((folder / "manifest.json").read_text())
+def _run_sections(folder: Path, manifest: Manifest) -> tuple[str, str]:
     summary = pd.DataFrame(json.loads((folder / "summary.json").read_text())["scores"])
     scenario = manifest["resolved_scenario"]
     name = scenario.get("scenario", folder.name)
@@ -149,10 +143,9 @@ def _key_events(folder: Path) -> str:
     )
 
 
-def _sweep_sections(folder: Path) -> tuple[str, str]:
+def _sweep_sections(folder: Path, manifest: Manifest) -> tuple[str, str]:
     from laossim.analysis import AnalysisError, analyze
 
-    manifest = json.loads((folder / "manifest.json").read_text())
     name = manifest.get("experiment", folder.name)
     parts = [
         f"<h1>{_e(name)}</h1>",
@@ -188,8 +181,7 @@ def _sweep_sections(folder: Path) -> tuple[str, str]:
     return name, "\n".join(parts)
 
 
-def _backtest_sections(folder: Path) -> tuple[str, str]:
-    manifest = json.loads((folder / "manifest.json").read_text()) if (folder / "manifest.json").exists() else {}
+def _backtest_sections(folder: Path, manifest: Manifest) -> tuple[str, str]:
     name = f"Backtest of {manifest.get('scenario', folder.name)}"
     parts = [
         f"<h1>{_e(name)}</h1>",
@@ -218,7 +210,15 @@ def _years(span: list[int] | None) -> str:
     return f"{span[0]}-{span[1]}" if span else ""
 
 
-def _provenance(manifest: dict[str, Any]) -> str:
+SECTIONS: dict[str, Callable[[Path, Manifest], tuple[str, str]]] = {
+    "run": _run_sections,
+    "sweep": _sweep_sections,
+    "backtest": _backtest_sections,
+}
+"""What a report shows of each kind of results folder (:data:`laossim.vocab.RESULT_KINDS`)."""
+
+
+def _provenance(manifest: Manifest) -> str:
     rows = [
         ("git commit", manifest.get("git_commit")),
         ("started", manifest.get("started")),

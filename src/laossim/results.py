@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from laossim import manifest
 from laossim.calendar import TimeUnit
 from laossim.errors import ResultsError
 from laossim.folders import atomic_folder, check_folder, results_kind
-from laossim.provenance import git_commit, versions
 from laossim.summaries import window_length, window_steps
 
 if TYPE_CHECKING:
@@ -30,23 +30,21 @@ if TYPE_CHECKING:
 TABLES = ("timeseries", "states", "events", "network")
 
 
-def manifest(result: RunResult, started: str | None = None) -> dict[str, Any]:
+def run_manifest(result: RunResult, started: str | None = None) -> dict[str, Any]:
     """Everything needed to reproduce a run: versions, commit, inputs, seeds, times."""
-    return {
-        "laossim_results": 1,
-        "scenario": result.scenario.scenario,
-        "versions": versions(),
-        "git_commit": git_commit(),
-        "inputs": result.provenance.get("files", []),
-        "overrides": result.provenance.get("overrides", []),
-        "root_seed": result.seed,
-        "replication_seeds": result.seeds,
-        "replications": result.provenance.get("replications"),
-        "steps": result.provenance.get("steps"),
-        "started": started or result.provenance.get("started"),
-        "finished": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
-        "resolved_scenario": result.scenario.model_dump(mode="json"),
-    }
+    return manifest.compose(
+        "run",
+        scenario=result.scenario.scenario,
+        inputs=result.provenance.get("files", []),
+        overrides=result.provenance.get("overrides", []),
+        root_seed=result.seed,
+        replication_seeds=result.seeds,
+        replications=result.provenance.get("replications"),
+        steps=result.provenance.get("steps"),
+        started=started or result.provenance.get("started"),
+        finished=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+        resolved_scenario=result.scenario.model_dump(mode="json"),
+    )
 
 
 def default_folder(scenario: str, root: Path = Path("results")) -> Path:
@@ -88,7 +86,7 @@ def write_run(
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2, allow_nan=True) + "\n")
         if also is not None:
             also(tmp)
-        (tmp / "manifest.json").write_text(json.dumps(manifest(result), indent=2) + "\n")
+        manifest.write(tmp, run_manifest(result))
     return out
 
 
@@ -96,7 +94,7 @@ def load_run(folder: str | Path) -> dict[str, Any]:
     """Read a run folder back: its tables as DataFrames plus the manifest and summary."""
     folder = Path(folder)
     data: dict[str, Any] = {name: pd.read_parquet(folder / f"{name}.parquet") for name in TABLES}
-    data["manifest"] = json.loads((folder / "manifest.json").read_text())
+    data["manifest"] = dict(manifest.read(folder, "run").data)
     data["summary"] = pd.DataFrame(json.loads((folder / "summary.json").read_text())["scores"])
     return data
 
@@ -169,29 +167,19 @@ def status_records(folder: Path) -> dict[int, dict[str, Any]]:
     return records
 
 
-SWEEP_KEYS = ("design", "vary", "outputs", "steps", "resolved_scenario")
-"""What a sweep's manifest must hold for its folder to be read."""
-
-
 def sweep_manifest(folder: Path) -> dict[str, Any]:
     """A sweep folder's manifest.
 
     Raises:
-        laossim.errors.ResultsError: it is missing, cannot be read, or lacks what a sweep records.
+        laossim.errors.ResultsError: the folder holds no sweep, or its manifest is missing, unreadable
+            or lacks what a sweep records.
     """
     folder = Path(folder)
-    if not (folder / "design.parquet").exists():
-        kind = results_kind(folder)
-        what = f"it is a laossim {kind} folder" if kind else "no design.parquet"
-        raise ResultsError(f"{folder} is not a sweep folder ({what}); give a folder written by laossim sweep")
-    path = folder / "manifest.json"
-    try:
-        manifest = json.loads(path.read_text())
-    except (OSError, ValueError) as exc:
-        raise ResultsError(f"{path} is missing or cannot be read ({_first_line(exc)})") from None
-    if not isinstance(manifest, dict) or any(key not in manifest for key in SWEEP_KEYS):
-        raise ResultsError(f"{path} is not a sweep's manifest (it lacks {', '.join(SWEEP_KEYS)})")
-    return manifest
+    if not (folder / "design.parquet").exists() and results_kind(folder) is None:
+        raise ResultsError(
+            f"{folder} is not a sweep folder (no design.parquet); give a folder written by laossim sweep"
+        )
+    return dict(manifest.read(folder, "sweep").data)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -16,6 +16,11 @@ defaults, the engagement mechanism's availability rules and the records'
 sentences are built from it, so a new kind is one entry here.
 
 Light on purpose: importing it imports nothing but the standard library.
+
+:data:`RESULT_KINDS` holds the kinds of results folder (run, sweep, backtest):
+the manifest key that marks each, the command that writes it and what its
+manifest records; :mod:`laossim.manifest` writes and reads manifests by it and
+:mod:`laossim.folders` tells results folders from other folders by it.
 """
 
 from __future__ import annotations
@@ -144,3 +149,29 @@ KINDS: tuple[Kind, ...] = (
 
 PHRASES: dict[str, str] = {kind.name: kind.phrase for kind in KINDS}
 """Each kind's phrase by name."""
+
+
+@dataclass(frozen=True)
+class ResultKind:
+    """A kind of results folder."""
+
+    name: str
+    """How a message names it: a laossim ``run`` folder."""
+    marker: str
+    """The manifest key that marks it, set to 1 (every laossim has written this key)."""
+    command: str
+    """The command that writes it."""
+    records: tuple[str, ...]
+    """What its manifest must record for the folder to be read."""
+
+
+RESULT_KINDS: tuple[ResultKind, ...] = (
+    ResultKind("run", "laossim_results", "laossim run", ("scenario", "resolved_scenario", "replications", "steps")),
+    ResultKind("sweep", "laossim_sweep", "laossim sweep", ("design", "vary", "outputs", "steps", "resolved_scenario")),
+    ResultKind("backtest", "laossim_backtest", "laossim backtest", ("scenario", "settings", "fitting_years")),
+)
+
+
+def result_kind(name: str) -> ResultKind:
+    """The kind of results folder called ``name``."""
+    return next(kind for kind in RESULT_KINDS if kind.name == name)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -199,8 +198,8 @@ def figure(bt: Backtest):
 def write(bt: Backtest, folder: Path, scenario: str | Path, settings: dict[str, object]) -> None:
     """scores.csv, per_state.csv, simulated.parquet, backtest.png and manifest.json (versions,
     commit, the scenario's and the data files' hashes, the settings) into ``folder``."""
+    from laossim import manifest
     from laossim.plotting import plt
-    from laossim.provenance import git_commit, versions
     from laossim.scenario import load_resolved
 
     bt.scores.to_csv(folder / "scores.csv", index=False)
@@ -211,16 +210,14 @@ def write(bt: Backtest, folder: Path, scenario: str | Path, settings: dict[str, 
     plt.close(fig)
     resolved = load_resolved(scenario)
     data_files = [(str(f), hashlib.sha256(f.read_bytes()).hexdigest()) for f in (data.UNGA_FILE, data.CINC_FILE)]
-    manifest = {
-        "laossim_backtest": 1,
-        "scenario": resolved.scenario.scenario,
-        "settings": settings,
-        "fitting_years": list(FIT),
-        "hold_out_years": list(HOLDOUT),
-        "compared": list(COMPARED),
-        "inputs": [{"path": path, "sha256": digest} for path, digest in (*resolved.files, *data_files)],
-        "versions": versions(),
-        "git_commit": git_commit(),
-        "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-    }
-    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    record = manifest.compose(
+        "backtest",
+        scenario=resolved.scenario.scenario,
+        settings=settings,
+        fitting_years=list(FIT),
+        hold_out_years=list(HOLDOUT),
+        compared=list(COMPARED),
+        inputs=[{"path": path, "sha256": digest} for path, digest in (*resolved.files, *data_files)],
+        finished=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    )
+    manifest.write(folder, record)

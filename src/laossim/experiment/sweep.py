@@ -43,6 +43,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from tqdm.auto import tqdm
 
+from laossim import manifest
 from laossim.batch import varies_within_stack
 from laossim.errors import RefusedError, ResultsError
 from laossim.experiment import forkserver
@@ -51,8 +52,8 @@ from laossim.experiment.load import LoadedExperiment, load_experiment
 from laossim.experiment.worker import Columns, Task, execute_many
 from laossim.folders import LOCK, folder_lock, write_file
 from laossim.kernel import MAX_STACK
-from laossim.provenance import MODEL_VERSION, MODEL_VERSION_KEY, git_commit, versions
-from laossim.results import run_file_problem, run_files, status_records, sweep_manifest
+from laossim.provenance import MODEL_VERSION
+from laossim.results import run_file_problem, run_files, status_records
 
 log = logging.getLogger(__name__)
 
@@ -241,8 +242,8 @@ def _sweep_locked(
     done = failed = 0
     blob = pickle.dumps(loaded.scenario, protocol=pickle.HIGHEST_PROTOCOL)
     with make_executor(executor, workers) as (pool, description):
-        manifest = _manifest(loaded, digest, description, len(table), stack)
-        _write_manifest(out, manifest)
+        described = _manifest(loaded, digest, description, len(table), stack)
+        manifest.write(out, described)
         in_flight: set[Future] = set()
         parallel = max(workers or 1, os.cpu_count() or 1)
         # consecutive runs of the interleaved order share a stack only if every varied path may
@@ -286,8 +287,8 @@ def _sweep_locked(
                     bar.set_postfix(done=done, failed=failed, refresh=False)
         finally:
             bar.close()
-        manifest |= {"finished": _now(), "wall_seconds": round(time.time() - started, 3)}
-        _write_manifest(out, manifest)
+        described |= {"finished": _now(), "wall_seconds": round(time.time() - started, 3)}
+        manifest.write(out, described)
     return SweepSummary(out, len(table), done, failed, len(finished), time.time() - started)
 
 
@@ -335,7 +336,7 @@ def _prepare(out: Path, loaded: LoadedExperiment, table: pd.DataFrame, digest: s
     (out / "runs").mkdir(exist_ok=True)
     (out / "status").mkdir(exist_ok=True)
     if not (out / "manifest.json").exists():  # before the design: a folder with a design has a manifest
-        _write_manifest(out, _manifest(loaded, digest, "not started", len(table), stack))
+        manifest.write(out, _manifest(loaded, digest, "not started", len(table), stack))
     if not design.exists():
         _atomic_parquet(table, design)
     stale = list((out / "runs").glob(".*.tmp")) + list((out / "status").glob(".*.tmp"))
@@ -356,19 +357,19 @@ def _check_same_sweep(out: Path, loaded: LoadedExperiment, digest: str) -> None:
     if _design_hash(written) != digest:
         raise SweepError(f"{out} holds a sweep of a different design; choose another --out")
     try:
-        manifest = sweep_manifest(out)
+        written_by = manifest.read(out, "sweep")
     except ResultsError as exc:
         raise SweepError(
             f"{exc}, so the sweep's inputs and model version are unknown; start the sweep again in another --out"
         ) from None
-    written = manifest.get("versions", {}).get(MODEL_VERSION_KEY)
+    written = written_by.model_version
     if written != MODEL_VERSION:
         was = "a laossim that did not record its model version" if written is None else f"model version {written}"
         raise SweepError(
             f"{out} was started by {was}, and this laossim runs model version {MODEL_VERSION}, whose results "
             "differ; its runs cannot be mixed with new ones: start the sweep again in another --out"
         )
-    before = [(item["path"], item["sha256"]) for item in manifest.get("inputs", [])]
+    before = [(item["path"], item["sha256"]) for item in written_by.inputs]
     now = list(loaded.files)
     for (_, old_hash), (path, new_hash) in zip(before, now, strict=False):
         if old_hash != new_hash:
@@ -403,10 +404,6 @@ def _rewrite_missing_status(out: Path) -> None:
         _atomic_write_bytes(status_file(out, run_id), (json.dumps(record) + "\n").encode())
 
 
-def _write_manifest(out: Path, manifest: dict[str, Any]) -> None:
-    _atomic_write_bytes(out / "manifest.json", (json.dumps(manifest, indent=2) + "\n").encode())
-
-
 def _record(out: Path, run_id: int, columns: Columns | None, error: str | None, seconds: float) -> None:
     if columns is not None:
         _atomic_parquet(columns, run_file(out, run_id))
@@ -422,26 +419,24 @@ def _now() -> str:
 
 def _manifest(loaded: LoadedExperiment, digest: str, executor: str, runs: int, stack: bool) -> dict[str, Any]:
     exp = loaded.experiment
-    return {
-        "laossim_sweep": 1,
-        "experiment": exp.experiment,
-        "versions": versions(),
-        "git_commit": git_commit(),
-        "inputs": [{"path": p, "sha256": h} for p, h in loaded.files],
-        "root_seed": loaded.root_seed,
-        "design": exp.design.model_dump(mode="json"),
-        "vary": {
+    return manifest.compose(
+        "sweep",
+        experiment=exp.experiment,
+        inputs=[{"path": p, "sha256": h} for p, h in loaded.files],
+        root_seed=loaded.root_seed,
+        design=exp.design.model_dump(mode="json"),
+        vary={
             k: (v.model_dump(mode="json", by_alias=True) if hasattr(v, "model_dump") else v)
             for k, v in exp.vary.items()
         },
-        "replications": exp.replications,
-        "steps": loaded.steps,
-        "outputs": list(exp.outputs),
-        "runs": runs,
-        "unstacked_runs": unstacked_runs(loaded, runs) if stack else runs,
-        "design_sha256": digest,
-        "executor": executor,
-        "started": _now(),
-        "experiment_definition": exp.model_dump(mode="json", by_alias=True),
-        "resolved_scenario": loaded.scenario.model_dump(mode="json"),
-    }
+        replications=exp.replications,
+        steps=loaded.steps,
+        outputs=list(exp.outputs),
+        runs=runs,
+        unstacked_runs=unstacked_runs(loaded, runs) if stack else runs,
+        design_sha256=digest,
+        executor=executor,
+        started=_now(),
+        experiment_definition=exp.model_dump(mode="json", by_alias=True),
+        resolved_scenario=loaded.scenario.model_dump(mode="json"),
+    )
