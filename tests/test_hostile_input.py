@@ -25,8 +25,8 @@ from hypothesis import strategies as st
 from conftest import SCENARIOS
 from laossim.cli import main
 from laossim.errors import NonFiniteScoreError, ScenarioError
+from laossim.inputs.tree import MAX_VALUES, read_yaml, to_builtin
 from laossim.scenario import Parameters, load_scenario, override_scenario
-from laossim.scenario.tree import MAX_VALUES, read_yaml, to_builtin
 from laossim.simulation import Simulation
 from yaml_writer import dump
 

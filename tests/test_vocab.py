@@ -119,7 +119,7 @@ def test_a_new_engagement_kind_declared_in_the_catalogue_is_read_by_the_schema_t
     import subprocess
     import sys
 
-    from laossim.scenario.tree import read_yaml, to_builtin
+    from laossim.inputs.tree import read_yaml, to_builtin
     from yaml_writer import dump
 
     doc, _ = read_yaml(SCENARIOS / "teaching_minimal.yaml")

@@ -29,9 +29,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     from laossim.folders import check_file, write_file
+    from laossim.inputs.kinds import LANDSCAPE, file_kind
     from laossim.landscape_report import analyse, render, scenario_landscape
     from laossim.scenario import load_resolved, load_scenario
-    from laossim.scenario.kinds import LANDSCAPE, file_kind
     from laossim.scenario.landscape_file import dump_landscape, load_landscape
 
     if args.export:

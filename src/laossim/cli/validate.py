@@ -33,8 +33,8 @@ def handle(args: argparse.Namespace) -> int:
 def _validate(path: Path, args: argparse.Namespace) -> str:
     """Load ``path`` with its own kind's loader (a scenario when it names no kind); say what it holds."""
     from laossim.errors import UsageError
+    from laossim.inputs.kinds import EXPERIMENT, LANDSCAPE, file_kind
     from laossim.scenario import dump_yaml, load_resolved
-    from laossim.scenario.kinds import EXPERIMENT, LANDSCAPE, file_kind
 
     kind = file_kind(path)
     if kind in (EXPERIMENT, LANDSCAPE) and (args.set or args.resolved):

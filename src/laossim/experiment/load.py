@@ -11,10 +11,10 @@ from pydantic import ValidationError
 from laossim import vocab
 from laossim.errors import Problem, ScenarioError, did_you_mean, show
 from laossim.experiment.schema import Experiment, Method, Range
+from laossim.inputs.kinds import EXPERIMENT, read_document
+from laossim.inputs.translate import translate
+from laossim.inputs.tree import LList, LMap, to_builtin
 from laossim.scenario import Scenario, load_resolved, override_scenario
-from laossim.scenario.kinds import EXPERIMENT, read_document
-from laossim.scenario.load import translate
-from laossim.scenario.tree import LList, LMap, to_builtin
 from laossim.simulation import outputs as model_outputs
 
 SAMPLED = (Method.lhs, Method.sobol, Method.morris)

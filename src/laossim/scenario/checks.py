@@ -13,10 +13,10 @@ from typing import Any
 
 from laossim.calendar import TimeUnit, parse_period, step_of
 from laossim.errors import Problem, Raw, did_you_mean, show
-from laossim.scenario.compose import pair_label
+from laossim.inputs.items import pair_label
+from laossim.inputs.tree import LList, LMap
 from laossim.scenario.schema import FORUM_NORMS, PAIR_FIELDS, STATE_FIELDS, Changeable, Doctrine, Op
 from laossim.scenario.schema import Simulation as SimulationSettings
-from laossim.scenario.tree import LList, LMap
 
 SIMPLEX_TOLERANCE = 1e-6
 DEFAULTS = SimulationSettings.model_validate({})

@@ -1,7 +1,8 @@
-"""Assembling one scenario document: ``extends`` merging, ``remove`` and ``--set`` overrides.
+"""Assembling one scenario document: ``extends`` merging and ``remove``.
 
 Precedence, lowest first: the parent file (recursively its own parents), the
-child file, then ``--set`` overrides in the order given. Merging rules:
+child file, then ``--set`` overrides in the order given (set by
+:mod:`laossim.inputs.overrides`). Merging rules:
 
 * mappings merge key by key (``simulation``, ``parameters``, a relation's
   ``trade``/``aid``/``debt``), except a state's ``alignment``, which is a
@@ -21,28 +22,11 @@ from __future__ import annotations
 from typing import Any
 
 from laossim.errors import Problem, did_you_mean, show
-from laossim.scenario.tree import LList, LMap, Loc
+from laossim.inputs.items import KEYED_LISTS, item_key, pair_label
+from laossim.inputs.tree import LList, LMap
 
-KEYED_LISTS = {"states": "id", "forums": "id", "relations": "between"}
 APPENDED_LISTS = ("events", "sources")
 REPLACED_WHOLE = ("alignment", "capital", "members", "between", "poles")
-
-
-def item_key(item: Any, key: str) -> Any:
-    """The merge key of a list item: its id, or its unordered pair."""
-    if not isinstance(item, dict):
-        return None
-    value = item.get(key)
-    if key == "between":
-        if isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value):
-            return frozenset(value) if value[0] != value[1] else None
-        return None
-    return value if isinstance(value, str) else None
-
-
-def pair_label(pair: Any) -> str:
-    """``CHN-LAO``: the unordered pair as it is written in paths (sorted)."""
-    return "-".join(sorted(pair))
 
 
 def normalise_parameters(doc: Any) -> Any:
@@ -321,79 +305,3 @@ def _remove_events(doc: LMap, spec: Any, remove: LMap, gone_states: set[Any], pr
         if i not in drop:
             kept.push(ev, events.where(i))
     doc.set("events", kept, doc.where("events"))
-
-
-def apply_override(doc: LMap, path: str, value: Any, loc: Loc) -> Problem | None:
-    """Set ``path`` (``states.LAO.autonomy``, ``relations.CHN-LAO.debt.LAO``,
-    ``forums.ADMM.strength``, ``events.3.at``, ``parameters.alignment.responsiveness``)
-    to ``value``. Containers must exist; leaves are validated like file values."""
-    parts = path.split(".")
-    if not path or any(not p for p in parts):
-        return Problem(*loc, path, "not a dotted path", "like states.LAO.autonomy", show(path))
-    node: Any = doc
-    section = ""
-    for depth, part in enumerate(parts[:-1]):
-        if isinstance(node, LList):
-            found = _find_item(node, section, part)
-            if isinstance(found, Problem):
-                return Problem(
-                    *loc,
-                    ".".join(parts[: depth + 1]),
-                    found.message,
-                    found.expected,
-                    found.got,
-                    found.hint,
-                )
-            node = node[found]
-        elif isinstance(node, LMap):
-            child = node.get(part)
-            if child is None:
-                child = LMap(loc=loc)
-                node.set(part, child, loc)
-            elif not isinstance(child, (LMap, LList)):
-                return Problem(*loc, ".".join(parts[: depth + 1]), "is a value, not a section", got=show(child))
-            section = part if depth == 0 else section
-            node = child
-    leaf = parts[-1]
-    if isinstance(node, LList):
-        found = _find_item(node, section, leaf)
-        if isinstance(found, Problem):
-            return Problem(*loc, path, found.message, found.expected, found.got, found.hint)
-        node[found] = value
-        node.item_locs[found] = loc
-    else:
-        node.set(leaf, value, loc)
-    return None
-
-
-def _find_item(items: LList, section: str, part: str) -> int | Problem:
-    key = KEYED_LISTS.get(section)
-    if key == "between":
-        wanted = frozenset(part.split("-"))
-        for i, item in enumerate(items):
-            if item_key(item, key) == wanted:
-                return i
-        known = [pair_label(item_key(it, key)) for it in items if item_key(it, key)]
-        return Problem(
-            "",
-            None,
-            "",
-            f"no relation {part} in the scenario",
-            "a pair like CHN-LAO",
-            hint=did_you_mean(pair_label(wanted), known) or "add the relation to the scenario file first",
-        )
-    if key == "id":
-        for i, item in enumerate(items):
-            if item_key(item, key) == part:
-                return i
-        known = [item_key(it, key) for it in items]
-        return Problem(
-            "",
-            None,
-            "",
-            f"no {section[:-1]} '{part}' in the scenario",
-            hint=did_you_mean(part, known),
-        )
-    if part.isdigit() and int(part) < len(items):
-        return int(part)
-    return Problem("", None, "", "no such item", f"an index below {len(items)}", show(part))

@@ -25,12 +25,12 @@ import numpy as np
 from pydantic import Discriminator, Field, Tag, ValidationError
 
 from laossim.errors import Problem, Raw, ScenarioError, did_you_mean, show
-from laossim.scenario.compose import item_key, pair_label
-from laossim.scenario.kinds import LANDSCAPE, read_document
-from laossim.scenario.load import translate
+from laossim.inputs.items import item_key, pair_label
+from laossim.inputs.kinds import LANDSCAPE, read_document
+from laossim.inputs.translate import translate
+from laossim.inputs.tree import LList, LMap, to_builtin
 from laossim.scenario.parameters import Frozen
 from laossim.scenario.schema import Source, StateId
-from laossim.scenario.tree import LList, LMap, to_builtin
 
 Finite = Annotated[float, Field(allow_inf_nan=False)]
 

@@ -14,6 +14,7 @@ from typing import Annotated, Literal, NamedTuple
 from pydantic import Field, StrictBool
 
 from laossim.calendar import TimeUnit, step_of
+from laossim.inputs.items import NAME_PATTERN
 from laossim.scenario.parameters import OPEN_BOUND, EngagementKind, Frozen, Parameters, Real, Share, Whole
 
 FORMAT_VERSION = 1
@@ -21,8 +22,6 @@ FORMAT_VERSION = 1
 StateId = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z][A-Za-z0-9_]*$")]
 Pair = tuple[StateId, StateId]
 
-NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$"
-"""A scenario's or experiment's name: it names result folders, so no ``/``, no ``..`` and no spaces."""
 Name = Annotated[str, Field(min_length=1, max_length=80, pattern=NAME_PATTERN)]
 
 

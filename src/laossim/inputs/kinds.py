@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from laossim.errors import Problem, ScenarioError
-from laossim.scenario.tree import LMap, read_mapping, read_yaml
+from laossim.inputs.tree import LMap, read_mapping, read_yaml
 
 
 @dataclass(frozen=True)
