@@ -81,6 +81,30 @@ def test_a_new_score_declared_in_the_catalogue_appears_in_every_face(tmp_path, m
     assert "calm" in model.datacollector.model_vars  # what the app's score plot draws
 
 
+def test_a_new_family_of_per_state_outputs_declared_in_the_catalogue_is_recorded_by_sweeps(tmp_path, monkeypatch):
+    from laossim import results
+    from laossim.errors import ScenarioError
+    from laossim.experiment.load import load_experiment
+    from laossim.experiment.sweep import sweep
+
+    family = vocab.Family("autonomy", "autonomy", False, "{state}'s autonomy", "a state's autonomy, added by a test")
+    monkeypatch.setattr(vocab, "FAMILIES", (*vocab.FAMILIES, family))
+    path = tmp_path / "autonomy.yaml"
+    text = (
+        f"format_version: 1\nexperiment: autonomy\nscenario: {TEACHING}\nreplications: 1\nsteps: 3\n"
+        "design: {method: grid}\nvary:\n  states.LAO.autonomy: [0.3, 0.8]\n"
+        "outputs: [stability, autonomy.LAO, alignment.LAO.CHN]\n"
+    )
+    path.write_text(text)
+    sweep(path, tmp_path / "out", executor="serial", progress=False)
+    table = results.load(tmp_path / "out", series=True)
+    assert (table["autonomy.LAO"] == table["states.LAO.autonomy"]).all() and len(table) == 2 * 4
+    assert vocab.label("autonomy.LAO") == "LAO's autonomy" and vocab.bounds("autonomy.LAO") == (0.0, 1.0)
+    path.write_text(text.replace("autonomy.LAO,", "autonomy.LOA,"))
+    with pytest.raises(ScenarioError, match=r"did you mean 'autonomy\.LAO'"):
+        load_experiment(path)
+
+
 def test_every_engagement_kind_has_a_phrase_default_effects_and_a_place_in_the_model_doc():
     from laossim.scenario.parameters import EngagementKind, EngagementType, Parameters
 

@@ -23,7 +23,7 @@ import numpy as np
 from laossim import batch, vocab
 from laossim.mechanisms.records import Record, Records
 from laossim.scenario import Scenario
-from laossim.simulation import Simulation
+from laossim.simulation import Simulation, member_series
 from laossim.world import World
 
 MAX_STACK = 32
@@ -46,14 +46,13 @@ class Job:
 
 @dataclass(frozen=True)
 class Trace:
-    """What one run left: every score and component at every step (step 0 first), the
-    alignment (steps + 1, N, K) and capability (steps + 1, N) histories, what happened (as
-    columns, in order) and at which step, its final world, and its share of the wall time of the
-    stack it ran in."""
+    """What one run left: every score and component at every step (step 0 first), the histories
+    of the recorded fields (:func:`laossim.simulation.recorded`: alignment (steps + 1, N, K),
+    capability (steps + 1, N), ...), what happened (as columns, in order) and at which step, its
+    final world, and its share of the wall time of the stack it ran in."""
 
     scores: dict[str, np.ndarray]
-    alignment: np.ndarray
-    capability: np.ndarray
+    histories: dict[str, np.ndarray]
     happened: Records
     happened_at: np.ndarray
     world: World
@@ -64,13 +63,21 @@ class Trace:
         """What happened, as rows with their step (as :attr:`Simulation.records` has them)."""
         return list(zip(self.happened_at.tolist(), self.happened, strict=True))
 
+    @property
+    def alignment(self) -> np.ndarray:
+        """Every state's alignment at every step, (steps + 1, N, K)."""
+        return self.histories["alignment"]
+
+    @property
+    def capability(self) -> np.ndarray:
+        """Every state's capability share at every step, (steps + 1, N)."""
+        return self.histories["capability"]
+
     def series(self, output: str) -> np.ndarray:
-        """One output at every step: a score or component (:data:`laossim.vocab.COLUMNS`), or
-        ``alignment.STATE.POLE``."""
-        if output.startswith("alignment."):
-            _, state, pole = output.split(".")
-            poles = [self.world.ids[p] for p in self.world.poles]
-            return self.alignment[:, self.world.index(state), poles.index(pole)]
+        """One output at every step: a score or component (:data:`laossim.vocab.COLUMNS`), or a
+        family's member (``alignment.LAO.CHN``)."""
+        if vocab.family_member(output) is not None:
+            return member_series(output, self.histories, self.world)
         return self.scores[output]
 
 
@@ -154,16 +161,15 @@ def _advance(
             stepped(len(stack))
     seconds = (time.perf_counter() - start) / len(stack)
     scores = {name: one.series(name) for name in vocab.COLUMNS}
-    alignment, capability = np.stack(one.alignment_history), np.stack(one.capability_history)
+    histories = {name: np.stack(history) for name, history in one.histories.items()}
     happened = Records.concat([block for _, block in one.log])
     at = np.repeat([t for t, _ in one.log], [len(block) for _, block in one.log]).astype(np.int64)
     if len(stack) == 1:
-        return {stack[0][0]: Trace(scores, alignment, capability, happened, at, one.world, seconds)}
+        return {stack[0][0]: Trace(scores, histories, happened, at, one.world, seconds)}
     return {
         index: Trace(
             {name: series[:, b] for name, series in scores.items()},
-            alignment[:, b],
-            capability[:, b],
+            {name: history[:, b] for name, history in histories.items()},
             happened.of_run(b),
             at[happened.run == b],
             batch.unstack(one.world, b),

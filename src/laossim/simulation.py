@@ -31,11 +31,40 @@ from laossim.world import World, build_world
 
 def outputs(scenario: Scenario) -> list[str]:
     """Every output a sweep can record for this scenario: the scores and their components, and
-    each non-pole state's alignment on each pole (``alignment.LAO.CHN``)."""
+    each family's member for each non-pole state (and pole): ``alignment.LAO.CHN``
+    (:data:`laossim.vocab.FAMILIES`)."""
     poles = list(scenario.poles)
     states = [s for s in scenario.state_ids if s not in poles]
-    per_state = (vocab.ALIGNMENT_OUTPUT.format(state=s, pole=p) for s in states for p in poles)
-    return [*vocab.COLUMNS, *per_state]
+    members = (
+        family.member(state, pole)
+        for family in vocab.FAMILIES
+        for state in states
+        for pole in (poles if family.per_pole else [None])
+    )
+    return [*vocab.COLUMNS, *members]
+
+
+def recorded() -> tuple[str, ...]:
+    """The world fields a simulation keeps at every step: what the run tables read (alignment,
+    capability) and each family of :data:`laossim.vocab.FAMILIES` reads."""
+    return tuple(dict.fromkeys(("alignment", "capability", *(f.field for f in vocab.FAMILIES))))
+
+
+def member_series(name: str, histories: dict[str, np.ndarray], world: World) -> np.ndarray:
+    """A family member's value at every step (``alignment.LAO.CHN``), from the histories of the
+    :func:`recorded` fields ((steps, [runs,] N[, K])); (steps,) or (steps, runs).
+
+    Raises:
+        KeyError: ``name`` is no family's member.
+    """
+    member = vocab.family_member(name)
+    if member is None:
+        raise KeyError(name)
+    family, state, pole = member
+    history, i = histories[family.field], world.index(state)
+    if pole is None:
+        return history[..., i]
+    return history[..., i, [world.ids[p] for p in world.poles].index(pole)]
 
 
 def _check_finite(scores: dict[str, float], t: int) -> None:
@@ -79,8 +108,8 @@ class Simulation:
         self._last_from = 0
         self.previous_world: World | None = None
         """The world before the last step (what the app compares to show changes)."""
-        self.alignment_history: list[np.ndarray] = [self.world.alignment]
-        self.capability_history: list[np.ndarray] = [self.world.capability]
+        self.histories: dict[str, list[np.ndarray]] = {name: [getattr(self.world, name)] for name in recorded()}
+        """Each :func:`recorded` field at every step so far (step 0 first)."""
         self.scores: dict[str, float] = metrics.scores(self.world, self.params)
         self.score_history: list[dict[str, float]] = [self.scores]
 
@@ -109,8 +138,7 @@ class Simulation:
         stack.world = batch.stack([r.world for r in runs])
         stack.streams = StackedStreams([r.streams for r in runs])
         stack.log, stack._rows, stack._rows_read, stack._last_from = [], [], 0, 0
-        stack.alignment_history = [stack.world.alignment]
-        stack.capability_history = [stack.world.capability]
+        stack.histories = {name: [getattr(stack.world, name)] for name in recorded()}
         stack.scores = metrics.scores(stack.world, stack.params)
         stack.score_history = [stack.scores]
         return stack
@@ -135,8 +163,8 @@ class Simulation:
             if len(records):
                 self.log.append((t, records))
         self.previous_world, self.world = self.world, world
-        self.alignment_history.append(world.alignment)
-        self.capability_history.append(world.capability)
+        for name, history in self.histories.items():
+            history.append(getattr(world, name))
         self.scores = metrics.scores(world, self.params)
         _check_finite(self.scores, t)
         self.score_history.append(self.scores)
@@ -159,12 +187,21 @@ class Simulation:
         for t in range(len(self.score_history), self.max_steps + 1):
             self.advance(t)
 
+    @property
+    def alignment_history(self) -> list[np.ndarray]:
+        """The alignments at every step so far."""
+        return self.histories["alignment"]
+
+    @property
+    def capability_history(self) -> list[np.ndarray]:
+        """The capability shares at every step so far."""
+        return self.histories["capability"]
+
     def series(self, output: str) -> np.ndarray:
         """One output at every step so far (step 0 first): a score or component
-        (:data:`laossim.vocab.COLUMNS`), or ``alignment.STATE.POLE``, that state's share on that pole;
-        (steps, runs) for a stack."""
-        if output.startswith("alignment."):
-            _, state, pole = output.split(".")
-            poles = [self.world.ids[p] for p in self.world.poles]
-            return np.stack(self.alignment_history)[..., self.world.index(state), poles.index(pole)]
+        (:data:`laossim.vocab.COLUMNS`), or a family's member (``alignment.LAO.CHN``); (steps, runs)
+        for a stack."""
+        if vocab.family_member(output) is not None:
+            histories = {name: np.stack(history) for name, history in self.histories.items()}
+            return member_series(output, histories, self.world)
         return np.array([scores[output] for scores in self.score_history], dtype=np.float64)

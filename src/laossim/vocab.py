@@ -84,8 +84,49 @@ COMPONENTS: tuple[str, ...] = tuple(o.name for o in OUTPUTS if o.kind == "compon
 COLUMNS: tuple[str, ...] = SCORES + COMPONENTS
 """Every output's column, in the run and sweep tables."""
 
-ALIGNMENT_OUTPUT = "alignment.{state}.{pole}"
-"""A sweep output per state and pole: that state's share on that pole (``alignment.LAO.CHN``)."""
+
+@dataclass(frozen=True)
+class Family:
+    """A family of outputs, one per non-pole state (and pole): a world field's entry for that
+    state (and pole) at every step. A sweep records its members by name (``alignment.LAO.CHN``)."""
+
+    name: str
+    """The members' common first part."""
+    field: str
+    """The world field it reads: one value per state (N,), or per state and pole (N, K)."""
+    per_pole: bool
+    """Whether a member names a pole as well as a state."""
+    label: str
+    """How a face heads a member: "{state} on {pole}"."""
+    meaning: str
+    """What a member measures, in a sentence."""
+    bounded: bool = True
+    """Whether its values lie in [0, 1]."""
+
+    @property
+    def pattern(self) -> str:
+        """How its members are named (``alignment.STATE.POLE``)."""
+        return f"{self.name}.STATE.POLE" if self.per_pole else f"{self.name}.STATE"
+
+    def member(self, state: str, pole: str | None = None) -> str:
+        """The name of the member for ``state`` (and ``pole``)."""
+        return f"{self.name}.{state}.{pole}" if self.per_pole else f"{self.name}.{state}"
+
+
+FAMILIES: tuple[Family, ...] = (
+    Family("alignment", "alignment", True, "{state} on {pole}", "a state's share of alignment on a pole"),
+)
+"""Every family of per-state outputs a sweep can record."""
+
+
+def family_member(name: str) -> tuple[Family, str, str | None] | None:
+    """The family, state and pole (None for a family per state) an output name belongs to, or None
+    when it names no family's member."""
+    head, *rest = name.split(".")
+    for family in FAMILIES:
+        if head == family.name and len(rest) == (2 if family.per_pole else 1) and all(rest):
+            return family, rest[0], rest[1] if family.per_pole else None
+    return None
 
 
 def output(name: str) -> Output:
@@ -101,18 +142,19 @@ def output(name: str) -> Output:
 
 
 def label(name: str) -> str:
-    """How a face heads the output ``name`` (an ``alignment.STATE.POLE`` output: "STATE on POLE")."""
-    parts = name.split(".")
-    if len(parts) == 3 and parts[0] == "alignment":
-        return f"{parts[1]} on {parts[2]}"
+    """How a face heads the output ``name`` (a family's member by its family's label)."""
+    member = family_member(name)
+    if member is not None:
+        family, state, pole = member
+        return family.label.format(state=state, pole=pole)
     return output(name).label
 
 
 def bounds(name: str) -> tuple[float, float] | None:
     """The range the values of output ``name`` lie in, or None (a count has none)."""
-    if name.startswith("alignment."):
-        return (0.0, 1.0)
-    return (0.0, 1.0) if output(name).bounded else None
+    member = family_member(name)
+    bounded = member[0].bounded if member is not None else output(name).bounded
+    return (0.0, 1.0) if bounded else None
 
 
 @dataclass(frozen=True)

@@ -76,7 +76,7 @@ def load_experiment(path: str | Path) -> LoadedExperiment:
 
 
 def _check_outputs(doc: LMap, scenario: Scenario | None = None) -> list[Problem]:
-    """Outputs must be scores or components, or (once the scenario is known) a state's alignment."""
+    """Outputs must be scores or components, or (once the scenario is known) a family's member."""
     outputs = doc.get("outputs")
     if not isinstance(outputs, LList):
         return []
@@ -86,12 +86,12 @@ def _check_outputs(doc: LMap, scenario: Scenario | None = None) -> list[Problem]
             *outputs.where(i),
             f"outputs[{i}]",
             "unknown output",
-            "a score or component of docs/model.md, or alignment.STATE.POLE",
+            f"a score or component of docs/model.md, or {' or '.join(f.pattern for f in vocab.FAMILIES)}",
             show(name),
             did_you_mean(name, known),
         )
         for i, name in enumerate(outputs)
-        if isinstance(name, str) and name not in known and (scenario is not None or not name.startswith("alignment."))
+        if isinstance(name, str) and name not in known and (scenario is not None or vocab.family_member(name) is None)
     ]
 
 
