@@ -38,8 +38,14 @@ def dyad_means(arrays: tuple[np.ndarray, ...], capability: np.ndarray, exponent:
 
 def weighted_mean(values: list[np.ndarray], weights: list[Coefficient]) -> Coefficient:
     """sum(v w) / sum(w) of a few numbers, or of a few arrays elementwise (numpy's average
-    costs more than the arithmetic)."""
-    return sum(v * w for v, w in zip(values, weights, strict=True)) / sum(weights)
+    costs more than the arithmetic), added left to right: never Python's ``sum``, which since
+    Python 3.12 compensates the rounding of floats but not of arrays, so a run alone and in a
+    stack of worlds, or under two Pythons, would differ in the last bit."""
+    total, weight = values[0] * weights[0], weights[0]
+    for v, w in zip(values[1:], weights[1:], strict=True):
+        total = total + v * w
+        weight = weight + w
+    return total / weight
 
 
 def coalitions(alignment: np.ndarray) -> np.ndarray:
