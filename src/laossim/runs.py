@@ -75,17 +75,22 @@ def tables(trace: Trace, scenario: Scenario, replication: int) -> dict[str, pd.D
     world = trace.world
     ids = list(world.ids)
     poles = [ids[p] for p in world.poles]
-    align, caps = trace.alignment, trace.capability  # (T+1, N, K), (T+1, N)
-    n = caps.shape[1]
+    n = len(ids)
+    families: dict[str, np.ndarray] = {}  # every family's columns: the same outputs as a sweep's, long
+    for family in vocab.FAMILIES:
+        history = trace.histories[family.field]  # (T+1, N, K) or (T+1, N)
+        if family.per_pole:
+            families |= {family.column(p): history[:, :, k].ravel() for k, p in enumerate(poles)}
+        else:
+            families[family.column()] = history.ravel()
     states = pd.DataFrame(
         {
             "replication": replication,
             "step": np.repeat(np.arange(t_count), n),
             "period": np.repeat(labels, n),
             "state": np.tile(ids, t_count),
-            **{f"alignment_{p}": align[:, :, k].ravel() for k, p in enumerate(poles)},
-            "capability": caps.ravel(),
-            "coalition": np.array(poles)[align.argmax(axis=2).ravel()],
+            **families,
+            "coalition": np.array(poles)[trace.alignment.argmax(axis=2).ravel()],
         }
     )
     happened, at = trace.happened, trace.happened_at

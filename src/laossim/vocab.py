@@ -109,12 +109,18 @@ class Family:
         return f"{self.name}.STATE.POLE" if self.per_pole else f"{self.name}.STATE"
 
     def member(self, state: str, pole: str | None = None) -> str:
-        """The name of the member for ``state`` (and ``pole``)."""
+        """The name of the member for ``state`` (and ``pole``) in a sweep's table (wide: a column per
+        member)."""
         return f"{self.name}.{state}.{pole}" if self.per_pole else f"{self.name}.{state}"
+
+    def column(self, pole: str | None = None) -> str:
+        """Its column (for ``pole``) in a run's per-state table (long: a row per state and step)."""
+        return f"{self.name}_{pole}" if self.per_pole else self.name
 
 
 FAMILIES: tuple[Family, ...] = (
     Family("alignment", "alignment", True, "{state} on {pole}", "a state's share of alignment on a pole"),
+    Family("capability", "capability", False, "{state}'s capability", "a state's share of all capability"),
 )
 """Every family of per-state outputs a sweep can record."""
 

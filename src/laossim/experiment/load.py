@@ -86,7 +86,7 @@ def _check_outputs(doc: LMap, scenario: Scenario | None = None) -> list[Problem]
             *outputs.where(i),
             f"outputs[{i}]",
             "unknown output",
-            f"a score or component of docs/model.md, or {' or '.join(f.pattern for f in vocab.FAMILIES)}",
+            f"a score or component of docs/model.md, {' or '.join(f.pattern for f in vocab.FAMILIES)}",
             show(name),
             did_you_mean(name, known),
         )
