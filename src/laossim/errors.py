@@ -26,6 +26,20 @@ class Problem:
     got: str | None = None
     hint: str | None = None
 
+    @classmethod
+    def at(
+        cls,
+        where: tuple[str, int | None],
+        path: str,
+        message: str,
+        expected: str | None = None,
+        got: str | None = None,
+        hint: str | None = None,
+    ) -> Problem:
+        """A problem at ``where``, the (file, line) a located value was read from."""
+        file, line = where
+        return cls(file, line, path, message, expected, got, hint)
+
     def render(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         text = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"

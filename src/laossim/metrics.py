@@ -96,7 +96,7 @@ def propensities(world: World, params: Parameters) -> np.ndarray:
     )
 
 
-def frustration(world: World, params: Parameters) -> np.ndarray:
+def frustration(world: World, params: Parameters) -> np.ndarray | np.float64:
     """Normalised landscape frustration of the current coalitions, sizes = capability shares
     (each run of a stack on its own)."""
     sizes = world.capability / world.capability.sum(axis=-1, keepdims=True)
@@ -135,7 +135,11 @@ def _share(part: np.ndarray | float, whole: np.ndarray | float) -> np.ndarray:
     return part / np.where(np.asarray(whole) > 0, whole, np.inf)
 
 
-def scores(world: World, params: Parameters) -> dict[str, float] | dict[str, np.ndarray]:
+Scores = dict[str, float] | dict[str, np.ndarray]
+"""Every score and component: floats for one world, one array over the runs for a stack."""
+
+
+def scores(world: World, params: Parameters) -> Scores:
     """Every score and component of the current world, keyed as in :data:`COLUMNS`: floats, or
     one array over the runs of a stack of worlds (:mod:`laossim.batch`)."""
     s = params.scores

@@ -67,7 +67,7 @@ def member_series(name: str, histories: dict[str, np.ndarray], world: World) -> 
     return history[..., i, [world.ids[p] for p in world.poles].index(pole)]
 
 
-def _check_finite(scores: dict[str, float], t: int) -> None:
+def _check_finite(scores: metrics.Scores, t: int) -> None:
     bad = [name for name, value in scores.items() if not np.isfinite(value).all()]
     if bad:
         raise NonFiniteScoreError(
@@ -110,8 +110,8 @@ class Simulation:
         """The world before the last step (what the app compares to show changes)."""
         self.histories: dict[str, list[np.ndarray]] = {name: [getattr(self.world, name)] for name in recorded()}
         """Each :func:`recorded` field at every step so far (step 0 first)."""
-        self.scores: dict[str, float] = metrics.scores(self.world, self.params)
-        self.score_history: list[dict[str, float]] = [self.scores]
+        self.scores: metrics.Scores = metrics.scores(self.world, self.params)
+        self.score_history: list[metrics.Scores] = [self.scores]
 
     @classmethod
     def stacked(cls, runs: Sequence[Simulation]) -> Simulation:
@@ -133,10 +133,13 @@ class Simulation:
             )
         if any(len(r.score_history) != 1 for r in runs):
             raise ValueError("runs are stacked at step 0")
+        streams = [r.streams for r in runs]
+        if not all(isinstance(s, Streams) for s in streams):
+            raise ValueError("a stack is not stacked again")
         stack = copy.copy(first)
         stack.params = batch.parameters([r.params for r in runs])
         stack.world = batch.stack([r.world for r in runs])
-        stack.streams = StackedStreams([r.streams for r in runs])
+        stack.streams = StackedStreams([s for s in streams if isinstance(s, Streams)])
         stack.log, stack._rows, stack._rows_read, stack._last_from = [], [], 0, 0
         stack.histories = {name: [getattr(stack.world, name)] for name in recorded()}
         stack.scores = metrics.scores(stack.world, stack.params)

@@ -59,8 +59,8 @@ def load_experiment(path: str | Path) -> LoadedExperiment:
     except ScenarioError as exc:
         if any(p.message == "file not found" for p in exc.problems):
             problems.append(
-                Problem(
-                    *doc.where("scenario"),
+                Problem.at(
+                    doc.where("scenario"),
                     "scenario",
                     f"scenario file not found: {scenario_path}",
                     hint="paths are relative to the experiment file",
@@ -82,8 +82,8 @@ def _check_outputs(doc: LMap, scenario: Scenario | None = None) -> list[Problem]
         return []
     known = model_outputs(scenario) if scenario is not None else list(vocab.COLUMNS)
     return [
-        Problem(
-            *outputs.where(i),
+        Problem.at(
+            outputs.where(i),
             f"outputs[{i}]",
             "unknown output",
             f"a score or component of docs/model.md, {' or '.join(f.pattern for f in vocab.FAMILIES)}",
@@ -102,8 +102,8 @@ def _check_design(doc: LMap, exp: Experiment) -> list[Problem]:
     method = exp.design.method
     if method in SAMPLED and exp.design.samples is None:
         problems.append(
-            Problem(
-                *design.where("method"),
+            Problem.at(
+                design.where("method"),
                 "design.samples",
                 f"{method.value} needs a sample size",
                 "samples: N",
@@ -112,8 +112,8 @@ def _check_design(doc: LMap, exp: Experiment) -> list[Problem]:
         )
     if method is Method.sobol and exp.design.samples and exp.design.samples & (exp.design.samples - 1):
         problems.append(
-            Problem(
-                *design.where("samples"),
+            Problem.at(
+                design.where("samples"),
                 "design.samples",
                 "Sobol samples must be a power of two",
                 "e.g. 128, 256, 512",
@@ -137,8 +137,8 @@ def _check_design(doc: LMap, exp: Experiment) -> list[Problem]:
             continue
         if method in SAMPLED and not isinstance(values, Range):
             problems.append(
-                Problem(
-                    *where,
+                Problem.at(
+                    where,
                     f"vary.{key}",
                     f"a {method.value} design samples numeric ranges",
                     "{from: LOW, to: HIGH}",
@@ -148,15 +148,15 @@ def _check_design(doc: LMap, exp: Experiment) -> list[Problem]:
             )
         elif method is Method.grid and isinstance(values, Range) and values.steps is None:
             problems.append(
-                Problem(
-                    *where, f"vary.{key}", "a grid range needs its number of values", "{from: LOW, to: HIGH, steps: N}"
+                Problem.at(
+                    where, f"vary.{key}", "a grid range needs its number of values", "{from: LOW, to: HIGH, steps: N}"
                 )
             )
         elif isinstance(values, list):
             if len({_kind(v) for v in values}) > 1:
                 problems.append(
-                    Problem(
-                        *where,
+                    Problem.at(
+                        where,
                         f"vary.{key}",
                         "values of one parameter must be of one kind",
                         "all numbers, all text or all true/false",
@@ -164,7 +164,7 @@ def _check_design(doc: LMap, exp: Experiment) -> list[Problem]:
                     )
                 )
             if not values:
-                problems.append(Problem(*where, f"vary.{key}", "no values to vary over", "a non-empty list"))
+                problems.append(Problem.at(where, f"vary.{key}", "no values to vary over", "a non-empty list"))
     return problems
 
 
@@ -182,7 +182,7 @@ def _check_paths(doc: LMap, exp: Experiment, scenario: Scenario) -> list[Problem
             except ScenarioError as exc:
                 first = exc.problems[0]
                 problems.append(
-                    Problem(*vary.where(key), f"vary.{key}", first.message, first.expected, first.got, first.hint)
+                    Problem.at(vary.where(key), f"vary.{key}", first.message, first.expected, first.got, first.hint)
                 )
                 break
     return problems

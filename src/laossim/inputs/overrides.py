@@ -24,12 +24,16 @@ def parse_overrides(
         path, sep, raw = str(text).partition("=")
         loc: Loc = ("--set", i + 1)
         if not sep:
-            bad = Problem(*loc, path.strip(), "an override is written key=value", "like states.LAO.autonomy=0.5", text)
+            bad = Problem.at(
+                loc, path.strip(), "an override is written key=value", "like states.LAO.autonomy=0.5", text
+            )
             out.append((path.strip(), BadOverride(bad), loc))
             continue
         value, problems = parse_yaml_text(raw.strip() or "null", "--set")
         if problems:
-            bad = Problem(*loc, path.strip(), "value is not valid YAML", got=raw.strip(), hint="quote text with '...'")
+            bad = Problem.at(
+                loc, path.strip(), "value is not valid YAML", got=raw.strip(), hint="quote text with '...'"
+            )
             out.append((path.strip(), BadOverride(bad), loc))
             continue
         out.append((path.strip(), value, loc))
@@ -59,15 +63,15 @@ def apply_override(doc: LMap, path: str, value: Any, loc: Loc) -> Problem | None
     to ``value``. Containers must exist; leaves are validated like file values."""
     parts = path.split(".")
     if not path or any(not p for p in parts):
-        return Problem(*loc, path, "not a dotted path", "like states.LAO.autonomy", show(path))
+        return Problem.at(loc, path, "not a dotted path", "like states.LAO.autonomy", show(path))
     node: Any = doc
     section = ""
     for depth, part in enumerate(parts[:-1]):
         if isinstance(node, LList):
             found = _find_item(node, section, part)
             if isinstance(found, Problem):
-                return Problem(
-                    *loc,
+                return Problem.at(
+                    loc,
                     ".".join(parts[: depth + 1]),
                     found.message,
                     found.expected,
@@ -81,14 +85,14 @@ def apply_override(doc: LMap, path: str, value: Any, loc: Loc) -> Problem | None
                 child = LMap(loc=loc)
                 node.set(part, child, loc)
             elif not isinstance(child, (LMap, LList)):
-                return Problem(*loc, ".".join(parts[: depth + 1]), "is a value, not a section", got=show(child))
+                return Problem.at(loc, ".".join(parts[: depth + 1]), "is a value, not a section", got=show(child))
             section = part if depth == 0 else section
             node = child
     leaf = parts[-1]
     if isinstance(node, LList):
         found = _find_item(node, section, leaf)
         if isinstance(found, Problem):
-            return Problem(*loc, path, found.message, found.expected, found.got, found.hint)
+            return Problem.at(loc, path, found.message, found.expected, found.got, found.hint)
         node[found] = value
         node.item_locs[found] = loc
     else:

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from laossim.batch import Coefficient, along, at_runs, each, sums_per_run
+from laossim.batch import Coefficient, along, at_runs, each, runs_in, sums_per_run
 from laossim.mechanisms.contract import contract
 from laossim.mechanisms.records import NONE, Records, names
 from laossim.scenario.parameters import Parameters
@@ -76,7 +76,7 @@ def apply(
     ids = names(world.ids)
     records = Records.columns("crisis", ids[i], ids[j], severity, why, runs)
     if runs is not None:
-        count = len(world.pressure)
+        count = runs_in(world)
         return world.evolve(
             tension=tension,
             trust=trust,

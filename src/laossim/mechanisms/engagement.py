@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from laossim import vocab
-from laossim.batch import along, each, run_index, sums_per_run
+from laossim.batch import along, each, run_index, runs_in, sums_per_run
 from laossim.mechanisms.contract import contract
 from laossim.mechanisms.records import NONE, Records, names
 from laossim.scenario.parameters import EngagementKind, Parameters
@@ -136,7 +136,7 @@ def apply(
     if runs is None:
         units: float | np.ndarray = float(table["cost"][k].sum())
     else:
-        units = sums_per_run(of("cost"), runs, len(world.engaged_units))
+        units = sums_per_run(of("cost"), runs, runs_in(world))
     ids = names(world.ids)
     records = Records.columns(KIND_COLUMN[k], ids[i], ids[j], of("trust_gain"), run=runs)
     return world.evolve(**changes, debt=debt, engaged_units=world.engaged_units + units), records

@@ -119,8 +119,8 @@ def apply_removals(doc: LMap, remove: Any, problems: list[Problem]) -> LMap:
     for key in remove:
         if key not in allowed:
             problems.append(
-                Problem(
-                    *remove.where(key),
+                Problem.at(
+                    remove.where(key),
                     f"remove.{key}",
                     "unknown section",
                     ", ".join(allowed),
@@ -147,7 +147,7 @@ def apply_removals(doc: LMap, remove: Any, problems: list[Problem]) -> LMap:
             k = item_key({"between": pair}, "between")
             if k is None:
                 problems.append(
-                    Problem(*rel.where(i), f"remove.relations[{i}]", "not a pair of state ids", "[A, B]", show(pair))
+                    Problem.at(rel.where(i), f"remove.relations[{i}]", "not a pair of state ids", "[A, B]", show(pair))
                 )
             pairs.add(k)
     _drop(
@@ -206,8 +206,8 @@ def _names(remove: LMap, section: str, problems: list[Problem]) -> set[Any]:
         return set()
     if not isinstance(value, LList):
         problems.append(
-            Problem(
-                *remove.where(section),
+            Problem.at(
+                remove.where(section),
                 f"remove.{section}",
                 "must be a list",
                 "[ID, ...]",
@@ -246,15 +246,15 @@ def _drop(doc: LMap, section: str, gone, names: set[Any], remove: LMap, problems
         if section == "relations" and name is not None:
             label = pair_label(name)
             problems.append(
-                Problem(
-                    *remove.where(section), f"remove.{section}", f"no relation {label} to remove in the parent scenario"
+                Problem.at(
+                    remove.where(section), f"remove.{section}", f"no relation {label} to remove in the parent scenario"
                 )
             )
         elif section != "relations":
             known = [item_key(it, key) for it in items]
             problems.append(
-                Problem(
-                    *remove.where(section),
+                Problem.at(
+                    remove.where(section),
                     f"remove.{section}",
                     f"no {section[:-1]} '{name}' to remove in the parent scenario",
                     hint=did_you_mean(name, known),
@@ -281,8 +281,8 @@ def _remove_events(doc: LMap, spec: Any, remove: LMap, gone_states: set[Any], pr
             ]
             if not hits:
                 problems.append(
-                    Problem(
-                        *spec.where(j),
+                    Problem.at(
+                        spec.where(j),
                         f"remove.events[{j}]",
                         "matches no event of the parent scenario",
                         "an event index or a mapping of its fields",
@@ -292,8 +292,8 @@ def _remove_events(doc: LMap, spec: Any, remove: LMap, gone_states: set[Any], pr
             drop.update(hits)
     elif spec is not None:
         problems.append(
-            Problem(
-                *remove.where("events"),
+            Problem.at(
+                remove.where("events"),
                 "remove.events",
                 "must be a list",
                 "[index or {at: .., type: ..}]",

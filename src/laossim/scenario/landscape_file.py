@@ -103,15 +103,15 @@ def _check(doc: LMap) -> list[Problem]:
     seen: set[str] = set()
     for i, sid in enumerate(ids):
         if sid in seen:
-            problems.append(Problem(*actors.where(i), f"actors[{i}].id", f"duplicate id '{sid}'"))
+            problems.append(Problem.at(actors.where(i), f"actors[{i}].id", f"duplicate id '{sid}'"))
         seen.add(sid)
 
     def ref(node: LList, j: int, path: str) -> None:
         value = node[j]
         if isinstance(value, str) and value not in ids:
             problems.append(
-                Problem(
-                    *node.where(j),
+                Problem.at(
+                    node.where(j),
                     path,
                     f"unknown actor '{value}'",
                     hint=did_you_mean(value, ids) or "declare it under actors:",
@@ -129,8 +129,8 @@ def _check(doc: LMap) -> list[Problem]:
             key = item_key(item, "between")
             if key is not None and key in pairs:
                 problems.append(
-                    Problem(
-                        *props.where(i),
+                    Problem.at(
+                        props.where(i),
                         f"propensities[{i}]",
                         f"duplicate pair {pair_label(key)}",
                         hint=f"first given at propensities[{pairs[key]}]",
@@ -140,8 +140,8 @@ def _check(doc: LMap) -> list[Problem]:
                 pairs[key] = i
             if isinstance(between, LList) and len(between) == 2 and between[0] == between[1]:
                 problems.append(
-                    Problem(
-                        *item.where("between"),
+                    Problem.at(
+                        item.where("between"),
                         f"propensities[{i}].between",
                         "p_ii is unused: a pair needs two different actors",
                     )
@@ -153,8 +153,8 @@ def _check(doc: LMap) -> list[Problem]:
         if len(matrix) != n or any(len(r) != n for r in rows):
             shape = f"{len(matrix)} rows of lengths {sorted({len(r) for r in rows})}"
             problems.append(
-                Problem(
-                    *props.where("matrix"),
+                Problem.at(
+                    props.where("matrix"),
                     "propensities.matrix",
                     "wrong shape",
                     f"{n} x {n} (one row and column per actor)",
@@ -167,8 +167,8 @@ def _check(doc: LMap) -> list[Problem]:
             if len(bad):
                 a, b = bad[0]
                 problems.append(
-                    Problem(
-                        *matrix.where(int(a)),
+                    Problem.at(
+                        matrix.where(int(a)),
                         f"propensities.matrix[{a}][{b}]",
                         "propensities must be symmetric",
                         f"the value at [{b}][{a}], {m[b, a]:g}",
@@ -185,8 +185,8 @@ def _check(doc: LMap) -> list[Problem]:
                 ref(group, j, f"observed[{c}][{j}]")
                 if sid in placed:
                     problems.append(
-                        Problem(
-                            *group.where(j),
+                        Problem.at(
+                            group.where(j),
                             f"observed[{c}][{j}]",
                             f"'{sid}' is already in observed[{placed[sid]}]",
                             got=show(sid),

@@ -58,8 +58,8 @@ def _assemble(path: Path, problems: list[Problem], chain: list[tuple[str, str]],
     if parent_ref is not None:
         if not isinstance(parent_ref, str) or not parent_ref.strip() or "\0" in parent_ref:
             problems.append(
-                Problem(
-                    *doc.where("extends"),
+                Problem.at(
+                    doc.where("extends"),
                     "extends",
                     "must be a file path",
                     "a path such as laos_baseline.yaml",
@@ -78,8 +78,8 @@ def _assemble(path: Path, problems: list[Problem], chain: list[tuple[str, str]],
             return doc
         if cycle:
             problems.append(
-                Problem(
-                    *doc.where("extends"),
+                Problem.at(
+                    doc.where("extends"),
                     "extends",
                     "extends forms a cycle",
                     "a chain of files ending in one that extends nothing",
@@ -106,8 +106,8 @@ def _assemble(path: Path, problems: list[Problem], chain: list[tuple[str, str]],
         for i in range(before, len(problems)):
             p = problems[i]
             if p.file == str(parent_path) and p.message == "file not found":
-                problems[i] = Problem(
-                    *doc.where("extends"),
+                problems[i] = Problem.at(
+                    doc.where("extends"),
                     "extends",
                     f"parent scenario not found: {parent_path}",
                     hint="paths are relative to the file that extends them",
