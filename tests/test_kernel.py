@@ -89,3 +89,15 @@ def test_a_trace_reads_a_states_alignment_as_a_sweep_names_it():
     state, pole = baseline.state_ids.index("LAO"), baseline.poles.index("CHN")
     np.testing.assert_array_equal(trace.series("alignment.LAO.CHN"), trace.alignment[:, state, pole])
     np.testing.assert_array_equal(trace.series("stability"), trace.scores["stability"])
+
+
+def test_a_stacks_worlds_are_built_when_it_starts_so_earlier_stacks_come_out_first(monkeypatch):
+    baseline = load_scenario(BASELINE)
+    monkeypatch.setattr(kernel, "MAX_STACK", 2)
+    good = [Job(baseline, np.random.SeedSequence(5, spawn_key=(r,)), 3) for r in range(2)]
+    bad = Job(baseline, "not a seed sequence", 3)  # type: ignore[arg-type]
+    stream = kernel.outcomes([*good, bad])
+    first = [next(stream), next(stream)]  # the first stack is done before the second's world is built
+    assert [index for index, _ in first] == [0, 1]
+    with pytest.raises(AttributeError):
+        next(stream)

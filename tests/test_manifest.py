@@ -59,6 +59,15 @@ def test_a_folder_that_is_not_laossims_or_lacks_what_its_kind_records_is_named(t
         read(tmp_path / "cut")
 
 
+def test_a_manifest_that_cannot_be_read_is_named_and_a_vanished_folder_is_not_made_again(tmp_path):
+    (tmp_path / "manifest.json").write_text("{not json")
+    with pytest.raises(ResultsError, match=r"manifest.json cannot be read \(Expecting"):
+        read(tmp_path)
+    with pytest.raises(FileNotFoundError):
+        write(tmp_path / "gone", compose("run"))
+    assert not (tmp_path / "gone").exists()
+
+
 def test_a_manifest_of_an_earlier_laossim_reads_by_its_marker(tmp_path):
     for kind in RESULT_KINDS:
         folder = tmp_path / kind.name

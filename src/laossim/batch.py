@@ -72,8 +72,8 @@ def unstack(world: World, run: int) -> World:
     n = world.n
     seen = world.visibility
     mine = (seen.rows >= run * n) & (seen.rows < (run + 1) * n)
-    changes: dict[str, object] = {
-        f.name: getattr(world, f.name)[run]
+    changes: dict[str, object] = {  # copies: the run's world keeps none of the stack's arrays alive
+        f.name: getattr(world, f.name)[run].copy()
         for f in dataclasses.fields(World)
         if f.name not in SHARED and f.name != "visibility"
     }
@@ -150,10 +150,13 @@ def _shape(node: Any) -> Any:
 
 def varies_within_stack(path: str) -> bool:
     """Whether runs that differ in this dotted scenario path may share a stack: state and relation
-    figures, a forum's strength, and every real-valued coefficient (not a whole number such as
-    ``parameters.engagement.max_per_step``, which sets the shape of a draw)."""
+    figures (not a state's role, which may make it the focal state), a forum's strength, and every
+    real-valued coefficient (not a whole number such as ``parameters.engagement.max_per_step``,
+    which sets the shape of a draw)."""
     head, *rest = path.split(".")
-    if head in ("states", "relations"):
+    if head == "states":
+        return rest[-1:] != ["role"]
+    if head == "relations":
         return True
     if head == "forums":
         return len(rest) == 2 and rest[1] == "strength"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal, overload
 
@@ -23,7 +23,7 @@ import numpy as np
 from laossim import batch, vocab
 from laossim.mechanisms.records import Record, Records
 from laossim.scenario import Scenario
-from laossim.simulation import Simulation, member_series
+from laossim.simulation import Simulation, member_series, stack_key
 from laossim.world import World
 
 MAX_STACK = 32
@@ -108,7 +108,7 @@ def evaluate(
     stepped: Callable[[int], object] | None = None,
 ) -> list[Trace] | list[Trace | Failed]:
     """Run every job, those that may share a stack of worlds as one, and return each one's trace
-    in the order given.
+    in the order given (:func:`outcomes` gives them a stack at a time instead).
 
     Args:
         jobs: the runs.
@@ -117,41 +117,68 @@ def evaluate(
         stepped: called after every step with the number of runs it advanced (a progress bar's
             ``update``).
     """
-    outcomes: dict[int, Trace | Failed] = {}
-    groups: dict[str, list[tuple[int, Simulation, float]]] = {}
+    found = dict(outcomes(jobs, isolate=isolate, stepped=stepped))
+    return [found[index] for index in range(len(jobs))]
+
+
+@overload
+def outcomes(
+    jobs: Sequence[Job], *, isolate: Literal[False] = False, stepped: Callable[[int], object] | None = None
+) -> Iterator[tuple[int, Trace]]: ...
+
+
+@overload
+def outcomes(
+    jobs: Sequence[Job], *, isolate: bool, stepped: Callable[[int], object] | None = None
+) -> Iterator[tuple[int, Trace | Failed]]: ...
+
+
+def outcomes(
+    jobs: Sequence[Job], *, isolate: bool = False, stepped: Callable[[int], object] | None = None
+) -> Iterator[tuple[int, Trace]] | Iterator[tuple[int, Trace | Failed]]:
+    """Each job's index and outcome, a stack at a time: a stack's worlds are built when it starts,
+    so no more than one stack's worlds are alive at once (read the traces as they come, and a
+    run of many replications of a large world holds no more). Arguments as :func:`evaluate`."""
+    groups: dict[str, list[int]] = {}
     for index, job in enumerate(jobs):
+        groups.setdefault(stack_key(job.scenario, job.steps), []).append(index)
+    for indices in groups.values():
+        size = stack_size(len(jobs[indices[0]].scenario.states))
+        for first in range(0, len(indices), size):
+            yield from _stack([(k, jobs[k]) for k in indices[first : first + size]], isolate, stepped)
+
+
+def stack_size(states: int) -> int:
+    """Most runs of a world of ``states`` states in one stack: :data:`MAX_STACK`, and at most
+    :data:`STACK_CELLS` dyad cells."""
+    return max(1, min(MAX_STACK, STACK_CELLS // (states * states)))
+
+
+def _stack(
+    members: list[tuple[int, Job]], isolate: bool, stepped: Callable[[int], object] | None
+) -> Iterator[tuple[int, Trace | Failed]]:
+    built: list[tuple[int, Simulation, float]] = []
+    for index, job in members:
         start = time.perf_counter()
         try:
-            simulation = Simulation(job.scenario, job.seed, job.steps)
+            built.append((index, Simulation(job.scenario, job.seed, job.steps), time.perf_counter() - start))
         except Exception:
             if not isolate:
                 raise
-            outcomes[index] = Failed(traceback.format_exc(), time.perf_counter() - start)
-            continue
-        groups.setdefault(simulation.stack_key(), []).append((index, simulation, time.perf_counter() - start))
-    for group in groups.values():
-        for stack in _stacks(group):
-            try:
-                outcomes |= _advance(stack, stepped)
-            except Exception:
-                if not isolate:
-                    raise
-                for index, _, built in stack:
-                    outcomes[index] = _alone(jobs[index], built, stepped)
-    return [outcomes[index] for index in range(len(jobs))]
+            yield index, Failed(traceback.format_exc(), time.perf_counter() - start)
+    if not built:
+        return
+    try:
+        found: dict[int, Trace | Failed] = dict(_advance(built, stepped))
+    except Exception:
+        if not isolate:
+            raise
+        jobs = dict(members)
+        found = {index: _alone(jobs[index], seconds, stepped) for index, _, seconds in built}
+    yield from found.items()
 
 
-def _stacks(group: list[tuple[int, Simulation, float]]) -> list[list[tuple[int, Simulation, float]]]:
-    """A group of runs that may share a stack, cut into stacks of at most :data:`MAX_STACK` runs
-    and :data:`STACK_CELLS` dyad cells."""
-    n = group[0][1].world.n
-    size = max(1, min(MAX_STACK, STACK_CELLS // (n * n)))
-    return [group[i : i + size] for i in range(0, len(group), size)]
-
-
-def _advance(
-    stack: list[tuple[int, Simulation, float]], stepped: Callable[[int], object] | None
-) -> dict[int, Trace | Failed]:
+def _advance(stack: list[tuple[int, Simulation, float]], stepped: Callable[[int], object] | None) -> dict[int, Trace]:
     start = time.perf_counter() - sum(built for _, _, built in stack)
     simulations = [simulation for _, simulation, _ in stack]
     one = simulations[0] if len(simulations) == 1 else Simulation.stacked(simulations)
@@ -166,10 +193,10 @@ def _advance(
     at = np.repeat([t for t, _ in one.log], [len(block) for _, block in one.log]).astype(np.int64)
     if len(stack) == 1:
         return {stack[0][0]: Trace(scores, histories, happened, at, one.world, seconds)}
-    return {
+    return {  # each run's own copies, so no trace keeps the whole stack's arrays alive
         index: Trace(
-            {name: series[:, b] for name, series in scores.items()},
-            {name: history[:, b] for name, history in histories.items()},
+            {name: series[:, b].copy() for name, series in scores.items()},
+            {name: history[:, b].copy() for name, history in histories.items()},
             happened.of_run(b),
             at[happened.run == b],
             batch.unstack(one.world, b),
@@ -183,6 +210,6 @@ def _alone(job: Job, built: float, stepped: Callable[[int], object] | None) -> T
     start = time.perf_counter() - built
     try:
         simulation = Simulation(job.scenario, job.seed, job.steps)
-        return _advance([(0, simulation, 0.0)], stepped)[0]
+        return _advance([(0, simulation, 0.0)], None)[0]
     except Exception:
         return Failed(traceback.format_exc(), time.perf_counter() - start)

@@ -67,7 +67,8 @@ def compose(kind: str, **fields: Any) -> dict[str, Any]:
 def write(folder: Path, manifest: Mapping[str, Any]) -> Path:
     """Write ``folder/manifest.json`` atomically (a reader never sees half of one)."""
     text = json.dumps(manifest, indent=2, allow_nan=True) + "\n"
-    return write_file(Path(folder) / MANIFEST, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    # never make the folder: one that vanished (removed by its user mid-sweep) stays gone
+    return write_file(Path(folder) / MANIFEST, lambda tmp: tmp.write_text(text, encoding="utf-8"), make_folder=False)
 
 
 def read(folder: str | Path, kind: str | None = None) -> Manifest:
@@ -78,6 +79,14 @@ def read(folder: str | Path, kind: str | None = None) -> Manifest:
             or its manifest lacks what its kind records (each said in a sentence, with what to give).
     """
     folder = Path(folder)
+    path = folder / MANIFEST
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        data = None
+    except (OSError, ValueError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ResultsError(f"{path} cannot be read ({reason}); it is not a results folder laossim can open") from None
     found = results_kind(folder)
     if found is None:
         names = [k.name for k in RESULT_KINDS]
@@ -90,8 +99,6 @@ def read(folder: str | Path, kind: str | None = None) -> Manifest:
             f"{folder} is not a {kind} folder (it is a laossim {found} folder); give a folder written by "
             f"{result_kind(kind).command}"
         )
-    path = folder / MANIFEST
-    data = json.loads(path.read_text(encoding="utf-8"))  # results_kind read it: it is a JSON mapping
     marked = result_kind(found)
     missing = [key for key in marked.records if key not in data]
     if missing:

@@ -23,7 +23,7 @@ from tqdm.auto import tqdm
 from laossim import vocab
 from laossim.calendar import step_label
 from laossim.errors import InputError
-from laossim.kernel import Job, Trace, evaluate
+from laossim.kernel import Job, Trace, outcomes
 from laossim.mechanisms.records import describe
 from laossim.scenario import Resolved, Scenario, load_resolved, override_scenario
 from laossim.seeding import replication_sequences, seed_record
@@ -165,10 +165,12 @@ def run(
             steps / sim.steps_per_year,
         )
     bar = tqdm(total=reps * steps, desc=scenario.scenario, unit="step", disable=not progress, leave=False)
-    with bar:  # counts the steps of every replication: the replications advance together, as a stack
-        traces = evaluate([Job(scenario, seq, steps) for seq in seqs], stepped=bar.update)
-    parts = [tables(trace, scenario, r) for r, trace in enumerate(traces)]
-    merged = {name: pd.concat([part[name] for part in parts], ignore_index=True) for name in parts[0]}
+    parts: dict[int, dict[str, pd.DataFrame]] = {}
+    with bar:  # counts the steps of every replication: the replications advance together, as stacks
+        jobs = [Job(scenario, seq, steps) for seq in seqs]
+        for r, trace in outcomes(jobs, stepped=bar.update):  # a stack's traces become tables at once
+            parts[r] = tables(trace, scenario, r)
+    merged = {name: pd.concat([parts[r][name] for r in range(reps)], ignore_index=True) for name in parts[0]}
     return RunResult(
         scenario=scenario,
         seed=seed,

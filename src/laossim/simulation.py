@@ -75,6 +75,19 @@ def _check_finite(scores: metrics.Scores, t: int) -> None:
         )
 
 
+def stack_key(spec: Scenario, steps: int) -> str:
+    """What runs must have in common to share a stack (:meth:`Simulation.stacked`), read off their
+    scenario before any world is built: their states, poles and focal state, their calendar and
+    length, their events, their forums but for each forum's strength (a figure of the world), and
+    their coefficients but for the real-valued ones (:func:`laossim.batch.parameter_shape`)."""
+    structure = [s.id for s in spec.states], list(spec.poles), spec.focal
+    forums = [f.model_dump(mode="json", exclude={"strength"}) for f in spec.forums]
+    events = [e.model_dump(mode="json") for e in spec.events]
+    calendar = spec.simulation.start, spec.simulation.time_unit.value
+    shape = batch.parameter_shape(spec.parameters)
+    return json.dumps([structure, calendar, forums, events, shape, steps], sort_keys=True, default=str)
+
+
 class Simulation:
     """A scenario's world and its history, advanced one step at a time.
 
@@ -129,7 +142,8 @@ class Simulation:
         first = runs[0]
         if any(r.stack_key() != first.stack_key() for r in runs[1:]):
             raise ValueError(
-                "runs with different events, forums, calendars or whole-number coefficients cannot share a stack"
+                "runs with different states, events, forums, calendars, lengths or whole-number coefficients "
+                "cannot share a stack"
             )
         if any(len(r.score_history) != 1 for r in runs):
             raise ValueError("runs are stacked at step 0")
@@ -147,15 +161,8 @@ class Simulation:
         return stack
 
     def stack_key(self) -> str:
-        """What runs must have in common to share a stack (:meth:`stacked`): their calendar, their
-        events, their forums but for each forum's strength (a figure of the world), and their
-        coefficients but for the real-valued ones (:func:`laossim.batch.parameter_shape`)."""
-        spec = self.spec
-        forums = [f.model_dump(mode="json", exclude={"strength"}) for f in spec.forums]
-        events = [e.model_dump(mode="json") for e in spec.events]
-        calendar = spec.simulation.start, spec.simulation.time_unit.value
-        shape = batch.parameter_shape(self.params)
-        return json.dumps([calendar, forums, events, shape, self.max_steps], sort_keys=True, default=str)
+        """What runs must have in common to share a stack (:func:`stack_key`)."""
+        return stack_key(self.spec, self.max_steps)
 
     def advance(self, t: int) -> None:
         """Step t (from 1): the mechanisms in :data:`STEP_ORDER`, then the scores."""

@@ -125,6 +125,11 @@ FAMILIES: tuple[Family, ...] = (
 """Every family of per-state outputs a sweep can record."""
 
 
+def family(name: str) -> Family:
+    """The family of per-state outputs called ``name``."""
+    return next(f for f in FAMILIES if f.name == name)
+
+
 def family_member(name: str) -> tuple[Family, str, str | None] | None:
     """The family, state and pole (None for a family per state) an output name belongs to, or None
     when it names no family's member."""

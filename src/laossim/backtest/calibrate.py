@@ -52,6 +52,7 @@ import pandas as pd
 from scipy.optimize import minimize
 from tqdm.auto import tqdm
 
+from laossim import vocab
 from laossim.backtest import observation, scoring
 from laossim.backtest.compare import COMPARED, FIT, window
 from laossim.calendar import step_label
@@ -112,7 +113,8 @@ def fit_steps(scenario: Scenario) -> int:
 
 def outputs() -> list[str]:
     """The sweep outputs the lean needs: each compared state's share on the USA and on China."""
-    return [f"alignment.{s}.{p}" for s in COMPARED for p in OBSERVED_POLES]
+    alignment = vocab.family("alignment")
+    return [alignment.member(s, p) for s in COMPARED for p in OBSERVED_POLES]
 
 
 def design_experiment(scenario: str | Path, points: int, replications: int, seed: int | None) -> LoadedExperiment:
@@ -137,13 +139,14 @@ def yearly_leans(series: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     """Per run (``replication`` = run_id), year and compared state: lean and centred lean."""
     sim = scenario.simulation
     labels = np.array([step_label(sim.start, sim.time_unit, t) for t in range(int(series.step.max()) + 1)])
+    alignment = vocab.family("alignment")
     parts = [
         pd.DataFrame(
             {
                 "replication": series.run_id.to_numpy(),
                 "period": labels[series.step.to_numpy()],
                 "state": state,
-                **{f"alignment_{p}": series[f"alignment.{state}.{p}"].to_numpy() for p in OBSERVED_POLES},
+                **{alignment.column(p): series[alignment.member(state, p)].to_numpy() for p in OBSERVED_POLES},
             }
         )
         for state in COMPARED

@@ -239,7 +239,7 @@ def _sweep_locked(
     names = list(loaded.experiment.vary)
     outputs = tuple(loaded.experiment.outputs)
     started = time.time()
-    done = failed = 0
+    done = failed = alone = 0
     blob = pickle.dumps(loaded.scenario, protocol=pickle.HIGHEST_PROTOCOL)
     with make_executor(executor, workers) as (pool, description):
         described = _manifest(loaded, digest, description, len(table), stack)
@@ -274,6 +274,7 @@ def _sweep_locked(
                     if not tasks:
                         exhausted = True
                         break
+                    alone += len(tasks) == 1  # a task of one run is a run that shares no stack
                     in_flight.add(pool.submit(execute_many, tasks))
                 if not in_flight:
                     break
@@ -287,7 +288,7 @@ def _sweep_locked(
                     bar.set_postfix(done=done, failed=failed, refresh=False)
         finally:
             bar.close()
-        described |= {"finished": _now(), "wall_seconds": round(time.time() - started, 3)}
+        described |= {"finished": _now(), "wall_seconds": round(time.time() - started, 3), "unstacked_runs": alone}
         manifest.write(out, described)
     return SweepSummary(out, len(table), done, failed, len(finished), time.time() - started)
 
@@ -299,7 +300,9 @@ def stackable(names: list[str]) -> bool:
 
 def unstacked_runs(loaded: LoadedExperiment, runs: int) -> int:
     """How many of a design's runs cannot share a stack: all, if it varies a path that sets a
-    stack's shape (a forum's meeting period, a whole-number coefficient, an event); else none."""
+    stack's shape (a forum's meeting period, a whole-number coefficient, an event); else none.
+    (What the manifest records at the start; at the end it records how many runs this sweep sent
+    alone, which also counts runs too few to fill a task for every worker.)"""
     return 0 if stackable(list(loaded.experiment.vary)) else runs
 
 

@@ -85,9 +85,12 @@ def execute_many(tasks: Sequence[Task]) -> list[Result]:
     for (task, _), outcome in zip(jobs, outcomes, strict=True):
         if isinstance(outcome, Failed):
             results[task.run_id] = task.run_id, None, outcome.error, outcome.seconds
-        else:
+            continue
+        try:
             series = {name: outcome.series(name) for name in task.outputs}
             results[task.run_id] = task.run_id, _columns(task, series), None, outcome.seconds
+        except Exception:  # an output the run cannot give is that run's failure, not the sweep's
+            results[task.run_id] = task.run_id, None, traceback.format_exc(), outcome.seconds
     return [results[task.run_id] for task in tasks]
 
 
