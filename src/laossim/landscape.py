@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -114,7 +115,7 @@ def normalised_frustration(sizes: np.ndarray, propensities: np.ndarray, assignme
     return float(out) if out.ndim == 0 else out
 
 
-def canonical(assignment: np.ndarray) -> tuple[int, ...]:
+def canonical(assignment: np.ndarray | Sequence[int]) -> tuple[int, ...]:
     """Relabel coalitions in order of first appearance: (1, 1, 0) -> (0, 0, 1).
 
     Two assignments describe the same partition exactly when their canonical forms are equal.

@@ -66,7 +66,7 @@ class StateAgent(mesa.Agent):
 
 def _score(model: LaosModel, name: str) -> float:
     """DataCollector reporter of one score (bound with ``partial``, which Mesa calls with the model)."""
-    return model.scores[name]
+    return float(model.scores[name])
 
 
 def resolve_spec(spec: str | Path | Scenario | None, overrides: Mapping[str, Any]) -> Scenario:

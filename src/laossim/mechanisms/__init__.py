@@ -25,7 +25,9 @@ from laossim.mechanisms.records import Record, Records
 from laossim.scenario.parameters import Parameters
 from laossim.world import Sightings, World, per_step
 
-Mechanism = Callable[[World, Parameters, np.random.Generator, int], tuple[World, Records]]
+Mechanism = Callable[..., tuple[World, Records]]
+"""``step(world, params, rng, t) -> (world, records)`` (events takes its schedule too, bound by the
+simulation)."""
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ APPLY = contract(
 CONTRACT = APPLY | contract(reads="interoperability", writes="", draws=True)
 
 
-def hazard(world: World, params: Parameters, at: tuple = (...,)) -> np.ndarray:
+def hazard(world: World, params: Parameters, at: tuple = (...,)) -> np.ndarray | float:
     """Crisis probability per step of the dyads ``at``, an index into the dyadic arrays: ``(i, j)``,
     or ``(runs, i, j)`` in a stack (default all, (N, N), or (runs, N, N))."""
     c = params.crises
