@@ -1,8 +1,9 @@
 """The one way runs are computed: :func:`evaluate` advances runs, as stacks of worlds where they
 may share one, and gives each its :class:`Trace`.
 
-``laossim.run`` (and so ``compare``), sweeps' workers and the calibration all
-call it, so every number laossim writes comes from one path. A run is a
+``laossim.run`` (and so ``compare`` and the backtest), sweeps' workers, the
+calibration and the landscape of a scenario's world all call it, so every
+number laossim writes comes from one path. A run is a
 :class:`Job` (scenario, seed sequence, steps) and its trace is to the bit what
 it gets alone, whatever other runs it was stacked with (:mod:`laossim.batch`):
 the same scores, alignments, capabilities, records and final world. No Mesa
