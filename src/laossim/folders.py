@@ -67,6 +67,11 @@ def results_kind(folder: Path) -> str | None:
         data = json.loads((Path(folder) / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    return manifest_kind(data)
+
+
+def manifest_kind(data: object) -> str | None:
+    """The kind of results folder a manifest's contents mark (``run``, ``sweep``, ...), or None."""
     if isinstance(data, dict):
         for key, kind in KINDS.items():
             if data.get(key):

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from laossim.errors import ResultsError
-from laossim.folders import MANIFEST, results_kind, write_file
+from laossim.folders import MANIFEST, manifest_kind, write_file
 from laossim.provenance import MODEL_VERSION_KEY, git_commit, versions
 from laossim.vocab import RESULT_KINDS, ResultKind, result_kind
 
@@ -87,7 +87,7 @@ def read(folder: str | Path, kind: str | None = None) -> Manifest:
     except (OSError, ValueError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ResultsError(f"{path} cannot be read ({reason}); it is not a results folder laossim can open") from None
-    found = results_kind(folder)
+    found = manifest_kind(data)
     if found is None:
         names = [k.name for k in RESULT_KINDS]
         wanted = result_kind(kind).command if kind else f"laossim {', '.join(names[:-1])} or {names[-1]}"

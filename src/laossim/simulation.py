@@ -211,7 +211,8 @@ class Simulation:
         """One output at every step so far (step 0 first): a score or component
         (:data:`laossim.vocab.COLUMNS`), or a family's member (``alignment.LAO.CHN``); (steps, runs)
         for a stack."""
-        if vocab.family_member(output) is not None:
-            histories = {name: np.stack(history) for name, history in self.histories.items()}
-            return member_series(output, histories, self.world)
+        member = vocab.family_member(output)
+        if member is not None:
+            field = member[0].field  # stack only the history the member reads
+            return member_series(output, {field: np.stack(self.histories[field])}, self.world)
         return np.array([scores[output] for scores in self.score_history], dtype=np.float64)
