@@ -264,3 +264,19 @@ def test_only_worlds_of_one_structure_can_be_stacked_and_sightings_keep_their_ru
     assert len(stacked.visibility) == sum(len(s.world.visibility) for s in sims) > 0
     for b, sim in enumerate(sims):
         assert_run_of_stack(stacked, b, sim.world)
+
+
+def test_no_mechanism_asks_whether_its_world_is_a_stack():
+    """The mechanisms are written once for one world and a stack: what differs between them (each
+    happening's run, per-run totals) is asked of :mod:`laossim.batch`, never branched on."""
+    import ast
+
+    import laossim.mechanisms
+
+    folder = Path(laossim.mechanisms.__file__).parent
+    asking = []
+    for source in sorted(folder.glob("*.py")):
+        for node in ast.walk(ast.parse(source.read_text())):
+            if isinstance(node, ast.Name | ast.Attribute) and (getattr(node, "id", None) or node.attr) == "is_stack":
+                asking.append(f"{source.name}:{node.lineno}")
+    assert not asking, f"mechanisms branching on one world or a stack: {asking}"

@@ -11,6 +11,9 @@ from laossim.scenario.parameters import EngagementKind
 from laossim.scenario.schema import ChangeEvent, DisasterEvent, EngagementEvent
 from laossim.world import Sightings, World, bounded, build_world, per_step
 
+ONE = np.zeros(1, dtype=np.intp)
+"""The run of one engagement or crisis in one world (run 0)."""
+
 
 def test_per_step_converts_a_yearly_share_exactly():
     r = per_step(0.19, 4)
@@ -94,7 +97,9 @@ def test_scripted_engagement_adds_its_gains_and_logs_it(world: World, tiny):
     lao, vnm = idx(world, "LAO", "VNM")
     kind = engagement.KINDS.index(EngagementKind.joint_exercise)
     gain = tiny.parameters.engagement.types[EngagementKind.joint_exercise].trust_gain
-    out, records = engagement.apply(world, tiny.parameters, np.array([lao]), np.array([vnm]), np.array([kind]))
+    out, records = engagement.apply(
+        world, tiny.parameters, np.array([lao]), np.array([vnm]), np.array([kind]), runs=ONE
+    )
     before = world.trust[lao, vnm]
     expected = before + (1 - np.exp(-gain)) * (1 - before)
     assert out.trust[lao, vnm] == pytest.approx(expected)
@@ -108,7 +113,7 @@ def test_defence_project_gives_capability_and_debt_to_the_weaker_side(world: Wor
     lao, chn = idx(world, "LAO", "CHN")
     kind = engagement.KINDS.index(EngagementKind.defence_project)
     t = tiny.parameters.engagement.types[EngagementKind.defence_project]
-    out, _ = engagement.apply(world, tiny.parameters, np.array([chn]), np.array([lao]), np.array([kind]))
+    out, _ = engagement.apply(world, tiny.parameters, np.array([chn]), np.array([lao]), np.array([kind]), runs=ONE)
     assert out.capability_gain[lao] == pytest.approx(t.capability_gain)
     assert out.capability_gain[chn] == 0
     assert out.debt[lao, chn] == pytest.approx(world.debt[lao, chn] + t.finance)
@@ -186,7 +191,7 @@ def test_visible_exercise_with_a_rival_raises_tension_with_the_third_party(world
     tension[chn, vnm] = tension[vnm, chn] = 0.8
     w = world.evolve(tension=tension)
     kind = engagement.KINDS.index(EngagementKind.joint_exercise)
-    seen, _ = engagement.apply(w, tiny.parameters, np.array([lao]), np.array([vnm]), np.array([kind]))
+    seen, _ = engagement.apply(w, tiny.parameters, np.array([lao]), np.array([vnm]), np.array([kind]), runs=ONE)
     quiet, _ = security.step(w, tiny.parameters, rng(), 1)
     loud, _ = security.step(seen, tiny.parameters, rng(), 1)
     assert loud.tension[chn, lao] > quiet.tension[chn, lao]
@@ -223,12 +228,12 @@ def test_hazard_rises_with_tension_and_falls_with_trust(world: World, tiny):
 def test_crisis_raises_tension_cuts_trust_and_feeds_polarisation_when_a_pole_is_involved(world: World, tiny):
     lao, vnm, chn, usa = idx(world, "LAO", "VNM", "CHN", "USA")
     c = tiny.parameters.crises
-    out, records = crises.apply(world, tiny.parameters, np.array([chn]), np.array([usa]), np.array([0.5]))
+    out, records = crises.apply(world, tiny.parameters, np.array([chn]), np.array([usa]), np.array([0.5]), runs=ONE)
     assert out.tension[chn, usa] == pytest.approx(world.tension[chn, usa] + c.tension_gain * 0.5 * (1 - 0.5))
     assert out.trust[usa, chn] == pytest.approx(world.trust[usa, chn] * (1 - c.trust_loss * 0.5))
     assert out.pressure == pytest.approx(0.5)
     assert out.crisis_count == 1 and records[0].kind == "crisis"
-    calm, _ = crises.apply(world, tiny.parameters, np.array([lao]), np.array([vnm]), np.array([0.5]))
+    calm, _ = crises.apply(world, tiny.parameters, np.array([lao]), np.array([vnm]), np.array([0.5]), runs=ONE)
     assert calm.pressure == 0.0  # no pole involved
 
 

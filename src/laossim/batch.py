@@ -99,6 +99,49 @@ def run_index(world: World, dims: int) -> tuple[np.ndarray, ...]:
     return (np.arange(len(world.capability)).reshape(-1, *(1,) * dims),)
 
 
+def located(world: World, found: tuple[np.ndarray, ...]) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
+    """``np.nonzero`` of a per-run array of ``world``, split into each entry's run (all 0 for one
+    world) and its index within that run's world."""
+    if is_stack(world):
+        return found[0], found[1:]
+    return np.zeros(len(found[0]), dtype=np.intp), found
+
+
+def before(world: World, runs: np.ndarray) -> tuple[np.ndarray, ...]:
+    """What to put before an index into a per-run array of ``world`` so entry e reads run
+    ``runs[e]``'s own (``x[(*before(world, runs), i)]``): ``(runs,)`` in a stack; nothing for one
+    world, whose entries are all run 0's."""
+    return (runs,) if is_stack(world) else ()
+
+
+def every_run(world: World) -> np.ndarray:
+    """The runs of ``world``, in order: ``[0]`` for one world."""
+    return np.arange(runs_in(world))
+
+
+def totals(world: World, values: np.ndarray, runs: np.ndarray) -> float | np.ndarray:
+    """Each run's sum of its ``values`` (``runs``: each value's run), as that run alone sums them:
+    a float for one world, one per run of a stack (:func:`sums_per_run`)."""
+    if not is_stack(world):
+        return float(values.sum())
+    return sums_per_run(values, runs, runs_in(world))
+
+
+def counts(world: World, runs: np.ndarray) -> int | np.ndarray:
+    """How many entries each run has (``runs``: each entry's run): an int for one world, one per run
+    of a stack."""
+    if not is_stack(world):
+        return len(runs)
+    return np.bincount(runs, minlength=runs_in(world))
+
+
+def table_at(column: np.ndarray, at: tuple[np.ndarray, ...], k: np.ndarray) -> np.ndarray:
+    """Entries ``k`` of a per-kind coefficient table's column: ``column[k]`` where the runs share
+    it, ``column[(*at, k)]`` where it holds a row per run ((runs, kinds); ``at`` from
+    :func:`before` or :func:`run_index`)."""
+    return column[(*at, k)] if column.ndim > 1 else column[k]
+
+
 def sums_per_run(values: np.ndarray, runs: np.ndarray, count: int) -> np.ndarray:
     """(count,): each run's sum of its ``values``, summed as numpy sums that run's values alone
     (so to the bit what the run gets unstacked); ``runs`` gives each value's run."""

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from laossim.batch import Coefficient, along, at_runs, each, runs_in, sums_per_run
+from laossim.batch import Coefficient, along, at_runs, before, counts, each, located, totals
 from laossim.mechanisms.contract import contract
 from laossim.mechanisms.records import NONE, Records, names
 from laossim.scenario.parameters import Parameters
@@ -26,12 +26,12 @@ APPLY = contract(
 CONTRACT = APPLY | contract(reads="interoperability", writes="", draws=True)
 
 
-def hazard(world: World, params: Parameters, at: tuple = (...,)) -> np.ndarray | float:
+def hazard(world: World, params: Parameters, at: tuple = (...,), runs: np.ndarray | None = None) -> np.ndarray | float:
     """Crisis probability per step of the dyads ``at``, an index into the dyadic arrays: ``(i, j)``,
-    or ``(runs, i, j)`` in a stack (default all, (N, N), or (runs, N, N))."""
+    or ``(runs, i, j)`` in a stack (default all, (N, N), or (runs, N, N)); ``runs``: each picked
+    dyad's run, when ``at`` picks dyads of several runs."""
     c = params.crises
     tension, trust, interop = world.tension[at], world.trust[at], world.interoperability[at]
-    runs = at[0] if len(at) == 3 else None
 
     def k(value: Coefficient) -> Coefficient:  # a coefficient for the dyads picked
         return along(value, tension) if runs is None else at_runs(value, runs, tension)
@@ -52,45 +52,34 @@ def apply(
     j: np.ndarray,
     severity: np.ndarray,
     why: str = "",
-    runs: np.ndarray | None = None,
+    *,
+    runs: np.ndarray,
 ) -> tuple[World, Records]:
     """Effects of crises between pairs (i, j) with the given severities; ``why`` is an
-    explanatory sentence for scheduled crises (drawn ones are described lazily).
-
-    ``runs``: in a stack of worlds (:mod:`laossim.batch`), each crisis's run, which its record carries.
+    explanatory sentence for scheduled crises (drawn ones are described lazily); ``runs``: each
+    crisis's run (all 0 for one world; :mod:`laossim.batch`), which its record carries.
     """
     if len(i) == 0:
         return world, NONE
     c = params.crises
     n = world.n
-    base = 0 if runs is None else runs * (n * n)
-    touched, slot = cells(np.concatenate([base + i * n + j, base + j * n + i]), world.tension.size)
+    touched, slot = cells(np.concatenate([(runs * n + i) * n + j, (runs * n + j) * n + i]), world.tension.size)
     sev = np.zeros(len(touched))
     np.maximum.at(sev, slot, np.tile(severity, 2))  # two crises of one pair in a step: the worse counts
     tension, trust = world.tension.copy(), world.trust.copy()
-    run = None if runs is None else touched // (n * n)
+    run = touched // (n * n)
     tension.flat[touched] = bounded(tension.flat[touched], at_runs(c.tension_gain, run, sev) * sev, 0.0)
     trust.flat[touched] = bounded(trust.flat[touched], 0.0, at_runs(c.trust_loss, run, sev) * sev)
     pole = world.is_pole
     polar = pole[i] | pole[j]
     ids = names(world.ids)
-    records = Records.columns("crisis", ids[i], ids[j], severity, why, runs)
-    if runs is not None:
-        count = runs_in(world)
-        return world.evolve(
-            tension=tension,
-            trust=trust,
-            pressure=world.pressure + sums_per_run(severity[polar], runs[polar], count),
-            crisis_load=world.crisis_load + sums_per_run(severity, runs, count),
-            crisis_count=world.crisis_count + np.bincount(runs, minlength=count),
-        ), records
     return world.evolve(
         tension=tension,
         trust=trust,
-        pressure=world.pressure + float(severity[polar].sum()),
-        crisis_load=world.crisis_load + float(severity.sum()),
-        crisis_count=world.crisis_count + len(i),
-    ), records
+        pressure=world.pressure + totals(world, severity[polar], runs[polar]),
+        crisis_load=world.crisis_load + totals(world, severity, runs),
+        crisis_count=world.crisis_count + counts(world, runs),
+    ), Records.columns("crisis", ids[i], ids[j], severity, why, runs)
 
 
 def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> tuple[World, Records]:
@@ -109,10 +98,10 @@ def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> 
     bound = each(lambda a, b: per_step(1.0 / (1.0 + np.exp(-(a + b * most))), spy), c.intercept, c.tension)
     if isinstance(bound, np.ndarray):
         bound = bound.max()
-    *runs, candidates = np.nonzero(uniform < bound)  # runs: () for one world, (run of each,) in a stack
-    ci, cj = iu[candidates], ju[candidates]
-    hit = uniform[(*runs, candidates)] < hazard(world, params, (*runs, ci, cj))
-    whose = runs[0][hit] if runs else None
+    runs, (candidates,) = located(world, np.nonzero(uniform < bound))
+    ci, cj, at = iu[candidates], ju[candidates], before(world, runs)
+    hit = uniform[(*at, candidates)] < hazard(world, params, (*at, ci, cj), runs)
+    whose = runs[hit]
     low, high = (at_runs(v, whose, np.float64(0)) for v in (c.severity_min, c.severity_max))
-    severity = low + (high - low) * severe[(*runs, candidates)][hit].astype(float)
+    severity = low + (high - low) * severe[(*at, candidates)][hit].astype(float)
     return apply(world, params, ci[hit], cj[hit], severity, runs=whose)

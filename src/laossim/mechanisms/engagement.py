@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from laossim import vocab
-from laossim.batch import along, each, run_index, runs_in, sums_per_run
+from laossim.batch import along, before, each, located, run_index, table_at, totals
 from laossim.mechanisms.contract import contract
 from laossim.mechanisms.records import NONE, Records, names
 from laossim.scenario.parameters import EngagementKind, Parameters
@@ -86,8 +86,8 @@ def apply(
     partners: np.ndarray,
     kinds: np.ndarray,
     *,
+    runs: np.ndarray,
     owned: bool = False,
-    runs: np.ndarray | None = None,
 ) -> tuple[World, Records]:
     """Effects of engagements (i, j, kind) that went ahead: trust, interoperability,
     capability for the weaker side, project debt, visibility. Shared by the
@@ -95,7 +95,7 @@ def apply(
 
     ``owned``: the world's trust and interoperability arrays are fresh copies
     made by the caller and may be updated in place (saves two N x N copies).
-    ``runs``: in a stack of worlds (:mod:`laossim.batch`), each engagement's run, which its
+    ``runs``: each engagement's run (all 0 for one world; :mod:`laossim.batch`), which its
     record carries.
     """
     if len(initiators) == 0:
@@ -103,14 +103,12 @@ def apply(
     table = kind_table(params)
     n = world.n
     i, j, k = initiators, partners, kinds
-    at = () if runs is None else (runs,)  # the run of each engagement, in a stack
-    base = 0 if runs is None else runs * n
+    at, base = before(world, runs), runs * n
     touched, slot = cells(np.concatenate([(base + i) * n + j, (base + j) * n + i]), world.trust.size)
 
     def of(name: str) -> np.ndarray:
         """A kind coefficient of each engagement (its run's, in a stack whose runs differ in it)."""
-        column = table[name]
-        return column[(*at, k)] if column.ndim > 1 else column[k]
+        return table_at(table[name], at, k)
 
     def summed(name: str) -> np.ndarray:
         """Per touched pair, the sum of a kind coefficient over its engagements (both directions)."""
@@ -133,10 +131,7 @@ def apply(
     np.add.at(debt, (*at, weaker, stronger), of("finance").astype(debt.dtype))
     np.minimum(debt, 1.0, out=debt)
     changes = {"trust": trust, "interoperability": interop, "visibility": visibility, "capability_gain": cap_gain}
-    if runs is None:
-        units: float | np.ndarray = float(table["cost"][k].sum())
-    else:
-        units = sums_per_run(of("cost"), runs, runs_in(world))
+    units = totals(world, of("cost"), runs)
     ids = names(world.ids)
     records = Records.columns(KIND_COLUMN[k], ids[i], ids[j], of("trust_gain"), run=runs)
     return world.evolve(**changes, debt=debt, engaged_units=world.engaged_units + units), records
@@ -192,7 +187,7 @@ def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> 
     wcum = np.cumsum(w, axis=-1)
     total = wcum[..., -1]
     kind = np.minimum((wcum < (kind_draw * total)[..., None]).sum(axis=-1), len(KINDS) - 1)
-    goes = used & (total > 0) & (cost_draw < 1.0 / (cost[(*run, kind)] if cost.ndim > 1 else cost[kind]))
+    goes = used & (total > 0) & (cost_draw < 1.0 / table_at(cost, run, kind))
 
     their_value = value[(*run, partner, rows)]  # what i is worth to its partner
     slope, bias = along(e.acceptance_slope, their_value), along(e.acceptance_bias, their_value)
@@ -205,5 +200,5 @@ def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> 
         interoperability=_eroded(world.interoperability, e.interoperability_decay, spy),
         budget_units=world.budget_units + units.sum(axis=-1),
     )
-    *runs, initiators, _ = np.nonzero(done)  # runs: () for one world, (run of each,) in a stack
-    return apply(decayed, params, initiators, partner[done], kind[done], owned=True, runs=runs[0] if runs else None)
+    runs, (initiators, _) = located(world, np.nonzero(done))
+    return apply(decayed, params, initiators, partner[done], kind[done], runs=runs, owned=True)

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from laossim.batch import along, is_stack, runs_in
+from laossim.batch import along, every_run, runs_in
 from laossim.mechanisms import crises, engagement, forums
 from laossim.mechanisms.contract import contract
 from laossim.mechanisms.engagement import KINDS
@@ -105,26 +105,24 @@ def apply_event(world: World, params: Parameters, ev: Event, t: int, attend: np.
     """Apply one scheduled event at step t (to every run of a stack, each with its records)."""
     if isinstance(ev, ChangeEvent):
         return change(world, ev)
-    stacked = is_stack(world)
-    runs = np.arange(len(world.capability)) if stacked else None
+    runs = every_run(world)
     if isinstance(ev, DisasterEvent):
         i = world.index(ev.state)
         disaster = world.disaster.copy()
         disaster[..., i] = np.maximum(disaster[..., i], ev.severity)
         text = f"disaster strikes {ev.state} (severity {ev.severity:.2f})"
         record = Record("disaster", ev.state, "", ev.severity, text)
-        return world.evolve(disaster=disaster), Records.of(record).in_every_run(runs_in(world))
+        return world.evolve(disaster=disaster), Records.of(record).in_every_run(len(runs))
     if isinstance(ev, CrisisEvent):
         i, j = world.index(ev.between[0]), world.index(ev.between[1])
         text = f"crisis between {ev.between[0]} and {ev.between[1]} (scheduled, severity {ev.severity:.2f})"
-        each = 1 if runs is None else len(runs)
-        pair = np.full(each, i), np.full(each, j)
-        return crises.apply(world, params, *pair, np.full(each, ev.severity), text, runs=runs)
+        pair = np.full(len(runs), i), np.full(len(runs), j)
+        return crises.apply(world, params, *pair, np.full(len(runs), ev.severity), text, runs=runs)
     if isinstance(ev, EngagementEvent):
         i, j = world.index(ev.between[0]), world.index(ev.between[1])
         kind = KINDS.index(ev.kind)
-        count = ev.count * (1 if runs is None else len(runs))
-        whose = None if runs is None else np.repeat(runs, ev.count)
+        whose = np.repeat(runs, ev.count)
+        count = len(whose)
         return engagement.apply(world, params, np.full(count, i), np.full(count, j), np.full(count, kind), runs=whose)
     if isinstance(ev, SummitEvent):
         f = world.forum_ids.index(ev.forum)
@@ -135,7 +133,7 @@ def apply_event(world: World, params: Parameters, ev: Event, t: int, attend: np.
         chair[..., f], until[..., f] = world.index(ev.state), t + ev.steps - 1
         text = f"{ev.state} takes the chair of {ev.forum} for {ev.steps} steps"
         record = Record("chair", ev.state, ev.forum, ev.steps, text)
-        return world.evolve(forum_chair=chair, forum_chair_until=until), Records.of(record).in_every_run(runs_in(world))
+        return world.evolve(forum_chair=chair, forum_chair_until=until), Records.of(record).in_every_run(len(runs))
     raise TypeError(f"unknown event {type(ev).__name__}")  # pragma: no cover - the schema is closed
 
 

@@ -70,14 +70,11 @@ def hold_meeting(
         forum_expected=world.forum_expected + expected,
     )
     fid = world.forum_ids[f]
-    if not np.ndim(attended):
-        return moved, Records.of(
-            _meeting(fid, label, attended, expected, float(turnout), tension - world.tension, together)
-        )
-    calmer = tension - world.tension
+    calmer = (tension - world.tension).reshape(-1, world.n, world.n)  # a run axis, for one world too
+    each = together.reshape(calmer.shape), np.atleast_1d(attended), np.atleast_1d(expected), np.atleast_1d(turnout)
     meetings = (
-        _meeting(fid, label, attended[b], expected[b], float(turnout[b]), calmer[b], together[b], b)
-        for b in range(len(attended))
+        _meeting(fid, label, int(a), int(e), float(u), calmer[b], tog, b)
+        for b, (tog, a, e, u) in enumerate(zip(*each, strict=True))
     )
     return moved, Records.of(*meetings)
 
@@ -102,7 +99,7 @@ def _meeting(
 def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> tuple[World, Records]:
     """Regular meetings of every forum whose period comes round at step t."""
     due = meets(world, t)
-    meeting = np.flatnonzero(due[(0,) * (due.ndim - 1)])  # the runs of a stack share their forums: its first
+    meeting = np.flatnonzero(due.reshape(-1, due.shape[-1])[0])  # the runs of a stack share their forums: the first's
     if len(meeting) == 0:
         return world, NONE  # draws nothing: this step's generator is its own, so no other draw moves
     draw = rng.random((len(world.forum_ids), world.n))
