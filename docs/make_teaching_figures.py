@@ -25,15 +25,13 @@ def means(result: laossim.RunResult, *scores: str) -> str:
 
 
 def main() -> None:
-    print("1. The hedging dilemma under debt (laos_baseline, 40 steps)")
-    for autonomy in (0.7, 0.3):
-        for debt in (0.35, 0.9):
-            result = run(
-                "laos_baseline", {"states.LAO.autonomy": autonomy, "relations.CHN-LAO.debt.LAO": debt}, steps=40
-            )
+    print("1. The hedging dilemma under debt (laos_baseline and china_debt_leverage, 40 steps)")
+    for doctrine in ("hedger", "bandwagoner"):
+        for name in ("laos_baseline", "china_debt_leverage"):
+            result = run(name, {"states.LAO.doctrine": doctrine}, steps=40)
             final = result.states[(result.states.state == "LAO") & (result.states.step == 40)]
             print(
-                f"   autonomy {autonomy}, debt to China {debt}: Laos's China share {final.alignment_CHN.mean():.3f}; "
+                f"   {doctrine}, {name}: Laos's China share {final.alignment_CHN.mean():.3f}; "
                 + means(result, "focal_autonomy", "dependence_concentration")
             )
     print("2. The security dilemma of a visible exercise (40 steps)")

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from laossim.mechanisms import begin_step
+from laossim.mechanisms import alignment, begin_step
 from laossim.scenario import Scenario, load_scenario
 from laossim.simulation import Simulation
 from laossim.world import World, build_world
@@ -57,7 +57,8 @@ def tiny() -> Scenario:
 
 @pytest.fixture
 def world(tiny: Scenario) -> World:
-    return build_world(tiny)
+    """The tiny scenario's world as a run begins (its resting leverage recorded)."""
+    return alignment.anchored(build_world(tiny), tiny.parameters)
 
 
 @pytest.fixture(scope="session")

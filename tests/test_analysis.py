@@ -135,6 +135,22 @@ def test_pair_means_on_a_grid_are_the_cell_means_and_bins_cover_sampled_ranges()
     np.testing.assert_array_equal(binned.to_numpy(), np.tile(np.arange(8.0), (8, 1)))
 
 
+def test_a_categorical_parameter_keeps_its_names_on_a_heatmap(tmp_path):
+    """A doctrine crossed with a number: the categories are the rows, named, not dropped as NaN."""
+    from laossim.analysis import heatmap_figure, pair_means
+
+    table = pd.DataFrame(
+        {"debt": [0.0, 1.0] * 3, "doctrine": np.repeat(["hedger", "balancer", "bandwagoner"], 2), "status": "done"}
+    )
+    table["stability"] = table.debt + np.repeat([0.0, 10.0, 20.0], 2)
+    means = pair_means(table, "debt", "doctrine", "stability")
+    assert sorted(means.index) == ["balancer", "bandwagoner", "hedger"]
+    assert means.loc["bandwagoner", 1.0] == 21.0
+    figure = heatmap_figure(table, ("debt", "doctrine"), ["stability"])
+    labels = [tick.get_text() for tick in figure.axes[0].get_yticklabels()]
+    assert sorted(labels) == ["balancer", "bandwagoner", "hedger"]
+
+
 def test_the_heatmap_pair_defaults_to_the_most_influential_parameters():
     from laossim.analysis import influential_pair
 

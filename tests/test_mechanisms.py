@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from conftest import idx, rng, tiny_scenario
-from laossim.mechanisms import alignment, begin_step, crises, economy, engagement, events, forums, security
+from laossim.mechanisms import alignment, begin_step, crises, economy, engagement, events, forums, noise, security
 from laossim.scenario.parameters import EngagementKind
 from laossim.scenario.schema import ChangeEvent, DisasterEvent, EngagementEvent
 from laossim.world import Sightings, World, bounded, build_world, per_step
@@ -45,36 +45,75 @@ def test_leverage_grows_with_trade_and_falls_with_tension(world: World, tiny):
     assert alignment.leverage(world.evolve(tension=tense), p)[lao, 0] < base
 
 
-def test_threat_from_one_pole_pushes_toward_its_rival(world: World):
-    lev = np.array([[-1.0, 0.0], [0.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
-    t = alignment.target(world, lev)
-    np.testing.assert_allclose(t[0], [0.0, 1.0])  # CHN threatens LAO: all pull goes to USA
-    np.testing.assert_allclose(t[1], [0.5, 0.5])  # nothing positive: the uniform point
+def _log_odds(world: World, params, position: np.ndarray, i: int) -> float:
+    """log(share of CHN / share of USA) of state i at ``position`` (the tiny scenario's poles)."""
+    a = alignment.shares(world, params, position)[i]
+    return float(np.log(a[0] / a[1]))
 
 
-def test_doctrines_answer_as_documented(world: World):
-    tgt = np.tile([0.8, 0.2], (world.n, 1))
-    lev = np.tile([2.0, 1.0], (world.n, 1))
-    kappa = 0.5
-    capability = world.capability.copy()
-    capability[world.index("CHN")] = 0.3  # CHN dominates for the balancer
-    w = world.evolve(autonomy=np.full(world.n, kappa), capability=capability)
-    by = {d: alignment.response(w.evolve(doctrine=np.full(w.n, d, dtype=np.int8)), tgt, lev)[1] for d in (0, 1, 2)}
-    np.testing.assert_allclose(by[alignment.HEDGER], 0.5 * np.array([0.8, 0.2]) + 0.5 * np.array([0.5, 0.5]))
-    np.testing.assert_allclose(by[alignment.BANDWAGONER], 0.5 * np.array([1.0, 0.0]) + 0.5 * np.array([0.8, 0.2]))
-    # balancer: the dominant pole (CHN) is removed from the target, which renormalises onto USA
-    np.testing.assert_allclose(by[alignment.BALANCER], 0.5 * np.array([0.0, 1.0]) + 0.5 * np.array([0.5, 0.5]))
-
-
-def test_alignment_step_moves_by_the_responsiveness_and_keeps_poles_fixed(tiny):
-    scenario = tiny_scenario(alignment={"noise_concentration": 0.0, "responsiveness": 1.0})
-    world = build_world(scenario)
-    moved, _ = alignment.step(world, scenario.parameters, rng(), 1)
+def test_a_target_moves_only_with_the_change_of_leverage_since_the_start(world: World, tiny):
+    p = tiny.parameters
     lao = world.index("LAO")
-    lev = alignment.leverage(world, scenario.parameters)
-    expected = alignment.response(world, alignment.target(world, lev), lev)[lao]
-    np.testing.assert_allclose(moved.alignment[lao], expected)  # lambda = 1: jumps to the response
+    at_rest = alignment.target(world, p, world.leverage_start)
+    np.testing.assert_array_equal(at_rest, world.resting)  # nothing changed: every state rests
+    pulled = world.leverage_start.copy()
+    pulled[lao, 0] += 0.5  # China's pull on Laos grows by half a unit
+    goal = alignment.target(world, p, pulled)
+    gain = p.alignment.leverage_gain
+    # the default geometry is exact: the target's log-odds grow by gamma_L times the change
+    assert _log_odds(world, p, goal, lao) - _log_odds(world, p, world.resting, lao) == pytest.approx(0.5 * gain)
+    others = np.arange(world.n) != lao
+    np.testing.assert_array_equal(goal[others], world.resting[others])
+
+
+def test_a_doctrines_band_holds_how_far_a_target_strays_from_rest(world: World, tiny):
+    p = tiny.parameters
+    lao = world.index("LAO")
+    pulled = world.leverage_start.copy()
+    pulled[lao, 0] += 50.0  # far more than any band allows
+    hedger = alignment.target(world, p, pulled)[lao] - world.resting[lao]
+    assert np.linalg.norm(hedger) == pytest.approx(p.alignment.hedger_band)
+    assert hedger[0] > 0  # toward CHN, the first pole (+0.5 on the axis)
+    bandwagoner = world.evolve(doctrine=np.full(world.n, alignment.BANDWAGONER, dtype=np.int8))
+    moved = alignment.target(bandwagoner, p, pulled)[lao] - world.resting[lao]
+    assert np.linalg.norm(moved) == pytest.approx(p.alignment.aligned_band)
+
+
+def test_rising_tension_with_a_pole_moves_a_states_target_away_from_it(world: World, tiny):
+    p = tiny.parameters
+    lao, chn = idx(world, "LAO", "CHN")
+    tense = world.tension.copy()
+    tense[lao, chn] = tense[chn, lao] = 0.9
+    threatened = world.evolve(tension=tense)
+    goal = alignment.target(threatened, p, alignment.leverage(threatened, p))
+    assert _log_odds(world, p, goal, lao) < _log_odds(world, p, world.resting, lao)
+
+
+def test_alignment_step_closes_the_gap_by_the_responsiveness_and_keeps_poles_whole():
+    scenario = tiny_scenario(alignment={"responsiveness": 1.0, "pressure_gain": 0.0})
+    world = alignment.anchored(build_world(scenario), scenario.parameters)
+    lao = world.index("LAO")
+    trade = world.trade.copy()
+    trade[lao, world.index("USA")] = 0.3  # the USA's pull grows
+    changed = world.evolve(trade=trade)
+    moved, records = alignment.step(changed, scenario.parameters, rng(), 1)
+    goal = alignment.target(changed, scenario.parameters, alignment.leverage(changed, scenario.parameters))
+    np.testing.assert_array_equal(moved.position, goal)  # rho = 1 a year, a year a step: it arrives
+    assert moved.alignment[lao, 1] > world.alignment[lao, 1] and not len(records)
     np.testing.assert_array_equal(moved.alignment[world.poles], np.eye(2))
+
+
+def test_noise_moves_positions_by_mean_zero_steps_of_the_stated_size(world: World, tiny):
+    sigma = 0.4
+    scenario = tiny_scenario(alignment={"noise": sigma})
+    steps = np.stack(
+        [noise.step(world, scenario.parameters, rng(s), 1)[0].position - world.position for s in range(4000)]
+    )
+    per_step = sigma / np.sqrt(world.steps_per_year)
+    assert abs(steps.mean()) < 4 * per_step / np.sqrt(steps.size)
+    assert steps.std() == pytest.approx(per_step, rel=0.03)
+    still, _ = noise.step(world, tiny_scenario(alignment={"noise": 0.0}).parameters, rng(), 1)
+    np.testing.assert_array_equal(still.position, world.position)
 
 
 def test_polarisation_pressure_raises_responsiveness(world: World, tiny):
@@ -84,10 +123,11 @@ def test_polarisation_pressure_raises_responsiveness(world: World, tiny):
     assert (pressed <= 1).all()
 
 
-def test_alignment_noise_keeps_rows_on_the_simplex(world: World, tiny):
-    out, _ = alignment.step(world, tiny.parameters, rng(3), 1)
-    np.testing.assert_allclose(out.alignment.sum(axis=1), 1.0)
-    assert (out.alignment >= 0).all()
+def test_shares_stay_on_the_simplex_wherever_a_state_stands(world: World, tiny):
+    far = world.position + np.random.default_rng(3).normal(0, 5, world.position.shape)
+    a = alignment.shares(world, tiny.parameters, far)
+    np.testing.assert_allclose(a.sum(axis=1), 1.0)
+    assert (a >= 0).all()
 
 
 # --- engagements --------------------------------------------------------------
@@ -157,17 +197,17 @@ def test_forum_meeting_calms_tension_and_pulls_toward_the_norm(world: World, tin
     lao, vnm = idx(world, "LAO", "VNM")
     tension = world.tension.copy()
     tension[lao, vnm] = tension[vnm, lao] = 0.6
-    skewed = world.alignment.copy()
-    skewed[lao] = [0.9, 0.1]
-    w = world.evolve(tension=tension, alignment=skewed)
+    skewed = world.position.copy()
+    skewed[lao] = [0.3]  # toward CHN, at +0.5
+    w = world.evolve(tension=tension, position=skewed, forum_norm=np.full((1, 2), 0.5))  # nonaligned
     out, records = forums.hold_meeting(w, tiny.parameters, 0, np.ones(w.n, dtype=bool), 2)
     strength = 0.5
     assert out.tension[lao, vnm] == pytest.approx(0.6 * (1 - strength))
     assert out.tension[0, 2] == w.tension[0, 2]  # non-members untouched
-    assert out.alignment[lao, 0] < 0.9
-    # LAO is a focal hedger: it advocates the norm, which strengthens the pull
+    # LAO is a focal hedger: it advocates the norm, which strengthens the pull toward the poles' centre (0)
     pull = tiny.parameters.forums.norm_pull * strength * (1 + tiny.parameters.forums.advocacy_gain)
-    assert out.alignment[lao, 0] == pytest.approx((1 - pull) * 0.9 + pull * 0.5)
+    assert out.position[lao, 0] == pytest.approx((1 - pull) * 0.3)
+    np.testing.assert_array_equal(out.alignment, alignment.shares(out, tiny.parameters, out.position))
     assert records[0].kind == "forum_meeting" and records[0].magnitude == 1.0
 
 

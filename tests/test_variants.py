@@ -15,7 +15,7 @@ from laossim.runs import paired_difference
 
 REPLICATIONS = 10
 HEADLINES = {
-    "china_debt_leverage": ("focal_autonomy", -1),
+    "china_debt_leverage": ("dependence_concentration", +1),
     "us_china_crisis": ("stability", -1),
     "asean_chair_year": ("focal_autonomy", +1),
     "mekong_disaster_response": ("cooperation", +1),

@@ -87,7 +87,7 @@ def test_a_new_family_of_per_state_outputs_declared_in_the_catalogue_is_recorded
     from laossim.experiment.load import load_experiment
     from laossim.experiment.sweep import sweep
 
-    family = vocab.Family("autonomy", "autonomy", False, "{state}'s autonomy", "a state's autonomy, added by a test")
+    family = vocab.Family("autonomy", "autonomy", None, "{state}'s autonomy", "a state's autonomy, added by a test")
     monkeypatch.setattr(vocab, "FAMILIES", (*vocab.FAMILIES, family))
     path = tmp_path / "autonomy.yaml"
     text = (

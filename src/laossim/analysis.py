@@ -167,7 +167,9 @@ def pair_means(
     done = table[table.status == "done"]
 
     def axis(name: str) -> pd.Series:
-        values = pd.to_numeric(done[name], errors="coerce")
+        if not pd.api.types.is_numeric_dtype(done[name]):
+            return done[name]  # categories (a doctrine) keep their names
+        values = pd.to_numeric(done[name])
         if values.nunique() <= bins:
             return values
         low, high = (ranges or {}).get(name, (values.min(), values.max()))
@@ -176,6 +178,11 @@ def pair_means(
         return pd.Series(centres[np.clip(np.digitize(values, edges[1:-1]), 0, bins - 1)], index=values.index)
 
     return done.groupby([axis(y), axis(x)])[output].mean().unstack()
+
+
+def _tick(value: object) -> str:
+    """A heatmap's tick label: a number to three significant digits, a category by its name."""
+    return f"{value:.3g}" if isinstance(value, int | float | np.number) else str(value)
 
 
 def heatmap_figure(
@@ -192,8 +199,8 @@ def heatmap_figure(
     for ax, out in zip(axes[0], outputs, strict=True):
         grid = pair_means(table, x, y, out, ranges=ranges)
         image = ax.imshow(grid.to_numpy(), origin="lower", aspect="auto", cmap="viridis")
-        ax.set_xticks(range(grid.shape[1]), [f"{v:.3g}" for v in grid.columns], fontsize=7, rotation=45)
-        ax.set_yticks(range(grid.shape[0]), [f"{v:.3g}" for v in grid.index], fontsize=7)
+        ax.set_xticks(range(grid.shape[1]), [_tick(v) for v in grid.columns], fontsize=7, rotation=45)
+        ax.set_yticks(range(grid.shape[0]), [_tick(v) for v in grid.index], fontsize=7)
         ax.set_xlabel(varied_label(x), fontsize=8)
         ax.set_ylabel(varied_label(y), fontsize=8)
         ax.set_title(vocab.label(out))

@@ -193,10 +193,13 @@ def _shape(node: Any) -> Any:
 
 def varies_within_stack(path: str) -> bool:
     """Whether runs that differ in this dotted scenario path may share a stack: state and relation
-    figures (not a state's role, which may make it the focal state), a forum's strength, and every
+    figures (not a state's role, which may make it the focal state), a forum's strength, a change
+    event's value (when it is a number: the stack key tells), and every
     real-valued coefficient (not a whole number such as ``parameters.engagement.max_per_step``,
     which sets the shape of a draw)."""
     head, *rest = path.split(".")
+    if head == "events":
+        return rest[1:] == ["value"]  # a numeric change's (laossim.simulation.merged_events)
     if head == "states":
         return rest[-1:] != ["role"]
     if head == "relations":

@@ -78,9 +78,9 @@ def tables(trace: Trace, scenario: Scenario, replication: int) -> dict[str, pd.D
     n = len(ids)
     families: dict[str, np.ndarray] = {}  # every family's columns: the same outputs as a sweep's, long
     for family in vocab.FAMILIES:
-        history = trace.histories[family.field]  # (T+1, N, K) or (T+1, N)
-        if family.per_pole:
-            families |= {family.column(p): history[:, :, k].ravel() for k, p in enumerate(poles)}
+        history = trace.histories[family.field]  # (T+1, N, K), (T+1, N, K - 1) or (T+1, N)
+        if family.per:
+            families |= {family.column(p): history[:, :, k].ravel() for k, p in enumerate(family.parts(poles))}
         else:
             families[family.column()] = history.ravel()
     states = pd.DataFrame(

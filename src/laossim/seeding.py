@@ -80,8 +80,8 @@ class Deferred:
         """What the mechanisms draw most, without the detour through ``__getattr__``."""
         return self._generator().random(*args, **kwargs)
 
-    def standard_gamma(self, *args: Any, **kwargs: Any) -> Any:
-        return self._generator().standard_gamma(*args, **kwargs)
+    def standard_normal(self, *args: Any, **kwargs: Any) -> Any:
+        return self._generator().standard_normal(*args, **kwargs)
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__") or name in self.__slots__:
@@ -103,9 +103,9 @@ class Stacked:
         """Uniform draws of shape ``(runs, *size)``."""
         return np.stack([g.random(size, dtype=dtype) for g in self._generators])
 
-    def standard_gamma(self, shape: np.ndarray) -> np.ndarray:
-        """Gamma draws; ``shape`` carries the runs on its first axis (run b draws with shape[b])."""
-        return np.stack([g.standard_gamma(s) for g, s in zip(self._generators, shape, strict=True)])
+    def standard_normal(self, size: tuple[int, ...]) -> np.ndarray:
+        """Standard normal draws of shape ``(runs, *size)``."""
+        return np.stack([g.standard_normal(size) for g in self._generators])
 
 
 class StackedStreams:

@@ -22,9 +22,10 @@ import numpy as np
 
 from laossim import batch, metrics, vocab
 from laossim.errors import NonFiniteScoreError
-from laossim.mechanisms import STEP_ORDER, Declared, begin_step, events
+from laossim.mechanisms import STEP_ORDER, Declared, alignment, begin_step, events
 from laossim.mechanisms.records import Record, Records
 from laossim.scenario import Scenario
+from laossim.scenario.schema import ChangeEvent, Event
 from laossim.seeding import StackedStreams, Streams
 from laossim.world import World, build_world
 
@@ -36,10 +37,7 @@ def outputs(scenario: Scenario) -> list[str]:
     poles = list(scenario.poles)
     states = [s for s in scenario.state_ids if s not in poles]
     members = (
-        family.member(state, pole)
-        for family in vocab.FAMILIES
-        for state in states
-        for pole in (poles if family.per_pole else [None])
+        family.member(state, part) for family in vocab.FAMILIES for state in states for part in family.parts(poles)
     )
     return [*vocab.COLUMNS, *members]
 
@@ -60,11 +58,11 @@ def member_series(name: str, histories: dict[str, np.ndarray], world: World) -> 
     member = vocab.family_member(name)
     if member is None:
         raise KeyError(name)
-    family, state, pole = member
+    family, state, part = member
     history, i = histories[family.field], world.index(state)
-    if pole is None:
+    if part is None:
         return history[..., i]
-    return history[..., i, [world.ids[p] for p in world.poles].index(pole)]
+    return history[..., i, family.parts([world.ids[p] for p in world.poles]).index(part)]
 
 
 def _check_finite(scores: metrics.Scores, t: int) -> None:
@@ -77,17 +75,47 @@ def _check_finite(scores: metrics.Scores, t: int) -> None:
         )
 
 
+def per_run_value(ev: Event) -> bool:
+    """Whether runs of one stack may differ in this event's value: a change of a number (not of a
+    doctrine or a border, which are not numbers)."""
+    return isinstance(ev, ChangeEvent) and isinstance(ev.value, float | np.ndarray) and not isinstance(ev.value, bool)
+
+
+def merged_events(specs: Sequence[Scenario]) -> list[Event]:
+    """The events of runs that share a stack (:func:`stack_key`): each as the first run has it, but
+    a numeric change whose value differs by run carries one value per run."""
+    merged = []
+    for same in zip(*(spec.events for spec in specs), strict=True):
+        values = [ev.value for ev in same if isinstance(ev, ChangeEvent)]
+        if per_run_value(same[0]) and any(v != values[0] for v in values[1:]):
+            merged.append(same[0].model_copy(update={"value": np.array(values, dtype=np.float64)}))
+        else:
+            merged.append(same[0])
+    return merged
+
+
 def stack_key(spec: Scenario, steps: int) -> str:
     """What runs must have in common to share a stack (:meth:`Simulation.stacked`), read off their
     scenario before any world is built: their states, poles and focal state, their calendar and
     length, their events, their forums but for each forum's strength (a figure of the world), and
-    their coefficients but for the real-valued ones (:func:`laossim.batch.parameter_shape`)."""
+    their coefficients but for the real-valued ones (:func:`laossim.batch.parameter_shape`); a numeric
+    change event's value may differ by run (:func:`merged_events`)."""
     structure = [s.id for s in spec.states], list(spec.poles), spec.focal
     forums = [f.model_dump(mode="json", exclude={"strength"}) for f in spec.forums]
-    events = [e.model_dump(mode="json") for e in spec.events]
+    events = [e.model_dump(mode="json", exclude={"value"} if per_run_value(e) else None) for e in spec.events]
     calendar = spec.simulation.start, spec.simulation.time_unit.value
     shape = batch.parameter_shape(spec.parameters)
     return json.dumps([structure, calendar, forums, events, shape, steps], sort_keys=True, default=str)
+
+
+def _bound(spec: Scenario, timeline: Sequence[Event]) -> tuple[Declared, ...]:
+    """:data:`STEP_ORDER` with the events mechanism bound to ``timeline``, each event at its step."""
+    schedule: dict[int, list] = defaultdict(list)
+    for ev in timeline:
+        schedule[spec.event_step(ev.at)].append(ev)
+    return tuple(
+        replace(m, step=partial(events.step, schedule=dict(schedule))) if m.name == "events" else m for m in STEP_ORDER
+    )
 
 
 class Simulation:
@@ -106,14 +134,8 @@ class Simulation:
         self.root_seed = seq.entropy
         """The root seed's entropy (the int given, or the scenario's seed)."""
         self.streams: Streams | StackedStreams = Streams(seq)
-        self.world: World = build_world(spec)
-        schedule: dict[int, list] = defaultdict(list)
-        for ev in spec.events:
-            schedule[spec.event_step(ev.at)].append(ev)
-        self.mechanisms: tuple[Declared, ...] = tuple(
-            replace(m, step=partial(events.step, schedule=dict(schedule))) if m.name == "events" else m
-            for m in STEP_ORDER
-        )
+        self.world: World = alignment.anchored(build_world(spec), spec.parameters)
+        self.mechanisms: tuple[Declared, ...] = _bound(spec, spec.events)
         """The step's mechanisms in order (:data:`STEP_ORDER`), events bound to this run's schedule."""
         self.log: list[tuple[int, Records]] = []
         """What happened, as each mechanism reported it with the step (columns; in a stack every
@@ -153,6 +175,7 @@ class Simulation:
         if not all(isinstance(s, Streams) for s in streams):
             raise ValueError("a stack is not stacked again")
         stack = copy.copy(first)
+        stack.mechanisms = _bound(first.spec, merged_events([r.spec for r in runs]))
         stack.params = batch.parameters([r.params for r in runs])
         stack.world = batch.stack([r.world for r in runs])
         stack.streams = StackedStreams([s for s in streams if isinstance(s, Streams)])

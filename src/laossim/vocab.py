@@ -25,6 +25,7 @@ manifest records; :mod:`laossim.manifest` writes and reads manifests by it and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -87,17 +88,19 @@ COLUMNS: tuple[str, ...] = SCORES + COMPONENTS
 
 @dataclass(frozen=True)
 class Family:
-    """A family of outputs, one per non-pole state (and pole): a world field's entry for that
-    state (and pole) at every step. A sweep records its members by name (``alignment.LAO.CHN``)."""
+    """A family of outputs, one per non-pole state (and pole, or axis of the positions): a world
+    field's entry for that state (and pole or axis) at every step. A sweep records its members by
+    name (``alignment.LAO.CHN``, ``position.LAO.1``)."""
 
     name: str
     """The members' common first part."""
     field: str
-    """The world field it reads: one value per state (N,), or per state and pole (N, K)."""
-    per_pole: bool
-    """Whether a member names a pole as well as a state."""
+    """The world field it reads: one value per state (N,), or per state and pole (N, K), or per
+    state and axis (N, K - 1)."""
+    per: str | None
+    """What a member names besides its state: ``"pole"``, ``"axis"`` (numbered from 1), or None."""
     label: str
-    """How a face heads a member: "{state} on {pole}"."""
+    """How a face heads a member: "{state} on {part}"."""
     meaning: str
     """What a member measures, in a sentence."""
     bounded: bool = True
@@ -106,21 +109,38 @@ class Family:
     @property
     def pattern(self) -> str:
         """How its members are named (``alignment.STATE.POLE``)."""
-        return f"{self.name}.STATE.POLE" if self.per_pole else f"{self.name}.STATE"
+        return f"{self.name}.STATE.{self.per.upper()}" if self.per else f"{self.name}.STATE"
 
-    def member(self, state: str, pole: str | None = None) -> str:
-        """The name of the member for ``state`` (and ``pole``) in a sweep's table (wide: a column per
-        member)."""
-        return f"{self.name}.{state}.{pole}" if self.per_pole else f"{self.name}.{state}"
+    def parts(self, poles: Sequence[str]) -> list[str | None]:
+        """What its members name besides their state, in the order of the field's last axis: the
+        poles, the axes ("1", ...: one fewer than the poles), or nothing."""
+        if self.per == "pole":
+            return list(poles)
+        if self.per == "axis":
+            return [str(axis) for axis in range(1, len(poles))]
+        return [None]
 
-    def column(self, pole: str | None = None) -> str:
-        """Its column (for ``pole``) in a run's per-state table (long: a row per state and step)."""
-        return f"{self.name}_{pole}" if self.per_pole else self.name
+    def member(self, state: str, part: str | None = None) -> str:
+        """The name of the member for ``state`` (and pole or axis ``part``) in a sweep's table (wide:
+        a column per member)."""
+        return f"{self.name}.{state}.{part}" if self.per else f"{self.name}.{state}"
+
+    def column(self, part: str | None = None) -> str:
+        """Its column (for ``part``) in a run's per-state table (long: a row per state and step)."""
+        return f"{self.name}_{part}" if self.per else self.name
 
 
 FAMILIES: tuple[Family, ...] = (
-    Family("alignment", "alignment", True, "{state} on {pole}", "a state's share of alignment on a pole"),
-    Family("capability", "capability", False, "{state}'s capability", "a state's share of all capability"),
+    Family("alignment", "alignment", "pole", "{state} on {part}", "a state's share of alignment on a pole"),
+    Family(
+        "position",
+        "position",
+        "axis",
+        "{state}'s position on axis {part}",
+        "a state's coordinate on an axis of the positions (docs/model.md)",
+        bounded=False,
+    ),
+    Family("capability", "capability", None, "{state}'s capability", "a state's share of all capability"),
 )
 """Every family of per-state outputs a sweep can record."""
 
@@ -131,12 +151,12 @@ def family(name: str) -> Family:
 
 
 def family_member(name: str) -> tuple[Family, str, str | None] | None:
-    """The family, state and pole (None for a family per state) an output name belongs to, or None
-    when it names no family's member."""
+    """The family, state and pole or axis (None for a family per state) an output name belongs to,
+    or None when it names no family's member."""
     head, *rest = name.split(".")
     for family in FAMILIES:
-        if head == family.name and len(rest) == (2 if family.per_pole else 1) and all(rest):
-            return family, rest[0], rest[1] if family.per_pole else None
+        if head == family.name and len(rest) == (2 if family.per else 1) and all(rest):
+            return family, rest[0], rest[1] if family.per else None
     return None
 
 
@@ -156,8 +176,8 @@ def label(name: str) -> str:
     """How a face heads the output ``name`` (a family's member by its family's label)."""
     member = family_member(name)
     if member is not None:
-        family, state, pole = member
-        return family.label.format(state=state, pole=pole)
+        family, state, part = member
+        return family.label.format(state=state, part=part)
     return output(name).label
 
 

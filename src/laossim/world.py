@@ -19,6 +19,7 @@ from typing import Self
 
 import numpy as np
 
+from laossim import geometry
 from laossim.scenario.parameters import Parameters
 from laossim.scenario.schema import NONALIGNED, Doctrine, Scenario
 
@@ -115,8 +116,15 @@ class World:
     responsiveness: FloatArray
     doctrine: np.ndarray
     disaster: FloatArray
+    # (N, D): positions on the scenario's axes (laossim.geometry), D = K - 1
+    position: FloatArray
+    resting: FloatArray
+    """Where each state rests with nothing changing (its anchor)."""
     # (N, K)
     alignment: FloatArray
+    """Shares over the poles, derived from the positions (:func:`laossim.geometry.shares`)."""
+    leverage_start: FloatArray
+    """Each pole's leverage over each state when the run began: a target shifts with the change since."""
     # dyads, shape (N, N)
     border: np.ndarray
     alliance: np.ndarray
@@ -228,6 +236,29 @@ def bounded(
     return np.asarray(gain + x * (1.0 - gain - decay)).astype(x.dtype, copy=False)
 
 
+def positions(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
+    """Each state's position and resting position, (N, K - 1) each: as given (format version 2), or
+    in the default geometry, the poles at its vertices and every other state where its shares put
+    it (uniform shares, the centre, where none are given). A resting position defaults to the
+    initial one."""
+    poles, states = scenario.poles, scenario.states
+    if states[0].position is not None:
+        position = np.array([s.position for s in states], dtype=float)
+    else:
+        given = np.full((len(states), len(poles)), 1.0 / len(poles))
+        for i, s in enumerate(states):
+            if s.alignment:
+                given[i] = [s.alignment.get(p, 0.0) for p in poles]
+        vertices = geometry.default_poles(len(poles))
+        position = geometry.position_of(given, vertices, scenario.parameters.alignment.sharpness)
+        index = {s.id: i for i, s in enumerate(states)}
+        position[[index[p] for p in poles]] = vertices
+    resting = np.array(
+        [position[i] if s.resting_position is None else s.resting_position for i, s in enumerate(states)]
+    )
+    return position, resting
+
+
 def build_world(scenario: Scenario) -> World:
     """The initial world of a scenario; dyads without figures take the documented defaults."""
     params: Parameters = scenario.parameters
@@ -239,10 +270,8 @@ def build_world(scenario: Scenario) -> World:
     k = len(poles)
     states = scenario.states
 
-    alignment = np.full((n, k), 1.0 / k)
-    for i, s in enumerate(states):
-        if s.alignment:
-            alignment[i] = [s.alignment.get(p, 0.0) for p in scenario.poles]
+    position, resting = positions(scenario)
+    alignment = geometry.shares(position, position[poles], params.alignment.sharpness)
     alignment[poles] = np.eye(k)
 
     affinity = np.zeros((n, n))
@@ -305,7 +334,10 @@ def build_world(scenario: Scenario) -> World:
         responsiveness=responsiveness,
         doctrine=np.array([DOCTRINES.index(s.doctrine) for s in states], dtype=np.int8),
         disaster=np.zeros(n),
+        position=position,
+        resting=resting,
         alignment=alignment,
+        leverage_start=np.zeros((n, k)),
         border=border,
         alliance=alliance,
         affinity=affinity,

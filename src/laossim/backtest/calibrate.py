@@ -4,19 +4,18 @@ Four coefficients are fitted, the ones that decide how far and which way
 alignments drift from the observed starting point along the observed
 capability path, which is all the voting data can speak to:
 
-* ``alignment.responsiveness`` (lambda): how fast any state closes the gap to
-  the alignment its pressures call for. The observed leans move slowly;
-  the default (0.3 a year) was a judgement for the 2025 scenarios.
-* ``alignment.pressure_gain`` (gamma): how much polarisation pressure (left by
-  crises) speeds that up. Crises happen every year of the backtest; with
-  the default, the pressure alone moves states faster than anything in the
-  data (a run with lambda = 0 still drifts).
+* ``alignment.responsiveness`` (rho): how fast a state closes the gap between
+  where it stands and its target (anchored at where it stood in 2000). The
+  default (0.3 a year) was a judgement for the 2025 scenarios.
+* ``alignment.leverage_gain`` (gamma_L): how far a change of a pole's pull
+  since 2000 (trade, aid, capability, tension) moves a state's target toward
+  it; 0 holds every target at the state's 2000 position.
 * ``alignment.capability_exponent`` (alpha): how much a pole's capability
   weighs in its pull. China's CINC overtakes the USA's in the data; this is
   the coefficient through which that rise can move the region.
 * ``forums.norm_pull``: how far each ASEAN, ADMM and ADMM-Plus meeting pulls
-  its members toward equidistance between the poles, the multilateral
-  hedging the mission is about.
+  its members toward equidistance between the poles (a pull their error
+  correction then undoes), the multilateral hedging the mission is about.
 
 The alignment noise is not fitted: the error of a replication mean always
 falls as noise falls, so the data cannot say how much there is.
@@ -27,10 +26,11 @@ end of 2016 and recording the compared states' alignments on the USA and
 China; each point's error is the RMSE of the replication-mean centred lean
 against the observed one over 2000-2016. The best tenth of the points is
 kept as an approximate Bayesian computation rejection sample (its spread is
-reported), and the best point starts a bounded Nelder-Mead search (``scipy.optimize.minimize``) in the unit cube of
-the ranges, each evaluation running the same replications with the same
-seeds (common random numbers make the error a deterministic function of the
-parameters). The observations are cut to the fitting years before anything
+reported); the defaults are evaluated too (the refinement's first evaluation),
+and the better of them and the best point starts a bounded Nelder-Mead search
+(``scipy.optimize.minimize``) in the unit cube of the ranges, each evaluation
+running the same replications with the same seeds (common random numbers
+make the error a deterministic function of the parameters). The observations are cut to the fitting years before anything
 else, and no simulated year after 2016 exists, so the hold-out cannot leak in.
 """
 
@@ -67,13 +67,13 @@ from laossim.scenario import Scenario, load_resolved
 from laossim.scenario.parameters import Parameters
 
 PARAMETERS: dict[str, tuple[float, float]] = {
-    "parameters.alignment.responsiveness": (0.0, 0.3),
-    "parameters.alignment.pressure_gain": (0.0, 1.0),
+    "parameters.alignment.responsiveness": (0.0, 1.0),
+    "parameters.alignment.leverage_gain": (0.0, 4.0),
     "parameters.alignment.capability_exponent": (0.0, 6.0),
     "parameters.forums.norm_pull": (0.0, 1.0),
 }
-"""The fitted coefficients and the ranges searched (each includes its default; the norm pull's
-is all it admits, and a first search to 2 and 0.5 ended on the upper edges of both)."""
+"""The fitted coefficients and the ranges searched (each includes its default; the
+responsiveness's and the norm pull's are all they admit)."""
 OBSERVED_POLES = ("USA", "CHN")
 """The lean needs each compared state's share on these two poles."""
 ACCEPTED = 0.1
@@ -237,16 +237,20 @@ def calibrate(
                 bar.set_postfix(best=f"{min(e['error'] for e in evaluations):.4f}", refresh=False)
                 return error
 
+            defaults = {name: default(name) for name in names}
+            if objective(_to_unit(np.array(list(defaults.values())))) < best.error:  # the defaults are a candidate
+                best = pd.Series({**defaults, "error": evaluations[-1]["error"]})
             start = _to_unit(best[names].to_numpy(dtype=float))
             inward = np.where(start > 0.5, -0.15, 0.15)  # each first step stays inside the cube
             simplex = np.vstack([start, start + np.diag(inward)])
-            minimize(
-                objective,
-                start,
-                method="Nelder-Mead",
-                bounds=[(0.0, 1.0)] * len(names),
-                options={"maxfev": refine, "initial_simplex": simplex, "xatol": 0.01, "fatol": 1e-4},
-            )
+            if refine > 1:
+                minimize(
+                    objective,
+                    start,
+                    method="Nelder-Mead",
+                    bounds=[(0.0, 1.0)] * len(names),
+                    options={"maxfev": refine - 1, "initial_simplex": simplex, "xatol": 0.01, "fatol": 1e-4},
+                )
     refinement = pd.DataFrame(evaluations, columns=[*names, "error"])
     candidates = pd.concat([design[[*names, "error"]], refinement], ignore_index=True)
     winner = candidates.loc[candidates.error.idxmin()]

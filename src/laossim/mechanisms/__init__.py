@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from laossim.batch import along, each
-from laossim.mechanisms import alignment, crises, economy, engagement, events, forums, security
+from laossim.mechanisms import alignment, crises, economy, engagement, events, forums, noise, security
 from laossim.mechanisms.contract import Contract, contract
 from laossim.mechanisms.records import Record, Records
 from laossim.scenario.parameters import Parameters
@@ -50,6 +50,7 @@ class Declared:
 STEP_ORDER: tuple[Declared, ...] = (
     Declared("events", events.step, 0, events.CONTRACT),  # needs the schedule: the simulation binds it
     Declared("alignment", alignment.step, 1, alignment.CONTRACT),
+    Declared("noise", noise.step, 7, noise.CONTRACT),
     Declared("engagement", engagement.step, 2, engagement.CONTRACT),
     Declared("forums", forums.step, 3, forums.CONTRACT),
     Declared("security", security.step, 4, security.CONTRACT),

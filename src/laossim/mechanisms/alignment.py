@@ -1,16 +1,35 @@
-"""Mechanism 2: alignment pressure (MODEL.md), the heart of the hedging dynamics.
+"""Mechanism 2: alignment, anchored at each state's resting position (docs/model.md).
+
+Every state has a position (:mod:`laossim.geometry`); its shares over the poles
+follow from it. A state moves by error correction toward a target (the
+mean-zero random step is a mechanism of its own, :mod:`laossim.mechanisms.noise`)::
+
+    x_t+1 = x_t + rho (x*_t - x_t),   x*_t = mu + band(shift(gamma_L (L_t - L_0)))
+
+``mu`` is its resting position (given, or where it starts), ``L`` the
+leverage of each pole over it (below) and ``L_0`` that leverage when the run
+began: the target moves only with *changes* of leverage and threat, so a
+scenario whose figures do not change rests where it starts. ``shift``
+turns a change of each pole's pull (in log-odds of the shares) into a move
+of the position (:func:`laossim.geometry.shift_toward`); ``band`` keeps the
+move within the doctrine's band around ``mu`` (narrow for hedgers, wider for
+balancers and bandwagoners): the doctrine is a prior on how far a state
+strays, not a pull toward equidistance. ``rho`` (responsiveness) rises with
+polarisation pressure. The nested forecasts of the backtest are settings of
+these coefficients: ``rho = 0`` and no noise hold every position
+(persistence); ``rho = 0`` with noise is a random walk (mean: the last
+position); ``gamma_L = 0`` corrects toward the resting position.
 
 Leverage of pole p over state i:
 ``L_ip = (c_p / max c)^alpha (b_T T_ip + b_A A_ip + b_D D_ip + b_H max(H_ip, 0)
 + b_B border_ip + b_S alliance_ip + b_R R_ip) - theta_i b_X tau_ip``.
-The capability term is normalised by the largest pole (a refinement of
-MODEL.md's c_p^alpha, so the threat term has a fixed scale; docs/model.md).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from laossim import geometry
 from laossim.batch import along, power
 from laossim.mechanisms.contract import contract
 from laossim.mechanisms.records import NONE, Records
@@ -20,10 +39,9 @@ from laossim.world import World, per_step
 HEDGER, BALANCER, BANDWAGONER = 0, 1, 2
 
 CONTRACT = contract(
-    reads="alignment capability trade aid debt affinity border alliance trust tension threat_sensitivity autonomy "
-    "doctrine responsiveness pressure",
-    writes="alignment leverage",
-    draws=True,
+    reads="position resting leverage_start capability trade aid debt affinity border alliance trust tension "
+    "threat_sensitivity doctrine responsiveness pressure",
+    writes="position alignment leverage",
 )
 
 
@@ -48,78 +66,63 @@ def leverage(world: World, params: Parameters) -> np.ndarray:
     return cap[..., None, :] * ties - theta * along(a.threat, theta) * world.tension[..., p]
 
 
-def target(world: World, lev: np.ndarray) -> np.ndarray:
-    """t (N, K): positive leverage plus the threat of each pole passed to its rivals, normalised.
+def anchored(world: World, params: Parameters) -> World:
+    """The world as a run begins: the leverage its positions rest under (what a target's shift is
+    measured from)."""
+    lev = leverage(world, params)
+    return world.evolve(leverage_start=lev, leverage=lev)
 
-    Balance of threat: the negative leverage of a threatening pole q is passed
-    to the other poles in proportion to their tension with q. Rows with
-    nothing positive get the uniform point.
-    """
+
+def shares(world: World, params: Parameters, position: np.ndarray) -> np.ndarray:
+    """(N, K): the shares over the poles of states at ``position`` (each pole wholly its own)."""
+    sharpness = params.alignment.sharpness
+    a = geometry.shares(position, position[..., world.poles, :], along(sharpness, position))
+    a[..., world.poles, :] = np.eye(world.k)
+    return a
+
+
+def target(world: World, params: Parameters, lev: np.ndarray) -> np.ndarray:
+    """x* (N, D): the resting position moved toward the poles whose pull grew since the start (by
+    ``leverage_gain`` log-odds per unit of leverage), the move held within the doctrine's band;
+    poles rest at their resting positions.
+
+    A doctrine also says which moves a state refuses: a balancer never moves toward the dominant
+    pole (the largest c_q (1 + tau_iq)), however its pull grows; a bandwagoner never moves away
+    from the pole with the largest pull on it."""
+    a = params.alignment
+    pull = along(a.leverage_gain, lev) * (lev - world.leverage_start)
     k = world.k
-    positive = np.maximum(lev, 0.0)
-    negative = np.maximum(-lev, 0.0)
-    rivalry = world.tension[..., world.poles[:, None], world.poles]  # (K, K), a copy
-    rivalry[..., np.arange(k), np.arange(k)] = 0.0
-    totals = rivalry.sum(axis=-2, keepdims=True)
-    share = np.divide(rivalry, totals, out=np.zeros_like(rivalry), where=totals > 0)
-    pulled = positive.copy()
-    for q in range(k):  # positive + negative @ share.T, summed in a fixed order (never BLAS: see world.py)
-        pulled += negative[..., :, q, None] * share[..., None, :, q]
-    sums = pulled.sum(axis=-1, keepdims=True)
-    return np.divide(pulled, sums, out=np.full_like(pulled, 1.0 / k), where=sums > 0)
-
-
-def response(world: World, tgt: np.ndarray, lev: np.ndarray) -> np.ndarray:
-    """r (N, K): each doctrine's answer to its target (poles are handled by the caller).
-
-    hedger: (1 - kappa) t + kappa u; bandwagoner: (1 - kappa) e_p* + kappa t with
-    p* the largest leverage; balancer: t without the dominant pole q* (largest
-    c_q (1 + tau_iq)), renormalised, mixed with kappa u.
-    """
-    k = tgt.shape[-1]
-    kappa = world.autonomy[..., None]
-    even = kappa * (1.0 / k)  # kappa u
-    hedge = (1 - kappa) * tgt + even
-
-    strongest = np.eye(k)[np.argmax(lev, axis=-1)]
-    bandwagon = (1 - kappa) * strongest + kappa * tgt
-
-    dominance = world.capability[..., None, world.poles] * (1.0 + world.tension[..., world.poles])
-    others = 1.0 - np.eye(k)[np.argmax(dominance, axis=-1)]
-    without = tgt * others
-    sums = without.sum(axis=-1, keepdims=True)
-    rest = others / max(k - 1, 1)
-    without = np.divide(without, sums, out=rest, where=sums > 0)
-    balance = (1 - kappa) * without + even
-
+    dominant = np.eye(k, dtype=bool)[
+        np.argmax(world.capability[..., None, world.poles] * (1.0 + world.tension[..., world.poles]), axis=-1)
+    ]
+    strongest = np.eye(k, dtype=bool)[np.argmax(lev, axis=-1)]
     doctrine = world.doctrine[..., None]
-    return np.where(doctrine == BANDWAGONER, bandwagon, np.where(doctrine == BALANCER, balance, hedge))
+    pull = np.where((doctrine == BALANCER) & dominant, np.minimum(pull, 0.0), pull)  # never toward the dominant
+    pull = np.where((doctrine == BANDWAGONER) & strongest, np.maximum(pull, 0.0), pull)  # never from the strongest
+    poles = world.position[..., world.poles, :]
+    shift = geometry.shift_toward(pull, poles, a.sharpness)
+    length = np.sqrt((shift * shift).sum(axis=-1))
+    hedger = world.doctrine == HEDGER
+    band = np.where(hedger, along(a.hedger_band, length), along(a.aligned_band, length))
+    held = np.divide(band, length, out=np.ones_like(length), where=length > band)
+    shift = shift * held[..., None]
+    shift[..., world.poles, :] = 0.0
+    return world.resting + shift
 
 
 def responsiveness(world: World, params: Parameters) -> np.ndarray:
-    """lambda (N,) per step, raised by polarisation pressure: lambda + (1 - lambda)(1 - exp(-gamma P))."""
+    """rho (N,) per step, raised by polarisation pressure: rho + (1 - rho)(1 - exp(-gamma P))."""
     lam = per_step(world.responsiveness, world.steps_per_year)
     pressure = np.asarray(world.pressure)[..., None]
     push = 1.0 - np.exp(-along(params.alignment.pressure_gain, pressure) * pressure)
     return lam + (1.0 - lam) * push
 
 
-def dirichlet_rows(rng: np.random.Generator, alpha: np.ndarray) -> np.ndarray:
-    """One Dirichlet draw per row of alpha (numpy's dirichlet takes a single alpha)."""
-    g = rng.standard_gamma(alpha)
-    sums = g.sum(axis=-1, keepdims=True)
-    return np.divide(g, sums, out=np.full_like(g, 1.0 / g.shape[-1]), where=sums > 0)
-
-
 def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> tuple[World, Records]:
-    """Move each non-pole state's alignment toward its doctrine's response."""
+    """Move every state's position toward its target by its responsiveness (deterministic: the
+    random part is :mod:`laossim.mechanisms.noise`)."""
     lev = leverage(world, params)
-    r = response(world, target(world, lev), lev)
-    lam = responsiveness(world, params)[..., None]
-    a = (1.0 - lam) * world.alignment + lam * r
-    nu, floor = params.alignment.noise_concentration, params.alignment.noise_floor
-    if (nu > 0).any() if isinstance(nu, np.ndarray) else nu > 0:
-        noisy = dirichlet_rows(rng, along(nu, a) * (a + along(floor, a)))
-        a = noisy if not isinstance(nu, np.ndarray) else np.where(along(nu > 0, a), noisy, a)
-    a[..., world.poles, :] = np.eye(world.k)
-    return world.evolve(alignment=a, leverage=lev), NONE
+    goal = target(world, params, lev)
+    rho = responsiveness(world, params)[..., None]
+    x = world.position + rho * (goal - world.position)
+    return world.evolve(position=x, alignment=shares(world, params, x), leverage=lev), NONE

@@ -48,8 +48,14 @@ CONTRACT = (
 """A change event touches its field; the others touch what a crisis, an engagement or a meeting does."""
 
 
-def _operate(old: np.ndarray, op: Op, value: float) -> np.ndarray:
+def _operate(old: np.ndarray, op: Op, value: float | np.ndarray) -> np.ndarray:
     return {Op.set: np.full_like(old, value), Op.add: old + value, Op.scale: old * value}[op]
+
+
+def _amount(ev: ChangeEvent) -> float | np.ndarray:
+    """A numeric change's value: one, or one per run of a stack whose runs differ in it
+    (``laossim.simulation.Simulation.stacked`` merges them)."""
+    return ev.value if isinstance(ev.value, np.ndarray) else float(ev.value)
 
 
 def _clip(x: np.ndarray, rule: Changeable) -> np.ndarray:
@@ -72,7 +78,7 @@ def change(world: World, ev: ChangeEvent) -> tuple[World, Records]:
         attr = STATE_ARRAYS.get(ev.field, ev.field)
         arr = getattr(world, attr).copy()
         old = arr[..., i].astype(float)
-        arr[..., i] = _clip(_operate(old, ev.op, float(ev.value)), STATE_FIELDS[ev.field])
+        arr[..., i] = _clip(_operate(old, ev.op, _amount(ev)), STATE_FIELDS[ev.field])
         return world.evolve(**{attr: arr}), _changes(ev, ev.state, "", old, arr[..., i])
     a, b = ev.between
     i, j = world.index(a), world.index(b)
@@ -85,7 +91,7 @@ def change(world: World, ev: ChangeEvent) -> tuple[World, Records]:
         ).in_every_run(runs)
     arr = getattr(world, ev.field).copy()
     old = arr[..., i, j].astype(float)
-    arr[..., i, j] = _clip(_operate(old, ev.op, float(ev.value)), PAIR_FIELDS[ev.field])
+    arr[..., i, j] = _clip(_operate(old, ev.op, _amount(ev)), PAIR_FIELDS[ev.field])
     if ev.field not in DIRECTED_FIELDS:
         arr[..., j, i] = arr[..., i, j]
     return world.evolve(**{ev.field: arr}), _changes(ev, a, b, old, arr[..., i, j])
@@ -94,10 +100,11 @@ def change(world: World, ev: ChangeEvent) -> tuple[World, Records]:
 def _changes(ev: ChangeEvent, source: str, target: str, old: np.ndarray, new: np.ndarray) -> Records:
     """The record of a change of one figure from ``old`` to ``new``: one, or one per run of a stack."""
     what = f"{source}-{target}" if target else source
+    given = np.broadcast_to(np.asarray(_amount(ev)), np.shape(np.atleast_1d(old))).tolist()
     return Records.of(*[
-        Record("change", source, target, float(after - before), f"{what} {ev.field} {ev.op.value} {ev.value}: "
+        Record("change", source, target, float(after - before), f"{what} {ev.field} {ev.op.value} {value}: "
                f"{before:.3g} -> {after:.3g}", run)
-        for run, (before, after) in enumerate(zip(np.atleast_1d(old), np.atleast_1d(new), strict=True))
+        for run, (before, after, value) in enumerate(zip(np.atleast_1d(old), np.atleast_1d(new), given, strict=True))
     ])  # fmt: skip
 
 

@@ -2,9 +2,12 @@
 
 At a meeting, with turnout share pi among members who attend:
 tension among attendees decays by d = strength * pi; their trust gains
-g = trust_gain * strength * pi; non-pole attendees' alignments move toward
-the forum norm by w = norm_pull * strength * (1 + advocacy_gain * advocates),
-where advocates are attending focal hedgers and the current chair.
+g = trust_gain * strength * pi; non-pole attendees' positions move toward
+the forum norm's place (its shares' mix of the poles' positions: their centre
+for the nonaligned norm) by w = norm_pull * strength * (1 + advocacy_gain *
+advocates), where advocates are attending focal hedgers and the current
+chair. Each state's error correction (mechanism 2) then draws it back toward
+its resting position: a meeting's pull passes.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from laossim.batch import along, run_index
+from laossim.mechanisms.alignment import shares
 from laossim.mechanisms.contract import contract
 from laossim.mechanisms.records import NONE, Record, Records, signed
 from laossim.scenario.parameters import Parameters
@@ -19,8 +23,8 @@ from laossim.world import World, bounded
 
 MEETING = contract(
     reads="forum_members forum_strength forum_norm forum_chair forum_chair_until forum_attended forum_expected "
-    "tension trust alignment doctrine",
-    writes="tension trust alignment forum_attended forum_expected",
+    "tension trust position alignment doctrine",
+    writes="tension trust position alignment forum_attended forum_expected",
 )
 """What a meeting (:func:`hold_meeting`) touches, for regular meetings and scheduled summits."""
 
@@ -51,7 +55,7 @@ def hold_meeting(
     gain = (p.trust_gain * strength * turnout)[..., None, None]
     tension = np.where(together, bounded(world.tension, 0.0, decay, per_run=True), world.tension)
     trust = np.where(together, bounded(world.trust, gain, 0.0, per_run=True), world.trust)
-    alignment = world.alignment
+    position, alignment = world.position, world.alignment
     norm = world.forum_norm[..., f, :]
     if not np.isnan(norm).any():
         focal_hedger = (world.doctrine[..., world.focal] == 0) & present[..., world.focal]
@@ -61,10 +65,14 @@ def hold_meeting(
         advocates = focal_hedger.astype(int) + chairing
         pull = np.minimum(1.0, p.norm_pull * strength * (1.0 + p.advocacy_gain * advocates))[..., None, None]
         moves = present & ~world.is_pole
-        alignment = np.where(moves[..., None], (1.0 - pull) * alignment + pull * norm[..., None, :], alignment)
+        poles = world.position[..., world.poles, :]
+        spot = (norm[..., :, None] * poles).sum(axis=-2)  # the norm's place: its shares' mix of the poles
+        position = np.where(moves[..., None], (1.0 - pull) * position + pull * spot[..., None, :], position)
+        alignment = shares(world, params, position)
     moved = world.evolve(
         tension=tension,
         trust=trust,
+        position=position,
         alignment=alignment,
         forum_attended=world.forum_attended + attended,
         forum_expected=world.forum_expected + expected,

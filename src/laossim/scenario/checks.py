@@ -156,6 +156,7 @@ class _Checker:
             alignment = state.get("alignment")
             if isinstance(alignment, LMap):
                 self.alignment(state, alignment, path, sid)
+        self.positions()
         if len(focal) != 1:
             where = focal[1] if len(focal) > 1 else None
             if where is not None:
@@ -176,6 +177,32 @@ class _Checker:
                     "exactly one state with role: focal",
                     hint="set role: focal on the state whose autonomy and security are scored",
                 )
+
+    def positions(self) -> None:
+        """Positions (format version 2): one coordinate per pole but one, given for every state or
+        for none, and never beside an alignment (the two say the same thing)."""
+        states = [(state.get("id"), state) for _, state, _ in _items(self.doc, "states")]
+        placed = [sid for sid, state in states if state.get("position") is not None]
+        axes = max(len(self.poles) - 1, 1)
+        for sid, state in states:
+            path = f"states.{sid}"
+            for field in ("position", "resting_position"):
+                value = state.get(field)
+                if value is None:
+                    continue
+                if self.doc.get("format_version") != 2:
+                    self.add(state, field, f"{path}.{field}", f"{field} is new in format version 2",
+                             hint="put format_version: 2 at the top of the file")  # fmt: skip
+                elif isinstance(value, LList) and len(value) != axes:
+                    self.add(state, field, f"{path}.{field}", f"{field} has {len(value)} coordinates",
+                             f"{axes}: one per pole but one ({', '.join(self.poles)})", list(value))  # fmt: skip
+            if placed and state.get("position") is None:
+                self.add(state, "id", f"{path}.position", "no position, while other states have one",
+                         "a position for every state, or for none", hint=f"give {sid} a position as "
+                         f"{placed[0]} has, with {axes} coordinate(s)")  # fmt: skip
+            elif state.get("position") is not None and state.get("alignment") is not None:
+                self.add(state, "alignment", f"{path}.alignment", "both an alignment and a position",
+                         "one of them: a position sets the shares", hint="remove alignment")  # fmt: skip
 
     def alignment(self, state: LMap, alignment: LMap, path: str, sid: Any) -> None:
         values = {}

@@ -87,11 +87,11 @@ def _types() -> dict[EngagementKind, EngagementType]:
 
 
 class AlignmentParams(Frozen):
-    """Mechanism 2: alignment pressure toward the poles."""
+    """Mechanism 2: each state's position moves toward a target anchored at its resting position."""
 
     responsiveness: Real = param(
         0.3,
-        "Share of the gap to the response closed per year (lambda), unless a state sets its own. judgement",
+        "rho: share of the gap between position and target closed per year, unless a state sets its own. judgement",
         le=1,
     )
     capability_exponent: Real = param(0.5, "alpha: weight of the pole's capability, (c_p / max c)^alpha. judgement")
@@ -105,12 +105,33 @@ class AlignmentParams(Frozen):
     threat: Real = param(1.0, "beta_X, weight of tension (scaled by threat_sensitivity). judgement")
     pressure_gain: Real = param(
         1.0,
-        "gamma: polarisation pressure P raises lambda to lambda + (1 - lambda)(1 - exp(-gamma P)). judgement",
+        "gamma: polarisation pressure P raises rho to rho + (1 - rho)(1 - exp(-gamma P)). judgement",
     )
-    noise_concentration: Real = param(
-        2000.0, "nu: alignment drawn from Dirichlet(nu (a + eps)); 0 turns noise off. judgement", le=1e6
+    leverage_gain: Real = param(
+        1.0,
+        "gamma_L: log-odds by which a unit change of a pole's leverage since the start shifts a state's target "
+        "toward that pole; 0: every state rests where it is. judgement",
     )
-    noise_floor: Real = param(0.01, "eps: lets zero components move under noise. judgement", ge=1e-9)
+    sharpness: Real = param(
+        4.0,
+        "beta: shares over the poles are a softmax of -beta times squared distances (default geometry: a state "
+        "on a pole of three holds 0.965 of its share there). judgement",
+        ge=1e-3,
+        le=1e3,
+    )
+    hedger_band: Real = param(
+        0.1,
+        "h: how far (position units) a hedger's target may stray from its resting position. judgement",
+    )
+    aligned_band: Real = param(
+        0.3,
+        "h: how far a balancer's or bandwagoner's target may stray from its resting position. judgement",
+    )
+    noise: Real = param(
+        0.02,
+        "sigma: standard deviation of a position's yearly random step (position units; mean zero, so no drift); "
+        "0 turns noise off. judgement",
+    )
 
 
 class EngagementParams(Frozen):

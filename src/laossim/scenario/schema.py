@@ -18,6 +18,7 @@ from laossim.inputs.items import NAME_PATTERN
 from laossim.scenario.parameters import OPEN_BOUND, EngagementKind, Frozen, Parameters, Real, Share, Whole
 
 FORMAT_VERSION = 1
+"""The format a file gets unless it says otherwise; version 2 adds positions."""
 
 StateId = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z][A-Za-z0-9_]*$")]
 Pair = tuple[StateId, StateId]
@@ -94,6 +95,15 @@ class State(Frozen):
     )
     responsiveness: Share | None = Field(None, description="Own lambda; default parameters.alignment.responsiveness.")
     alignment: dict[StateId, Share] | None = Field(None, description="Shares over the poles; default uniform.")
+    position: list[Real] | None = Field(
+        None,
+        description="Coordinates on the scenario's axes, one per pole but one (format_version 2); given for every "
+        "state or for none. Default: found from alignment in the default geometry (docs/model.md).",
+    )
+    resting_position: list[Real] | None = Field(
+        None,
+        description="Where the state rests with nothing changing (format_version 2); default: its initial position.",
+    )
 
 
 DirectedShares = dict[StateId, Share]
@@ -236,7 +246,7 @@ whose share (or debt) it is; every other dyad field is symmetric."""
 class Scenario(Frozen):
     """A resolved scenario: what runs, and what results record."""
 
-    format_version: Literal[1] = FORMAT_VERSION
+    format_version: Literal[1, 2] = FORMAT_VERSION
     scenario: Name = Field(description="Short name, used in result folder names.")
     description: str = ""
     extends: str | None = Field(None, description="Parent scenario file this one overrides.")

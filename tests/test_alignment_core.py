@@ -1,0 +1,117 @@
+"""The alignment core (model version 3): positions anchored at resting positions, the nested
+forecasts as settings of its coefficients, and scenario files that give positions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from conftest import SCENARIOS
+from laossim.errors import ScenarioError
+from laossim.inputs.tree import read_yaml, to_builtin
+from laossim.scenario import load_scenario, override_scenario
+from laossim.simulation import Simulation
+from yaml_writer import dump
+
+STILL = {
+    "parameters.alignment.pressure_gain": 0.0,
+    "parameters.alignment.noise": 0.0,
+    "parameters.forums.norm_pull": 0.0,
+}
+"""Everything but the error correction that moves a position: off."""
+
+
+def positions(spec, steps: int, seed: int = 1) -> list[np.ndarray]:
+    sim = Simulation(spec, np.random.SeedSequence(seed), steps)
+    sim.run()
+    return sim.histories["position"]
+
+
+@pytest.mark.parametrize("name", ["laos_baseline", "us_china_crisis", "backtest_2000"])
+def test_no_responsiveness_and_no_noise_is_persistence_to_the_bit(name: str):
+    """The naive forecast 'nothing moves' is the model with rho = 0, whatever else happens."""
+    spec = override_scenario(
+        load_scenario(SCENARIOS / f"{name}.yaml"), {**STILL, "parameters.alignment.responsiveness": 0.0}
+    )
+    spec = override_scenario(spec, {f"states.{s.id}.responsiveness": 0.0 for s in spec.states if s.responsiveness})
+    history = positions(spec, 40)
+    for x in history[1:]:
+        np.testing.assert_array_equal(x, history[0])
+
+
+def teaching_in_positions(resting: dict[str, list[float]] | None = None) -> dict[str, Any]:
+    """The teaching scenario in format version 2: its shares given as positions on one axis."""
+    doc, problems = read_yaml(SCENARIOS / "teaching_minimal.yaml")
+    assert not problems
+    data = to_builtin(doc)
+    data["format_version"] = 2
+    place = {"CHN": [0.5], "USA": [-0.5], "LAO": [0.05], "VNM": [0.0]}
+    for state in data["states"]:
+        state.pop("alignment", None)
+        state["position"] = place[state["id"]]
+        if resting and state["id"] in resting:
+            state["resting_position"] = resting[state["id"]]
+    return data
+
+
+def written(tmp_path: Path, data: dict[str, Any]) -> Path:
+    path = tmp_path / "positions.yaml"
+    path.write_text(dump(data))
+    return path
+
+
+def test_with_no_leverage_gain_a_state_corrects_toward_its_resting_position_geometrically(tmp_path):
+    spec = load_scenario(written(tmp_path, teaching_in_positions({"LAO": [0.25]})))
+    rho = 0.4
+    spec = override_scenario(spec, {**STILL, "parameters.alignment.leverage_gain": 0.0,
+                                    "parameters.alignment.responsiveness": rho})  # fmt: skip
+    history = positions(spec, 12)
+    lao = spec.state_ids.index("LAO")
+    keep = (1 - rho) ** (1 / 4)  # per quarter
+    for t, x in enumerate(history):
+        assert x[lao, 0] == pytest.approx(0.25 + keep**t * (0.05 - 0.25), abs=1e-12)
+    np.testing.assert_array_equal(np.array(history)[:, [1, 2, 3]], np.array(history[:1] * len(history))[:, [1, 2, 3]])
+
+
+def test_runs_record_each_states_position_on_each_axis(tmp_path):
+    from laossim.runs import run
+
+    result = run(SCENARIOS / "laos_baseline.yaml", replications=1, steps=3)
+    states = result.states
+    assert {"position_1", "position_2"} <= set(states.columns)
+    assert "position_3" not in states.columns  # three poles: two axes
+    first = states[(states.step == 0) & (states.state == "CHN")]
+    assert first.position_1.iloc[0] == pytest.approx(0.5)
+
+
+CASES = {
+    "needs version 2": (lambda d: d.__setitem__("format_version", 1), ("states", 0, "position"),
+                        "position is new in format version 2", "put format_version: 2 at the top of the file"),
+    "one coordinate per axis": (lambda d: d["states"][1].__setitem__("position", [0.1, 0.2]), ("states", 1, "position"),
+                                "position has 2 coordinates", "expected 1: one per pole but one (CHN, USA)"),
+    "every state or none": (lambda d: d["states"][1].pop("position"), ("states", 1, "id"),
+                            "no position, while other states have one", "give VNM a position as LAO has"),
+    "not beside an alignment": (lambda d: d["states"][0].__setitem__("alignment", {"CHN": 0.5, "USA": 0.5}),
+                                ("states", 0, "alignment"), "both an alignment and a position", "remove alignment"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", CASES, ids=list(CASES))
+def test_a_position_given_wrongly_is_refused_with_its_file_line_and_a_fix(tmp_path, case: str):
+    change, keys, *words = CASES[case]
+    data = teaching_in_positions()
+    change(data)
+    path = written(tmp_path, data)
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    node, _ = read_yaml(path)
+    for key in keys[:-1]:
+        node = node[key]
+    line = node.where(keys[-1])[1]
+    message = str(caught.value)
+    assert f"{path}:{line}:" in message, message
+    for word in words:
+        assert word in message, message
