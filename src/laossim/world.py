@@ -245,9 +245,12 @@ def build_world(scenario: Scenario) -> World:
             alignment[i] = [s.alignment.get(p, 0.0) for p in scenario.poles]
     alignment[poles] = np.eye(k)
 
-    affinity = np.zeros((n, n))
+    affinity: FloatArray = np.zeros((n, n))  # double while the defaults are computed, then DYAD
     border = np.zeros((n, n), dtype=bool)
     alliance = np.zeros((n, n), dtype=bool)
+    trade: FloatArray
+    aid: FloatArray
+    debt: FloatArray
     trade, aid, debt = np.zeros((n, n)), np.zeros((n, n)), np.zeros((n, n))
     given = {name: np.full((n, n), np.nan) for name in ("trust", "tension", "interoperability")}
     for rel in scenario.relations:
