@@ -114,14 +114,15 @@ class NonFiniteScoreError(RunError):
     to write (the scenario's figures are bounded on load, so input alone cannot do this)."""
 
 
-def did_you_mean(word: object, choices: Iterable[str]) -> str | None:
-    """A "did you mean ...?" hint for a misspelt key or id, or None."""
+def did_you_mean(word: object, choices: Iterable[object]) -> str | None:
+    """A "did you mean ...?" hint for a misspelt key or id, or None; choices that are not strings
+    (ids a document got wrong) are skipped."""
     if not isinstance(word, str):
         return None
-    choices = [c for c in choices if isinstance(c, str)]
-    matches = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    names = [c for c in choices if isinstance(c, str)]
+    matches = difflib.get_close_matches(word, names, n=1, cutoff=0.6)
     if not matches:
-        lowered = {c.lower(): c for c in choices}
+        lowered = {c.lower(): c for c in names}
         if word.lower() in lowered:
             matches = [lowered[word.lower()]]
     return f"did you mean '{matches[0]}'?" if matches else None

@@ -44,7 +44,7 @@ def analyse(spec: LandscapeSpec, coalitions: int = 2, rule: str = "steepest", se
     """Minima, basins, structural balance and agreement with the observed coalitions, as plain data."""
     found = landscape.minima(spec.sizes, spec.propensities, coalitions, rule=rule, seed=seed, starts=starts)
     balance = landscape.structural_balance(spec.propensities)
-    known = spec.observed is not None and (spec.observed >= 0).any()
+    observed = spec.observed if spec.observed is not None and (spec.observed >= 0).any() else None
     rows = []
     for m in found.minima:
         row: dict[str, Any] = {
@@ -55,9 +55,9 @@ def analyse(spec: LandscapeSpec, coalitions: int = 2, rule: str = "steepest", se
             "reached": m.reached,
             "global": m.is_global,
         }  # fmt: skip
-        if known:
-            mask = spec.observed >= 0
-            agree = landscape.agreement(np.array(m.assignment)[mask], spec.observed[mask])
+        if observed is not None:
+            mask = observed >= 0
+            agree = landscape.agreement(np.array(m.assignment)[mask], observed[mask])
             row["agreement"] = agree.agreement
             row["misplaced"] = [spec.ids[i] for i in np.flatnonzero(mask)[list(agree.misplaced)]]
         rows.append(row)

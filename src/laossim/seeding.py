@@ -35,6 +35,8 @@ def replication_sequences(seed: int, replications: int) -> list[np.random.SeedSe
 
 def seed_record(seq: np.random.SeedSequence) -> dict[str, object]:
     """A JSON-able record of a sequence, enough to rebuild it."""
+    if not isinstance(seq.entropy, int | np.integer):
+        raise TypeError(f"a seed record needs a sequence made from an int, not from {seq.entropy!r}")
     return {"entropy": int(seq.entropy), "spawn_key": [int(x) for x in seq.spawn_key]}
 
 

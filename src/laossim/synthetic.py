@@ -28,7 +28,7 @@ def synthetic_scenario(
     doctrines = rng.choice([d.value for d in Doctrine], n_states, p=[0.5, 0.25, 0.25])
     states = []
     for i, sid in enumerate(ids):
-        state = {
+        state: dict[str, object] = {
             "id": sid,
             "role": "focal" if i == poles else "regional",
             "doctrine": Doctrine.hedger.value if i == poles else str(doctrines[i]),

@@ -274,9 +274,12 @@ def build_world(scenario: Scenario) -> World:
     alignment = geometry.shares(position, position[poles], params.alignment.sharpness)
     alignment[poles] = np.eye(k)
 
-    affinity = np.zeros((n, n))
+    affinity: FloatArray = np.zeros((n, n))  # double while the defaults are computed, then DYAD
     border = np.zeros((n, n), dtype=bool)
     alliance = np.zeros((n, n), dtype=bool)
+    trade: FloatArray
+    aid: FloatArray
+    debt: FloatArray
     trade, aid, debt = np.zeros((n, n)), np.zeros((n, n)), np.zeros((n, n))
     given = {name: np.full((n, n), np.nan) for name in ("trust", "tension", "interoperability")}
     for rel in scenario.relations:

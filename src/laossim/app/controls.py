@@ -13,7 +13,7 @@ from typing import Any, cast, get_args, get_origin
 from annotated_types import Ge, Gt, Le, Lt
 from pydantic import BaseModel
 
-from laossim.scenario.parameters import AlignmentParams, CrisisParams, EngagementType, SecurityParams
+from laossim.scenario.parameters import AlignmentParams, CrisisParams, EngagementKind, EngagementType, SecurityParams
 from laossim.scenario.schema import Doctrine, Forum, Relation, Role, Scenario, Simulation, State
 
 Control = dict[str, Any]
@@ -80,7 +80,10 @@ def controls(scenario: Scenario) -> dict[str, Control]:
         ),
     }
     out["parameters.engagement.types.joint_exercise.visibility"] = slider(
-        EngagementType, "visibility", params.engagement.types["joint_exercise"].visibility, "joint exercise visibility"
+        EngagementType,
+        "visibility",
+        params.engagement.types[EngagementKind("joint_exercise")].visibility,
+        "joint exercise visibility",
     )
     out["parameters.security.visibility_gain"] = slider(
         SecurityParams, "visibility_gain", params.security.visibility_gain, "rivals' reaction to visibility"

@@ -30,8 +30,9 @@ reported); the defaults are evaluated too (the refinement's first evaluation),
 and the better of them and the best point starts a bounded Nelder-Mead search
 (``scipy.optimize.minimize``) in the unit cube of the ranges, each evaluation
 running the same replications with the same seeds (common random numbers
-make the error a deterministic function of the parameters). The observations are cut to the fitting years before anything
-else, and no simulated year after 2016 exists, so the hold-out cannot leak in.
+make the error a deterministic function of the parameters). The observations
+are cut to the fitting years before anything else, and no simulated year
+after 2016 exists, so the hold-out cannot leak in.
 """
 
 from __future__ import annotations

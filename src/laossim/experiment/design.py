@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from laossim.experiment.load import LoadedExperiment
-from laossim.experiment.schema import Method, Range
+from laossim.experiment.schema import Method, Range, Scalar
 
 
 def salib_problem(loaded: LoadedExperiment) -> dict:
@@ -37,9 +37,7 @@ def design_points(loaded: LoadedExperiment) -> pd.DataFrame:
     design = exp.design
     names = list(exp.vary)
     if design.method is Method.grid:
-        axes = [
-            np.linspace(v.start, v.to, v.steps).tolist() if isinstance(v, Range) else list(v) for v in exp.vary.values()
-        ]
+        axes = [_grid_values(v) for v in exp.vary.values()]
         return pd.DataFrame(list(itertools.product(*axes)), columns=names)
     problem = salib_problem(loaded)
     if design.method is Method.lhs:
@@ -57,6 +55,14 @@ def design_points(loaded: LoadedExperiment) -> pd.DataFrame:
 
     points = morris.sample(problem, design.samples, num_levels=design.levels, seed=design.seed)
     return pd.DataFrame(points, columns=names)
+
+
+def _grid_values(values: list[Scalar] | Range) -> list:
+    """One varied path's values on a grid: a list as given, a range's ``steps`` values (ends included)."""
+    if isinstance(values, Range):
+        assert values.steps is not None, "loading an experiment rejects a grid range without steps"
+        return np.linspace(values.start, values.to, values.steps).tolist()
+    return list(values)
 
 
 def interleaved(count: int) -> np.ndarray:

@@ -29,6 +29,7 @@ import sys
 import threading
 from multiprocessing import connection, forkserver, popen_forkserver, reduction, spawn, util
 from multiprocessing.context import ForkServerContext, ForkServerProcess, set_spawning_popen
+from multiprocessing.process import BaseProcess
 
 WORKER = "laossim.experiment.worker"
 """What every run needs, imported by the server before it forks workers."""
@@ -41,8 +42,9 @@ class _PopenWithoutMain(popen_forkserver.Popen):
     """Launches a process through the server as the standard library does (Python 3.11-3.13),
     with the preparation data stripped of the caller's main script."""
 
-    def _launch(self, process_obj: ForkServerProcess) -> None:
-        prep_data = spawn.get_preparation_data(process_obj._name)
+    # typeshed leaves out the private names this mirror of the standard library's code uses
+    def _launch(self, process_obj: BaseProcess) -> None:
+        prep_data = spawn.get_preparation_data(process_obj._name)  # type: ignore[attr-defined]
         for key in MAIN_SCRIPT_KEYS:
             prep_data.pop(key, None)
         buf = io.BytesIO()
@@ -52,9 +54,9 @@ class _PopenWithoutMain(popen_forkserver.Popen):
             reduction.dump(process_obj, buf)
         finally:
             set_spawning_popen(None)
-        self.sentinel, w = forkserver.connect_to_new_process(self._fds)
+        self.sentinel, w = forkserver.connect_to_new_process(self._fds)  # type: ignore[attr-defined]
         parent_w = os.dup(w)  # the child watches it to learn that its parent died
-        self.finalizer = util.Finalize(self, util.close_fds, (parent_w, self.sentinel))
+        self.finalizer = util.Finalize(self, util.close_fds, (parent_w, self.sentinel))  # type: ignore[attr-defined]
         with open(w, "wb", closefd=True) as f:
             f.write(buf.getbuffer())
         self.pid = forkserver.read_signed(self.sentinel)
@@ -64,7 +66,7 @@ class WorkerProcess(ForkServerProcess):
     """A process forked by the server that does not import the caller's main script."""
 
     @staticmethod
-    def _Popen(process_obj: ForkServerProcess) -> _PopenWithoutMain:
+    def _Popen(process_obj: BaseProcess) -> _PopenWithoutMain:
         return _PopenWithoutMain(process_obj)
 
 

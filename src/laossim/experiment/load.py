@@ -97,7 +97,9 @@ def _check_outputs(doc: LMap, scenario: Scenario | None = None) -> list[Problem]
 
 def _check_design(doc: LMap, exp: Experiment) -> list[Problem]:
     problems = []
-    design = doc.get("design") if isinstance(doc.get("design"), LMap) else doc
+    design = doc.get("design")
+    if not isinstance(design, LMap):
+        design = doc
     vary = doc["vary"]
     method = exp.design.method
     if method in SAMPLED and exp.design.samples is None:

@@ -80,6 +80,8 @@ def change(world: World, ev: ChangeEvent) -> tuple[World, Records]:
         old = arr[..., i].astype(float)
         arr[..., i] = _clip(_operate(old, ev.op, _amount(ev)), STATE_FIELDS[ev.field])
         return world.evolve(**{attr: arr}), _changes(ev, ev.state, "", old, arr[..., i])
+    if ev.between is None:  # pragma: no cover - the schema requires a state or a pair
+        raise TypeError("a change event names a state or a pair")
     a, b = ev.between
     i, j = world.index(a), world.index(b)
     if ev.field in ("border", "alliance"):

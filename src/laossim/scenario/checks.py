@@ -34,10 +34,12 @@ class _Checker:
     def __init__(self, doc: LMap) -> None:
         self.doc = doc
         self.problems: list[Problem] = []
-        self.ids = [s.get("id") for _, s, _ in _items(doc, "states") if isinstance(s.get("id"), str)]
+        self.ids = [sid for _, s, _ in _items(doc, "states") if isinstance(sid := s.get("id"), str)]
         poles = doc.get("poles")
         self.poles = [p for p in poles if isinstance(p, str)] if isinstance(poles, LList) else []
-        sim = doc.get("simulation") if isinstance(doc.get("simulation"), LMap) else LMap()
+        sim = doc.get("simulation")
+        if not isinstance(sim, LMap):
+            sim = LMap()
         self.sim = sim
         unit_name = sim.get("time_unit", DEFAULTS.time_unit.value)
         self.unit = TimeUnit(unit_name) if unit_name in TimeUnit.__members__ else None
@@ -289,10 +291,13 @@ class _Checker:
             if sum(shares.values()) > 1.0 + SIMPLEX_TOLERANCE and max(shares.values()) <= 1.0:
                 states = self.doc.get("states")
                 node = next((s for _, s, _ in _items(self.doc, "states") if s.get("id") == holder), None)
-                target, key = (states, self.ids.index(holder)) if node is not None else (self.doc, "relations")
+                target: LMap | LList = self.doc
+                at: Any = "relations"
+                if node is not None and isinstance(states, LList):  # a state was found: states is a list
+                    target, at = states, self.ids.index(holder)
                 self.add(
                     target,
-                    key,
+                    at,
                     f"states.{holder}",
                     "trade shares add up to more than 1",
                     "a total of at most 1",

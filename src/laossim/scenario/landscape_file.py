@@ -99,8 +99,10 @@ def load_landscape(path: str | Path) -> LandscapeSpec:
 def _check(doc: LMap) -> list[Problem]:
     problems: list[Problem] = []
     actors = doc.get("actors")
-    ids = [a.get("id") for a in actors if isinstance(a, LMap)] if isinstance(actors, LList) else []
-    seen: set[str] = set()
+    if not isinstance(actors, LList):
+        actors = LList()
+    ids = [a.get("id") for a in actors if isinstance(a, LMap)]
+    seen: set[object] = set()  # ids as written, a missing or non-text one included
     for i, sid in enumerate(ids):
         if sid in seen:
             problems.append(Problem.at(actors.where(i), f"actors[{i}].id", f"duplicate id '{sid}'"))

@@ -246,7 +246,7 @@ def dump_yaml(scenario: Scenario) -> str:
 
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = None
-    yaml.sort_base_mapping_type_on_output = False
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]  # ruamel types it by its None default
     buffer = io.StringIO()
     yaml.dump(scenario.model_dump(mode="json", exclude_none=True, exclude={"extends"}), buffer)
     return buffer.getvalue()

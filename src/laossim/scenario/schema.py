@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from functools import cached_property
-from typing import Annotated, Literal, NamedTuple
+from typing import Annotated, Final, Literal, NamedTuple
 
 from pydantic import Field, StrictBool
 
@@ -17,7 +17,7 @@ from laossim.calendar import TimeUnit, step_of
 from laossim.inputs.items import NAME_PATTERN
 from laossim.scenario.parameters import OPEN_BOUND, EngagementKind, Frozen, Parameters, Real, Share, Whole
 
-FORMAT_VERSION = 1
+FORMAT_VERSION: Final = 1
 """The format a file gets unless it says otherwise; version 2 adds positions."""
 
 StateId = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z][A-Za-z0-9_]*$")]
