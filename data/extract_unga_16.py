@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from laossim.backtest.ideal_points import STATES
+
 HERE = Path(__file__).resolve().parent
 SOURCE = HERE.parent.parent / "shared" / "data" / "unga_ideal_points_all_1990_2023.csv"
 TARGET = HERE / "unga_ideal_points_16_1990_2023.csv"
-STATES = ("USA", "RUS", "JPN", "CHN", "IND", "AUS", "KOR", "VNM", "THA", "KHM", "MMR", "LAO", "MYS", "SGP", "IDN", "PHL")
-"""The sixteen states of the backtest: the powers and the region's states (as in cow_nmc6_asia_2000_2016.csv)."""
 
 
 def extract(source: Path) -> pd.DataFrame:
