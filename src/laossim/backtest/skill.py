@@ -36,7 +36,9 @@ NODES = 9
 """Gauss-Hermite nodes over an observation's posterior in the CRPS."""
 
 
-def pair(forecasts: pd.DataFrame, observed: pd.DataFrame, value: str = "ideal_point", breaks: bool = True):
+def pair(
+    forecasts: pd.DataFrame, observed: pd.DataFrame, value: str = "ideal_point", breaks: bool = True
+) -> pd.DataFrame:
     """Forecasts beside the observations of their (year, state), centred as the module says.
 
     ``observed`` has year, state, ``value`` and optionally the posterior quantiles q05 and q95
