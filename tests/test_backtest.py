@@ -238,7 +238,7 @@ def test_calibration_never_reads_the_hold_out_years(tmp_path):
     assert manifest["runs"] == 8 and manifest["unstacked_runs"] == alone(8)  # its design's runs share stacks
 
 
-def test_backtest_calibrate_fits_reports_and_beats_its_defaults_in_sample(tmp_path, capsys):
+def test_backtest_calibrate_fits_reports_and_is_never_worse_than_its_defaults_in_sample(tmp_path, capsys):
     from laossim.cli import main
 
     out = tmp_path / "bt"
@@ -251,7 +251,7 @@ def test_backtest_calibrate_fits_reports_and_beats_its_defaults_in_sample(tmp_pa
     assert fitted["fitting_years"] == [2000, 2016] and fitted["runs"] == 8 * 2 + 6 * 2
     scores = pd.read_csv(out / "scores.csv").set_index(["forecast", "window"]).rmse
     fitting = "2000-2016 (fitting)"
-    assert scores["laossim (calibrated)", fitting] < scores["laossim (defaults)", fitting]
+    assert scores["laossim (calibrated)", fitting] <= scores["laossim (defaults)", fitting]  # a candidate
     assert ("laossim (calibrated)", "2017-2023 (hold-out)") in scores.index
     assert len(pd.read_csv(out / "calibration_design.csv")) == 8
     assert (out / "calibration.png").stat().st_size > 20_000 and (out / "calibration" / "design.parquet").exists()

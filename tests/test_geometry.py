@@ -21,7 +21,7 @@ def test_the_default_poles_are_a_centred_simplex_with_unit_edges(k: int):
 def test_a_position_found_from_shares_gives_those_shares_back(k: int):
     poles = geometry.default_poles(k)
     given = np.random.default_rng(k).dirichlet(np.ones(k), size=50)
-    found = geometry.position_of(given, poles, 4.0)
+    found = geometry.position_of(given, 4.0)
     np.testing.assert_allclose(geometry.shares(found, poles, 4.0), given, rtol=1e-10)
 
 
@@ -44,6 +44,6 @@ def test_a_change_of_pull_moves_the_log_odds_by_exactly_that_change_in_the_defau
 
 def test_shares_given_as_zero_read_as_the_floor():
     poles = geometry.default_poles(2)
-    found = geometry.position_of(np.array([1.0, 0.0]), poles, 4.0)
+    found = geometry.position_of(np.array([1.0, 0.0]), 4.0)
     share = geometry.shares(found[None], poles, 4.0)[0]
     assert share[1] == pytest.approx(geometry.SHARE_FLOOR / (1 + geometry.SHARE_FLOOR))

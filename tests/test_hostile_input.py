@@ -185,11 +185,12 @@ def test_a_scenario_file_with_a_non_finite_number_is_refused_by_a_subprocess_too
 
 def test_scores_stay_finite_and_in_range_at_the_longest_horizons():
     """Capability is a share of the world's: with Laos doubling it every year for 500 years its
-    total is held at 1 and every score stays in [0, 1] (before, it overflowed near step 7,600)."""
+    total is held at (about) 1 and every score stays in [0, 1] (before, it overflowed near step
+    7,600)."""
     scenario = override_scenario(load_scenario(TEACHING), {"states.LAO.modernization": 1.0})
     sim = Simulation(scenario, np.random.SeedSequence(3), steps=2000)
     sim.run()
-    assert sim.world.capability.sum() == pytest.approx(1.0)
+    assert 0.99 < sim.world.capability.sum() <= 1.0 + 1e-12  # the rest takes its engagements' share off
     for name in ("stability", "cooperation", "focal_autonomy", "focal_security"):
         values = sim.series(name)
         assert np.isfinite(values).all() and values.min() >= 0 and values.max() <= 1, name

@@ -197,17 +197,19 @@ def test_forum_meeting_calms_tension_and_pulls_toward_the_norm(world: World, tin
     lao, vnm = idx(world, "LAO", "VNM")
     tension = world.tension.copy()
     tension[lao, vnm] = tension[vnm, lao] = 0.6
-    skewed = world.position.copy()
-    skewed[lao] = [0.3]  # toward CHN, at +0.5
-    w = world.evolve(tension=tension, position=skewed, forum_norm=np.full((1, 2), 0.5))  # nonaligned
+    resting = world.resting.copy()
+    resting[lao] = [0.3]  # toward CHN, at +0.5
+    w = world.evolve(tension=tension, resting=resting, forum_norm=np.full((1, 2), 0.5))  # nonaligned
     out, records = forums.hold_meeting(w, tiny.parameters, 0, np.ones(w.n, dtype=bool), 2)
     strength = 0.5
     assert out.tension[lao, vnm] == pytest.approx(0.6 * (1 - strength))
     assert out.tension[0, 2] == w.tension[0, 2]  # non-members untouched
     # LAO is a focal hedger: it advocates the norm, which strengthens the pull toward the poles' centre (0)
     pull = tiny.parameters.forums.norm_pull * strength * (1 + tiny.parameters.forums.advocacy_gain)
-    assert out.position[lao, 0] == pytest.approx((1 - pull) * 0.3)
-    np.testing.assert_array_equal(out.alignment, alignment.shares(out, tiny.parameters, out.position))
+    assert out.norm_pull[lao, 0] == pytest.approx(pull * (0.0 - 0.3))
+    np.testing.assert_array_equal(out.position, w.position)  # a meeting moves targets, not positions
+    goal = alignment.target(out, tiny.parameters, out.leverage_start)
+    assert goal[lao, 0] == pytest.approx(0.3 + pull * (0.0 - 0.3))  # within the hedger's band here
     assert records[0].kind == "forum_meeting" and records[0].magnitude == 1.0
 
 

@@ -63,24 +63,22 @@ def shares(position: np.ndarray, poles: np.ndarray, sharpness: float | np.floati
     return weights / weights.sum(axis=-1, keepdims=True)
 
 
-def position_of(share: np.ndarray, poles: np.ndarray, sharpness: float) -> np.ndarray:
-    """(..., D): the position whose shares over ``poles`` (K, D) are ``share`` (..., K), shares
-    below :data:`SHARE_FLOOR` read as the floor. Exact (up to rounding) when D = K - 1 and the
-    poles are in general position; otherwise the least-squares position.
+def position_of(share: np.ndarray, sharpness: float) -> np.ndarray:
+    """(..., K - 1): the position in the default geometry (:func:`default_poles`) whose shares are
+    ``share`` (..., K), shares below :data:`SHARE_FLOOR` read as the floor.
 
-    With x_K the last pole: log(a_k / a_K) = 2 beta x.(x_pk - x_pK) - beta (|x_pk|^2 - |x_pK|^2),
-    K - 1 linear equations in x. Solved once, where a scenario is read (never in a step), so
-    numpy's least squares is fine here.
+    In the default geometry every pole is as far from the centre and sum_k x_pk x_pk' = I / 2, so
+    from log a_k = 2 beta x.x_pk + (the same for every k): x = sum_k log(a_k) x_pk / beta. Exact,
+    and summed in a fixed order (no least-squares solve, whose BLAS kernel would move the last bits
+    of every position from one machine to another).
     """
     a = np.maximum(share, SHARE_FLOOR)
-    a = a / a.sum(axis=-1, keepdims=True)
-    last = poles[-1]
-    system = 2.0 * sharpness * (poles[:-1] - last)  # (K - 1, D)
-    norms = (poles * poles).sum(axis=-1)
-    rhs = np.log(a[..., :-1]) - np.log(a[..., -1:]) + sharpness * (norms[:-1] - norms[-1])
-    flat = rhs.reshape(-1, rhs.shape[-1])
-    solved = np.linalg.lstsq(system, flat.T, rcond=None)[0].T
-    return solved.reshape(*share.shape[:-1], poles.shape[-1])
+    logs = np.log(a / a.sum(axis=-1, keepdims=True))
+    poles = default_poles(share.shape[-1])
+    out = logs[..., 0, None] * poles[0]
+    for k in range(1, len(poles)):
+        out = out + logs[..., k, None] * poles[k]
+    return out / sharpness
 
 
 def shift_toward(pull: np.ndarray, poles: np.ndarray, sharpness: float | np.floating | np.ndarray) -> np.ndarray:

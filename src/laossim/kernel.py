@@ -162,7 +162,9 @@ def _stack(
     for index, job in members:
         start = time.perf_counter()
         try:
-            built.append((index, Simulation(job.scenario, job.seed, job.steps), time.perf_counter() - start))
+            built.append(
+                (index, Simulation(job.scenario, job.seed, job.steps, at_rest=False), time.perf_counter() - start)
+            )
         except Exception:
             if not isolate:
                 raise
@@ -183,6 +185,8 @@ def _advance(stack: list[tuple[int, Simulation, float]], stepped: Callable[[int]
     start = time.perf_counter() - sum(built for _, _, built in stack)
     simulations = [simulation for _, simulation, _ in stack]
     one = simulations[0] if len(simulations) == 1 else Simulation.stacked(simulations)
+    if not one.rested:
+        one.rest()  # a stack's runs measure their rest as one
     for t in range(1, one.max_steps + 1):
         one.advance(t)
         if stepped is not None:
@@ -210,7 +214,7 @@ def _advance(stack: list[tuple[int, Simulation, float]], stepped: Callable[[int]
 def _alone(job: Job, built: float, stepped: Callable[[int], object] | None) -> Trace | Failed:
     start = time.perf_counter() - built
     try:
-        simulation = Simulation(job.scenario, job.seed, job.steps)
+        simulation = Simulation(job.scenario, job.seed, job.steps, at_rest=False)
         return _advance([(0, simulation, 0.0)], None)[0]
     except Exception:
         return Failed(traceback.format_exc(), time.perf_counter() - start)

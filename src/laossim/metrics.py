@@ -80,12 +80,11 @@ def polarisation(alignment: np.ndarray, alpha: Coefficient) -> np.ndarray:
 
 
 def volatility(world: World, scale_per_year: Coefficient) -> np.ndarray:
-    """Mean total-variation change of non-pole alignments this step, per year, over ``scale``."""
-    moving = ~world.is_pole
-    if not moving.any():
-        return np.zeros(world.alignment.shape[:-2])
-    tv = 0.5 * np.abs(world.alignment - world.prev_alignment)[..., moving, :].sum(axis=-1).mean(axis=-1)
-    return np.minimum(1.0, tv * world.steps_per_year / scale_per_year)
+    """How fast the non-pole alignments move: their mean total-variation change a step over the last
+    year (the fading ``churn``, up to the last step), per year, over ``scale``."""
+    spy = world.steps_per_year
+    per_year = np.asarray(world.churn) * ((1.0 - float(np.exp(-1.0 / spy))) * spy)
+    return np.minimum(1.0, per_year / scale_per_year)
 
 
 def propensities(world: World, params: Parameters) -> np.ndarray:

@@ -51,6 +51,11 @@ class Streams:
         :class:`Deferred`)."""
         return cast(np.random.Generator, Deferred(self._seq.entropy, (*self._seq.spawn_key, stream, step)))
 
+    def sampling(self, stream: int, sample: int) -> np.random.Generator:
+        """The generator of a mechanism's ``sample``-th sampled step as a run begins
+        (``Simulation.rest``), keyed (stream, sample, 1): apart from every generator of the run."""
+        return cast(np.random.Generator, Deferred(self._seq.entropy, (*self._seq.spawn_key, stream, sample, 1)))
+
     def mesa_seed(self) -> int:
         """An int for Mesa's own generators (laossim's mechanisms never use them)."""
         return int(self._seq.generate_state(1, np.uint32)[0])
@@ -119,3 +124,7 @@ class StackedStreams:
     def generator(self, stream: int, step: int) -> np.random.Generator:
         """Each run's generator keyed (stream, step), drawn from as one (see :class:`Stacked`)."""
         return cast(np.random.Generator, Stacked([s.generator(stream, step) for s in self._streams]))
+
+    def sampling(self, stream: int, sample: int) -> np.random.Generator:
+        """Each run's sampling generator (:meth:`Streams.sampling`), drawn from as one."""
+        return cast(np.random.Generator, Stacked([s.sampling(stream, sample) for s in self._streams]))

@@ -22,12 +22,12 @@ import numpy as np
 
 from laossim import batch, metrics, vocab
 from laossim.errors import NonFiniteScoreError
-from laossim.mechanisms import STEP_ORDER, Declared, alignment, begin_step, events
+from laossim.mechanisms import STEP_ORDER, Declared, alignment, begin_step, churn, events
 from laossim.mechanisms.records import Record, Records
 from laossim.scenario import Scenario
 from laossim.scenario.schema import ChangeEvent, Event
 from laossim.seeding import StackedStreams, Streams
-from laossim.world import World, build_world
+from laossim.world import DYAD, RESTING, TALLIES, World, build_world
 
 
 def outputs(scenario: Scenario) -> list[str]:
@@ -108,6 +108,24 @@ def stack_key(spec: Scenario, steps: int) -> str:
     return json.dumps([structure, calendar, forums, events, shape, steps], sort_keys=True, default=str)
 
 
+REST_SAMPLES = 16
+"""Sampled steps that measure a run's rest (:meth:`Simulation.rest`): twice the longest forum period
+of the shipped scenarios, so every regular meeting is in the mean. Each costs a step."""
+
+NOISE = next(m for m in STEP_ORDER if m.name == "noise")
+
+UNSAMPLED = frozenset({"events", "noise", "rest"})
+"""What a sampled step leaves out: the timeline (a change, not the world as it stands), the noise
+(mean zero: sampled, it would only add error) and the rest itself."""
+
+
+def _expected(increment: np.ndarray, kept: float | np.ndarray, now: float | np.ndarray) -> np.ndarray:
+    """A fading tally's expected value, its mean increment a step over the share a step forgets; as
+    it is where it forgets nothing (it has no expected value)."""
+    forgets = 1.0 - np.asarray(kept, dtype=float)
+    return np.where(forgets > 0, increment / np.where(forgets > 0, forgets, 1.0), now)
+
+
 def _bound(spec: Scenario, timeline: Sequence[Event]) -> tuple[Declared, ...]:
     """:data:`STEP_ORDER` with the events mechanism bound to ``timeline``, each event at its step."""
     schedule: dict[int, list] = defaultdict(list)
@@ -127,7 +145,7 @@ class Simulation:
         steps: run length.
     """
 
-    def __init__(self, spec: Scenario, seq: np.random.SeedSequence, steps: int) -> None:
+    def __init__(self, spec: Scenario, seq: np.random.SeedSequence, steps: int, *, at_rest: bool = True) -> None:
         self.spec: Scenario = spec
         self.params = spec.parameters
         self.max_steps = int(steps)
@@ -149,6 +167,61 @@ class Simulation:
         """Each :func:`recorded` field at every step so far (step 0 first)."""
         self.scores: metrics.Scores = metrics.scores(self.world, self.params)
         self.score_history: list[metrics.Scores] = [self.scores]
+        self.rested = False
+        """Whether the run began at rest (:meth:`rest`)."""
+        if at_rest:
+            self.rest()
+
+    def rest(self, samples: int = REST_SAMPLES) -> None:
+        """Begin the run at rest (:mod:`laossim.mechanisms.rest`): measure each held figure's
+        expected change in a step from the initial world, over ``samples`` sampled steps t = 1, ...
+        (every forum's meeting period comes round) of every mechanism but the scheduled events and
+        the noise, each drawing from its own sampling stream; and start every tally at its expected
+        value, the mean increment of a step over what a step keeps of it. Step 0 is then recorded
+        again. ``at_rest=False`` defers this, so a stack of runs can do it as one.
+
+        Raises:
+            ValueError: the run has begun.
+        """
+        if len(self.score_history) != 1 or self.rested:
+            raise ValueError("a run is brought to rest once, at step 0")
+        start, params = self.world, self.params
+        unit = start.evolve(**{name: np.ones_like(np.asarray(getattr(start, name), dtype=float)) for name in TALLIES})
+        kept = begin_step(unit, params)
+        moved = np.zeros(start.drift.shape)
+        moved_capability = np.zeros(start.capability.shape)
+        added = {name: np.zeros(np.shape(getattr(start, name))) for name in TALLIES}
+        growth = start.growth
+        modernisation = np.power(1.0 + start.modernization, 1.0 / start.steps_per_year) - 1.0  # not held: a scenario's
+        for sample in range(samples + 1):  # sample 0 only carries the growth (read a step later) in
+            world = begin_step(start.evolve(growth=growth), params)
+            for m in self.mechanisms:
+                if m.name not in UNSAMPLED:
+                    world, _ = m.step(world, params, self.streams.sampling(m.stream, sample), max(sample, 1))
+            growth = world.growth
+            if sample == 0:
+                continue
+            for k, name in enumerate(RESTING):
+                moved[..., k, :, :] += getattr(world, name).astype(float) - getattr(start, name)
+            moved_capability += world.capability - start.capability
+            for name in TALLIES:
+                added[name] += np.asarray(getattr(world, name)) - np.asarray(getattr(kept, name)) * getattr(start, name)
+            noisy, _ = NOISE.step(world, params, self.streams.sampling(NOISE.stream, sample), sample)
+            added["churn"] += churn(start.alignment, noisy.alignment, start.is_pole)  # a step's change, noise too
+        tallies = {
+            name: _expected(added[name] / samples, getattr(kept, name), getattr(start, name)) for name in TALLIES
+        }
+        self.world = start.evolve(
+            **{name: value if np.ndim(value) else float(value) for name, value in tallies.items()},
+            norm_pull_start=tallies["norm_pull"],
+            growth=growth,
+            drift=(moved / samples).astype(DYAD),
+            drift_capability=moved_capability / samples / start.capability - modernisation,
+        )
+        self.histories = {name: [getattr(self.world, name)] for name in recorded()}
+        self.scores = metrics.scores(self.world, self.params)
+        self.score_history = [self.scores]
+        self.rested = True
 
     @classmethod
     def stacked(cls, runs: Sequence[Simulation]) -> Simulation:
@@ -171,6 +244,8 @@ class Simulation:
             )
         if any(len(r.score_history) != 1 for r in runs):
             raise ValueError("runs are stacked at step 0")
+        if any(r.rested != first.rested for r in runs):
+            raise ValueError("runs are stacked all at rest or none (then the stack is brought to rest)")
         streams = [r.streams for r in runs]
         if not all(isinstance(s, Streams) for s in streams):
             raise ValueError("a stack is not stacked again")

@@ -36,6 +36,23 @@ FloatArray = np.ndarray
 STRUCTURE: tuple[str, ...] = ("ids", "poles", "focal", "steps_per_year", "forum_ids")
 """The fields that never change during a run: the states, poles and forums, and the calendar."""
 
+RESTING: tuple[str, ...] = ("trust", "tension", "interoperability", "trade", "aid", "debt")
+"""The dyadic figures a run holds at rest (:mod:`laossim.mechanisms.rest`), in the order of
+``World.drift``'s first axis."""
+
+TALLIES: tuple[str, ...] = (
+    "pressure",
+    "crisis_load",
+    "engaged_units",
+    "budget_units",
+    "forum_attended",
+    "forum_expected",
+    "churn",
+    "norm_pull",
+)
+"""The fading tallies (the scores read all but the forums' pull); a run starts them at their expected
+values."""
+
 THIS_STEP: tuple[str, ...] = ("leverage", "visibility", "capability_gain", "crisis_count", "prev_alignment")
 """The fields that hold what happened in the current step: a mechanism that reads one must come
 after what writes it in the step (``begin_step`` or an earlier mechanism), or it reads the last
@@ -125,6 +142,10 @@ class World:
     """Shares over the poles, derived from the positions (:func:`laossim.geometry.shares`)."""
     leverage_start: FloatArray
     """Each pole's leverage over each state when the run began: a target shifts with the change since."""
+    norm_pull: FloatArray
+    """(N, D): how far the forums' meetings pull each state's target toward their norms (a fading sum)."""
+    norm_pull_start: FloatArray
+    """(N, D): that pull when the run began: a target shifts with the change since."""
     # dyads, shape (N, N)
     border: np.ndarray
     alliance: np.ndarray
@@ -151,6 +172,9 @@ class World:
     budget_units: float = 0.0
     forum_attended: float = 0.0
     forum_expected: float = 0.0
+    churn: float = 0.0
+    """The alignments' mean total-variation change a step, summed with a one-year memory (up to the
+    last step)."""
     # what happened in the current step (THIS_STEP)
     leverage: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
     visibility: Sightings = field(default_factory=Sightings.none)
@@ -158,6 +182,11 @@ class World:
     capability_gain: FloatArray = field(default_factory=lambda: np.zeros(0))
     crisis_count: int = 0
     prev_alignment: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
+    # what holds the scenario's figures at rest (mechanisms/rest.py): each one's expected change a step
+    drift: FloatArray = field(default_factory=lambda: np.zeros((len(RESTING), 0, 0), dtype=DYAD))
+    """(len(RESTING), N, N), single precision, in the order of :data:`RESTING`."""
+    drift_capability: FloatArray = field(default_factory=lambda: np.zeros(0))
+    """(N,): each capability's expected growth a step besides its modernisation, as a rate."""
     # the last economy step's (read by the security dilemma before this step's economy)
     growth: FloatArray = field(default_factory=lambda: np.zeros(0))
     """Each state's capability growth in the last economy step, per year."""
@@ -250,7 +279,7 @@ def positions(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
             if s.alignment:
                 given[i] = [s.alignment.get(p, 0.0) for p in poles]
         vertices = geometry.default_poles(len(poles))
-        position = geometry.position_of(given, vertices, scenario.parameters.alignment.sharpness)
+        position = geometry.position_of(given, scenario.parameters.alignment.sharpness)
         index = {s.id: i for i, s in enumerate(states)}
         position[[index[p] for p in poles]] = vertices
     resting = np.array(
@@ -341,6 +370,8 @@ def build_world(scenario: Scenario) -> World:
         resting=resting,
         alignment=alignment,
         leverage_start=np.zeros((n, k)),
+        norm_pull=np.zeros_like(position),
+        norm_pull_start=np.zeros_like(position),
         border=border,
         alliance=alliance,
         affinity=affinity,
@@ -364,5 +395,7 @@ def build_world(scenario: Scenario) -> World:
         visibility=Sightings.none(),
         capability_gain=np.zeros(n),
         prev_alignment=alignment.copy(),
+        drift=np.zeros((len(RESTING), n, n), dtype=DYAD),
+        drift_capability=np.zeros(n),
         growth=np.zeros(n),
     )

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from laossim.batch import along, each
-from laossim.mechanisms import alignment, crises, economy, engagement, events, forums, noise, security
+from laossim.mechanisms import alignment, crises, economy, engagement, events, forums, noise, rest, security
 from laossim.mechanisms.contract import Contract, contract
 from laossim.mechanisms.records import Record, Records
 from laossim.scenario.parameters import Parameters
@@ -56,24 +56,36 @@ STEP_ORDER: tuple[Declared, ...] = (
     Declared("security", security.step, 4, security.CONTRACT),
     Declared("crises", crises.step, 5, crises.CONTRACT),
     Declared("economy", economy.step, 6, economy.CONTRACT),
+    Declared("rest", rest.step, 8, rest.CONTRACT),
 )
 MECHANISMS: tuple[str, ...] = tuple(m.name for m in STEP_ORDER)
 STREAMS: dict[str, int] = {m.name: m.stream for m in STEP_ORDER}
 """Each mechanism's stream key, by name."""
 
-_AGED = "pressure disaster crisis_load engaged_units budget_units forum_attended forum_expected"
+_AGED = "pressure disaster crisis_load engaged_units budget_units forum_attended forum_expected churn norm_pull"
 BEGIN = contract(
-    reads=f"{_AGED} crisis_count alignment",
+    reads=f"{_AGED} crisis_count alignment prev_alignment",
     writes=f"{_AGED} visibility capability_gain crisis_count prev_alignment",
 )
 """What :func:`begin_step` touches."""
+
+
+def churn(before: np.ndarray, after: np.ndarray, is_pole: np.ndarray) -> np.ndarray | float:
+    """The mean total-variation change of the non-pole states' alignments from ``before`` to
+    ``after`` (one per run of a stack)."""
+    moving = ~is_pole
+    if not moving.any():
+        return np.zeros(before.shape[:-2]) if before.ndim > 2 else 0.0
+    return 0.5 * np.abs(after - before)[..., moving, :].sum(axis=-1).mean(axis=-1)
 
 
 def begin_step(world: World, params: Parameters) -> World:
     """Age the slow state by one step and clear the per-step accumulators.
 
     Engagement and forum tallies are exponential sums with a one-year
-    memory; the crisis load forgets over ``scores.crisis_window`` years;
+    memory, and so is the churn, which adds the last step's change of the
+    alignments; the forums' pull on targets fades over ``forums.norm_memory``
+    years; the crisis load forgets over ``scores.crisis_window`` years;
     polarisation pressure and disasters decay at their yearly rates.
     """
     spy = world.steps_per_year
@@ -81,6 +93,7 @@ def begin_step(world: World, params: Parameters) -> World:
     crisis_memory = each(lambda window: float(np.exp(-1.0 / (window * spy))), params.scores.crisis_window)
     keep_pressure = each(lambda rate: 1.0 - per_step(rate, spy), params.crises.pressure_decay)
     keep_disaster = each(lambda rate: 1.0 - per_step(rate, spy), params.crises.disaster_decay)
+    keep_norm = each(lambda years: float(np.exp(-1.0 / (years * spy))), params.forums.norm_memory)
     return world.evolve(
         pressure=world.pressure * keep_pressure,
         disaster=world.disaster * along(keep_disaster, world.disaster),
@@ -89,6 +102,8 @@ def begin_step(world: World, params: Parameters) -> World:
         budget_units=world.budget_units * year,
         forum_attended=world.forum_attended * year,
         forum_expected=world.forum_expected * year,
+        churn=world.churn * year + churn(world.prev_alignment, world.alignment, world.is_pole),
+        norm_pull=world.norm_pull * along(keep_norm, world.norm_pull),
         visibility=Sightings.none(),
         capability_gain=np.zeros_like(world.capability),
         crisis_count=world.crisis_count * 0,  # 0, for each run of a stack
@@ -107,4 +122,5 @@ __all__ = [
     "Record",
     "Records",
     "begin_step",
+    "churn",
 ]

@@ -39,7 +39,8 @@ from laossim.world import World, per_step
 HEDGER, BALANCER, BANDWAGONER = 0, 1, 2
 
 CONTRACT = contract(
-    reads="position resting leverage_start capability trade aid debt affinity border alliance trust tension "
+    reads="position resting leverage_start norm_pull norm_pull_start capability trade aid debt affinity border "
+    "alliance trust tension "
     "threat_sensitivity doctrine responsiveness pressure",
     writes="position alignment leverage",
 )
@@ -83,8 +84,9 @@ def shares(world: World, params: Parameters, position: np.ndarray) -> np.ndarray
 
 def target(world: World, params: Parameters, lev: np.ndarray) -> np.ndarray:
     """x* (N, D): the resting position moved toward the poles whose pull grew since the start (by
-    ``leverage_gain`` log-odds per unit of leverage), the move held within the doctrine's band;
-    poles rest at their resting positions.
+    ``leverage_gain`` log-odds per unit of leverage) and by the change of the forums' pull since
+    the start (mechanism 4), the whole move held within the doctrine's band; poles rest at their
+    resting positions.
 
     A doctrine also says which moves a state refuses: a balancer never moves toward the dominant
     pole (the largest c_q (1 + tau_iq)), however its pull grows; a bandwagoner never moves away
@@ -100,7 +102,7 @@ def target(world: World, params: Parameters, lev: np.ndarray) -> np.ndarray:
     pull = np.where((doctrine == BALANCER) & dominant, np.minimum(pull, 0.0), pull)  # never toward the dominant
     pull = np.where((doctrine == BANDWAGONER) & strongest, np.maximum(pull, 0.0), pull)  # never from the strongest
     poles = world.position[..., world.poles, :]
-    shift = geometry.shift_toward(pull, poles, a.sharpness)
+    shift = geometry.shift_toward(pull, poles, a.sharpness) + (world.norm_pull - world.norm_pull_start)
     length = np.sqrt((shift * shift).sum(axis=-1))
     hedger = world.doctrine == HEDGER
     band = np.where(hedger, along(a.hedger_band, length), along(a.aligned_band, length))

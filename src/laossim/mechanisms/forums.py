@@ -2,12 +2,14 @@
 
 At a meeting, with turnout share pi among members who attend:
 tension among attendees decays by d = strength * pi; their trust gains
-g = trust_gain * strength * pi; non-pole attendees' positions move toward
-the forum norm's place (its shares' mix of the poles' positions: their centre
-for the nonaligned norm) by w = norm_pull * strength * (1 + advocacy_gain *
-advocates), where advocates are attending focal hedgers and the current
-chair. Each state's error correction (mechanism 2) then draws it back toward
-its resting position: a meeting's pull passes.
+g = trust_gain * strength * pi; non-pole attendees' *targets* move toward the
+forum norm's place (its shares' mix of the poles' positions: their centre for
+the nonaligned norm) by the share w = norm_pull * strength * (1 + advocacy_gain
+* advocates) of the way from where they rest, where advocates are attending
+focal hedgers and the current chair. The pull is a fading sum (``norm_pull``, over
+``forums.norm_memory`` years) and a target moves with its change since the run
+began (mechanism 2): the regular meetings are part of where a state rests;
+extra summits, a chair's advocacy or stronger forums move it, smoothly.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from __future__ import annotations
 import numpy as np
 
 from laossim.batch import along, run_index
-from laossim.mechanisms.alignment import shares
 from laossim.mechanisms.contract import contract
 from laossim.mechanisms.records import NONE, Record, Records, signed
 from laossim.scenario.parameters import Parameters
@@ -23,8 +24,8 @@ from laossim.world import World, bounded
 
 MEETING = contract(
     reads="forum_members forum_strength forum_norm forum_chair forum_chair_until forum_attended forum_expected "
-    "tension trust position alignment doctrine",
-    writes="tension trust position alignment forum_attended forum_expected",
+    "tension trust position resting norm_pull doctrine",
+    writes="tension trust norm_pull forum_attended forum_expected",
 )
 """What a meeting (:func:`hold_meeting`) touches, for regular meetings and scheduled summits."""
 
@@ -55,7 +56,7 @@ def hold_meeting(
     gain = (p.trust_gain * strength * turnout)[..., None, None]
     tension = np.where(together, bounded(world.tension, 0.0, decay, per_run=True), world.tension)
     trust = np.where(together, bounded(world.trust, gain, 0.0, per_run=True), world.trust)
-    position, alignment = world.position, world.alignment
+    norm_pull = world.norm_pull
     norm = world.forum_norm[..., f, :]
     if not np.isnan(norm).any():
         focal_hedger = (world.doctrine[..., world.focal] == 0) & present[..., world.focal]
@@ -67,13 +68,12 @@ def hold_meeting(
         moves = present & ~world.is_pole
         poles = world.position[..., world.poles, :]
         spot = (norm[..., :, None] * poles).sum(axis=-2)  # the norm's place: its shares' mix of the poles
-        position = np.where(moves[..., None], (1.0 - pull) * position + pull * spot[..., None, :], position)
-        alignment = shares(world, params, position)
+        toward = spot[..., None, :] - world.resting  # from where each state rests to the norm's place
+        norm_pull = np.where(moves[..., None], norm_pull + pull * toward, norm_pull)
     moved = world.evolve(
         tension=tension,
         trust=trust,
-        position=position,
-        alignment=alignment,
+        norm_pull=norm_pull,
         forum_attended=world.forum_attended + attended,
         forum_expected=world.forum_expected + expected,
     )

@@ -166,7 +166,12 @@ class ForumParams(Frozen):
 
     participation: Real = param(0.9, "Probability a member attends a meeting. judgement", le=1)
     trust_gain: Real = param(0.2, "Trust gain per meeting, times strength and turnout. judgement", le=1)
-    norm_pull: Real = param(0.2, "Alignment pull toward the norm per meeting, times strength. judgement", le=1)
+    norm_pull: Real = param(
+        0.2, "Share of the way to the norm a meeting moves its members' targets, times strength. judgement", le=1
+    )
+    norm_memory: Real = param(
+        1.0, "Years over which a meeting's pull on its members' targets fades (e-folding time). judgement", ge=0.01
+    )
     advocacy_gain: Real = param(0.5, "Extra norm pull per advocate (the focal hedger; the chair). judgement")
 
 
