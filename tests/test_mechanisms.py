@@ -6,7 +6,18 @@ import numpy as np
 import pytest
 
 from conftest import idx, rng, tiny_scenario
-from laossim.mechanisms import alignment, begin_step, crises, economy, engagement, events, forums, noise, security
+from laossim.mechanisms import (
+    STEP_ORDER,
+    alignment,
+    begin_step,
+    crises,
+    economy,
+    engagement,
+    events,
+    forums,
+    noise,
+    security,
+)
 from laossim.scenario.parameters import EngagementKind
 from laossim.scenario.schema import ChangeEvent, DisasterEvent, EngagementEvent
 from laossim.world import Sightings, World, bounded, build_world, per_step
@@ -99,8 +110,15 @@ def test_alignment_step_closes_the_gap_by_the_responsiveness_and_keeps_poles_who
     moved, records = alignment.step(changed, scenario.parameters, rng(), 1)
     goal = alignment.target(changed, scenario.parameters, alignment.leverage(changed, scenario.parameters))
     np.testing.assert_array_equal(moved.position, goal)  # rho = 1 a year, a year a step: it arrives
-    assert moved.alignment[lao, 1] > world.alignment[lao, 1] and not len(records)
-    np.testing.assert_array_equal(moved.alignment[world.poles], np.eye(2))
+    after = alignment.shares(moved, scenario.parameters, moved.position)  # what the noise, next, writes
+    assert after[lao, 1] > world.alignment[lao, 1] and not len(records)
+    np.testing.assert_array_equal(after[world.poles], np.eye(2))
+
+
+def test_the_noise_follows_the_alignment_in_the_step_so_shares_are_never_stale():
+    order = [m.name for m in STEP_ORDER]
+    assert order.index("noise") == order.index("alignment") + 1
+    assert "alignment" in next(m for m in STEP_ORDER if m.name == "noise").contract.writes
 
 
 def test_noise_moves_positions_by_mean_zero_steps_of_the_stated_size(world: World, tiny):

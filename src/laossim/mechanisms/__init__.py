@@ -73,10 +73,10 @@ BEGIN = contract(
 def churn(before: np.ndarray, after: np.ndarray, is_pole: np.ndarray) -> np.ndarray | float:
     """The mean total-variation change of the non-pole states' alignments from ``before`` to
     ``after`` (one per run of a stack)."""
-    moving = ~is_pole
-    if not moving.any():
+    moving = len(is_pole) - int(is_pole.sum())  # a pole's shares never change: it adds nothing
+    if not moving:
         return np.zeros(before.shape[:-2]) if before.ndim > 2 else 0.0
-    return 0.5 * np.abs(after - before)[..., moving, :].sum(axis=-1).mean(axis=-1)
+    return np.abs(after - before).sum(axis=-1).sum(axis=-1) * (0.5 / moving)  # axis by axis: one order
 
 
 def begin_step(world: World, params: Parameters) -> World:

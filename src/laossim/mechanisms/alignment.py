@@ -42,7 +42,7 @@ CONTRACT = contract(
     reads="position resting leverage_start norm_pull norm_pull_start capability trade aid debt affinity border "
     "alliance trust tension "
     "threat_sensitivity doctrine responsiveness pressure",
-    writes="position alignment leverage",
+    writes="position leverage",
 )
 
 
@@ -122,9 +122,10 @@ def responsiveness(world: World, params: Parameters) -> np.ndarray:
 
 def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> tuple[World, Records]:
     """Move every state's position toward its target by its responsiveness (deterministic: the
-    random part is :mod:`laossim.mechanisms.noise`)."""
+    random part is :mod:`laossim.mechanisms.noise`, which comes next in the step and updates the
+    shares, so they are worked out once a step)."""
     lev = leverage(world, params)
     goal = target(world, params, lev)
     rho = responsiveness(world, params)[..., None]
     x = world.position + rho * (goal - world.position)
-    return world.evolve(position=x, alignment=shares(world, params, x), leverage=lev), NONE
+    return world.evolve(position=x, leverage=lev), NONE  # the noise, next, updates the shares

@@ -31,8 +31,10 @@ CONTRACT = contract(
 
 def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> tuple[World, Records]:
     """Take each figure's measured drift off (bounded figures stay in [0, 1])."""
-    changes: dict[str, np.ndarray] = {
-        name: np.clip(getattr(world, name) - world.drift[..., k, :, :], 0.0, 1.0) for k, name in enumerate(RESTING)
-    }
+    changes: dict[str, np.ndarray] = {}
+    for k, name in enumerate(RESTING):
+        held = getattr(world, name) - world.drift[..., k, :, :]  # a fresh array: bounded in place (np.clip costs more)
+        np.maximum(held, 0.0, out=held)
+        changes[name] = np.minimum(held, 1.0, out=held)
     capability = np.maximum(world.capability / (1.0 + world.drift_capability), 1e-12)
     return world.evolve(**changes, capability=capability), NONE
