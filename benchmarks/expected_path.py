@@ -25,13 +25,7 @@ REPLICATIONS, STEPS, EARLY = 64, 80, 20
 def expected_path(noise: float) -> Simulation:
     base = load_scenario(ROOT / "scenarios" / "laos_baseline.yaml")
     still = {f"states.{s.id}.modernization": 0.0 for s in base.states} | {"parameters.alignment.noise": noise}
-    spec = override_scenario(base, still).model_copy(update={"events": []})
-    runs = [
-        Simulation(spec, np.random.SeedSequence(2025, spawn_key=(r,)), STEPS, at_rest=False)
-        for r in range(REPLICATIONS)
-    ]
-    stack = Simulation.stacked(runs)
-    stack.rest()
+    stack = Simulation.replicated(override_scenario(base, still).model_copy(update={"events": []}), REPLICATIONS, STEPS)
     stack.run()
     return stack
 

@@ -119,18 +119,10 @@ def test_a_position_given_wrongly_is_refused_with_its_file_line_and_a_fix(tmp_pa
 
 
 def expected_path(noise: float, replications: int = 64, steps: int = 80) -> Simulation:
-    """The baseline's expected path: no events, no modernisation, the mean of many replications
-    (run as one stack)."""
+    """The baseline's expected path: no events, no modernisation, many replications as one stack."""
     base = load_scenario(SCENARIOS / "laos_baseline.yaml")
-    spec = override_scenario(
-        base, {**{f"states.{s.id}.modernization": 0.0 for s in base.states}, "parameters.alignment.noise": noise}
-    ).model_copy(update={"events": []})
-    runs = [
-        Simulation(spec, np.random.SeedSequence(2025, spawn_key=(r,)), steps, at_rest=False)
-        for r in range(replications)
-    ]
-    stack = Simulation.stacked(runs)
-    stack.rest()
+    still = {f"states.{s.id}.modernization": 0.0 for s in base.states} | {"parameters.alignment.noise": noise}
+    stack = Simulation.replicated(override_scenario(base, still).model_copy(update={"events": []}), replications, steps)
     stack.run()
     return stack
 

@@ -216,15 +216,20 @@ def test_runs_that_differ_in_any_coefficient_share_a_stack_and_keep_their_own_nu
         _kind_value(specs[1], path) if "types" in path else reduce(getattr, path.split(".")[1:], specs[1].parameters)
     )
     assert specs[1] == override_scenario(base, {path: value, "scenario": base.scenario}), path
-    seqs = [np.random.SeedSequence(8, spawn_key=(r,)) for r in range(3)]
+    assert_stacked_as_alone(specs, seed=8, label=path)
+
+
+def assert_stacked_as_alone(specs: list[Scenario], seed: int, label: str) -> None:
+    """Run the scenarios as one stack and each alone: every output and record equal to the bit."""
+    seqs = [np.random.SeedSequence(seed, spawn_key=(r,)) for r in range(len(specs))]
     stack = Simulation.stacked([Simulation(spec, seq, STEPS) for spec, seq in zip(specs, seqs, strict=True)])
     stack.run()
     for b, (spec, seq) in enumerate(zip(specs, seqs, strict=True)):
         alone = Simulation(spec, seq, STEPS)
         alone.run()
-        for name in outputs_of(base):
-            np.testing.assert_array_equal(stack.series(name)[:, b], alone.series(name), err_msg=f"{path}: {name}")
-        assert records_of(stack, b) == alone.records, path
+        for name in outputs_of(spec):
+            np.testing.assert_array_equal(stack.series(name)[:, b], alone.series(name), err_msg=f"{label}: {name}")
+        assert records_of(stack, b) == alone.records, label
 
 
 def test_runs_that_differ_in_a_change_events_value_share_a_stack_and_keep_their_own_numbers(eventful: Scenario):
@@ -236,15 +241,7 @@ def test_runs_that_differ_in_a_change_events_value_share_a_stack_and_keep_their_
     path = f"events.{index}.value"
     assert batch.varies_within_stack(path)
     specs = [override_scenario(eventful, {path: eventful.events[index].value * f}) for f in (0.5, 0.75, 1.0)]
-    seqs = [np.random.SeedSequence(4, spawn_key=(r,)) for r in range(3)]
-    stack = Simulation.stacked([Simulation(spec, seq, STEPS) for spec, seq in zip(specs, seqs, strict=True)])
-    stack.run()
-    for b, (spec, seq) in enumerate(zip(specs, seqs, strict=True)):
-        alone = Simulation(spec, seq, STEPS)
-        alone.run()
-        for name in outputs_of(eventful):
-            np.testing.assert_array_equal(stack.series(name)[:, b], alone.series(name), err_msg=name)
-        assert records_of(stack, b) == alone.records
+    assert_stacked_as_alone(specs, seed=4, label=path)
 
 
 @pytest.mark.parametrize(

@@ -224,6 +224,16 @@ class Simulation:
         self.rested = True
 
     @classmethod
+    def replicated(cls, spec: Scenario, replications: int, steps: int, seed: int | None = None) -> Simulation:
+        """A scenario's replications (each from child r of the root seed, the scenario's unless
+        given) as one stack brought to rest, at step 0: the way to study a scenario's mean path."""
+        root = np.random.SeedSequence(spec.simulation.seed if seed is None else seed)
+        runs = [cls(spec, seq, steps, at_rest=False) for seq in root.spawn(replications)]
+        stack = cls.stacked(runs) if len(runs) > 1 else runs[0]
+        stack.rest()
+        return stack
+
+    @classmethod
     def stacked(cls, runs: Sequence[Simulation]) -> Simulation:
         """Runs at step 0 advanced as one, on a stack of their worlds (:mod:`laossim.batch`).
 
