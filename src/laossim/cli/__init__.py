@@ -33,6 +33,7 @@ COMMANDS = (
     "report",
     "app",
     "validate",
+    "migrate",
     "schema",
     "landscape",
     "sweep",
