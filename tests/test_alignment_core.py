@@ -88,6 +88,42 @@ def test_runs_record_each_states_position_on_each_axis(tmp_path):
     assert first.position_1.iloc[0] == pytest.approx(0.5)
 
 
+def test_the_kernels_stack_brought_to_rest_as_one_gives_each_run_its_own_numbers():
+    """The kernel's path: runs built without their rest, stacked, then brought to rest as one stack,
+    equal to the bit to each run built and rested alone."""
+    base = load_scenario(SCENARIOS / "laos_baseline.yaml")
+    specs = [override_scenario(base, {"parameters.alignment.sharpness": b}) for b in (2.0, 4.0, 6.0)]
+    seqs = [np.random.SeedSequence(3, spawn_key=(r,)) for r in range(3)]
+    stack = Simulation.stacked([Simulation(s, q, 12, at_rest=False) for s, q in zip(specs, seqs, strict=True)])
+    stack.rest()
+    stack.run()
+    for b, (spec, seq) in enumerate(zip(specs, seqs, strict=True)):
+        alone = Simulation(spec, seq, 12)
+        alone.run()
+        for name in ("stability", "cooperation", "alignment.LAO.CHN", "position.LAO.1"):
+            np.testing.assert_array_equal(stack.series(name)[:, b], alone.series(name), err_msg=name)
+
+
+def test_a_forum_founded_during_the_run_is_no_part_of_its_rest(tmp_path):
+    """Its founding is a change: the rest is the same as if the forum were not there at all."""
+    data = teaching_in_positions()
+    founded = {"id": "ADMM", "members": ["LAO", "VNM"], "period": 2, "strength": 0.5, "since": "2025-Q3"}
+    with_later = load_scenario(written(tmp_path, data | {"forums": [*data["forums"], founded]}))
+    without = load_scenario(written(tmp_path, data))
+    rested = [Simulation(spec, np.random.SeedSequence(1), 4) for spec in (with_later, without)]
+    np.testing.assert_array_equal(rested[0].world.drift, rested[1].world.drift)
+    assert rested[0].world.forum_expected == rested[1].world.forum_expected
+
+
+def test_rest_samples_cover_every_meeting_period_in_proportion():
+    from laossim.simulation import REST_SAMPLES, rest_samples
+
+    world = Simulation(load_scenario(SCENARIOS / "laos_baseline.yaml"), np.random.SeedSequence(1), 1).world
+    assert rest_samples(world) == REST_SAMPLES  # periods 2 and 4
+    assert rest_samples(world.evolve(forum_period=np.array([3, 4, 2]))) == 24
+    assert rest_samples(world.evolve(forum_period=np.array([5, 7, 9]))) == 48  # the cap
+
+
 CASES = {
     "needs version 2": (lambda d: d.__setitem__("format_version", 1), ("states", 0, "position"),
                         "position is new in format version 2", "put format_version: 2 at the top of the file"),
@@ -97,6 +133,10 @@ CASES = {
                             "no position, while other states have one", "give VNM a position as LAO has"),
     "not beside an alignment": (lambda d: d["states"][0].__setitem__("alignment", {"CHN": 0.5, "USA": 0.5}),
                                 ("states", 0, "alignment"), "both an alignment and a position", "remove alignment"),
+    "distinct poles": (lambda d: d["states"][3].__setitem__("position", [0.5]), ("states", 3, "position"),
+                       "the same position as the pole CHN", "move one of them"),
+    "a bounded coordinate": (lambda d: d["states"][0].__setitem__("position", [1e300]), ("states", 0, "position"),
+                             "out of range (expected a number <= 1000.0, got 1e+300)"),
 }  # fmt: skip
 
 

@@ -99,5 +99,5 @@ def shift_toward(pull: np.ndarray, poles: np.ndarray, sharpness: float | np.floa
     out = excess[..., :, 0, None] * spoke[..., None, 0, :]
     for p in range(1, k):
         out = out + excess[..., :, p, None] * spoke[..., None, p, :]
-    scale = poles.shape[-1] / (2.0 * sharpness * spread)
-    return out * np.asarray(scale)[..., None, None]
+    scale = np.divide(poles.shape[-1], 2.0 * sharpness * spread, out=np.zeros_like(spread), where=spread > 0)
+    return out * np.asarray(scale)[..., None, None]  # poles all at one place: no direction to move in

@@ -109,8 +109,20 @@ def stack_key(spec: Scenario, steps: int) -> str:
 
 
 REST_SAMPLES = 16
-"""Sampled steps that measure a run's rest (:meth:`Simulation.rest`): twice the longest forum period
-of the shipped scenarios, so every regular meeting is in the mean. Each costs a step."""
+"""The fewest sampled steps that measure a run's rest (:meth:`Simulation.rest`); each costs a step."""
+
+MOST_REST_SAMPLES = 48
+"""The most: forums with long or mismatched periods are then sampled in near, not exact, proportion."""
+
+
+def rest_samples(world: World) -> int:
+    """How many sampled steps measure a run's rest: the least multiple of the meeting periods' least
+    common multiple (of the forums meeting from the start) that is at least :data:`REST_SAMPLES`, so
+    every regular meeting comes round in proportion; at most :data:`MOST_REST_SAMPLES`."""
+    periods = np.asarray(world.forum_period).reshape(-1, len(world.forum_ids))[0] if world.forum_ids else []
+    since = np.asarray(world.forum_since).reshape(-1, len(world.forum_ids))[0] if world.forum_ids else []
+    cycle = int(np.lcm.reduce([int(p) for p, s in zip(periods, since, strict=True) if s <= 0] or [1]))
+    return min(MOST_REST_SAMPLES, -(-REST_SAMPLES // cycle) * cycle)
 
 NOISE = next(m for m in STEP_ORDER if m.name == "noise")
 
@@ -172,20 +184,27 @@ class Simulation:
         if at_rest:
             self.rest()
 
-    def rest(self, samples: int = REST_SAMPLES) -> None:
+    def rest(self, samples: int | None = None) -> None:
         """Begin the run at rest (:mod:`laossim.mechanisms.rest`): measure each held figure's
         expected change in a step from the initial world, over ``samples`` sampled steps t = 1, ...
-        (every forum's meeting period comes round) of every mechanism but the scheduled events and
-        the noise, each drawing from its own sampling stream; and start every tally at its expected
-        value, the mean increment of a step over what a step keeps of it. Step 0 is then recorded
-        again. ``at_rest=False`` defers this, so a stack of runs can do it as one.
+        (default :func:`rest_samples`: every regular meeting comes round in proportion) of every
+        mechanism but the scheduled events and the noise, each drawing from its own sampling stream,
+        with the forums founded during the run left out (their founding is a change); and start
+        every tally at its expected value, the mean increment of a step over what a step keeps of it.
+        Step 0 is then recorded again. ``at_rest=False`` defers this, so a stack of runs can do it
+        as one.
 
         Raises:
-            ValueError: the run has begun.
+            ValueError: the run has begun, or ``samples`` is not positive.
         """
         if len(self.score_history) != 1 or self.rested:
             raise ValueError("a run is brought to rest once, at step 0")
+        samples = rest_samples(self.world) if samples is None else samples
+        if samples < 1:
+            raise ValueError("a run's rest is measured over at least one sampled step")
         start, params = self.world, self.params
+        later = np.asarray(start.forum_since) > 0  # founded during the run: not part of the world at rest
+        sampled = start.evolve(forum_since=np.where(later, np.iinfo(np.int64).max // 2, start.forum_since))
         unit = start.evolve(**{name: np.ones_like(np.asarray(getattr(start, name), dtype=float)) for name in TALLIES})
         kept = begin_step(unit, params)
         moved = np.zeros(start.drift.shape)
@@ -194,7 +213,7 @@ class Simulation:
         growth = start.growth
         modernisation = np.power(1.0 + start.modernization, 1.0 / start.steps_per_year) - 1.0  # not held: a scenario's
         for sample in range(samples + 1):  # sample 0 only carries the growth (read a step later) in
-            world = begin_step(start.evolve(growth=growth), params)
+            world = begin_step(sampled.evolve(growth=growth), params)
             for m in self.mechanisms:
                 if m.name not in UNSAMPLED:
                     world, _ = m.step(world, params, self.streams.sampling(m.stream, sample), max(sample, 1))
@@ -228,9 +247,8 @@ class Simulation:
         """A scenario's replications (each from child r of the root seed, the scenario's unless
         given) as one stack brought to rest, at step 0: the way to study a scenario's mean path."""
         root = np.random.SeedSequence(spec.simulation.seed if seed is None else seed)
-        runs = [cls(spec, seq, steps, at_rest=False) for seq in root.spawn(replications)]
-        stack = cls.stacked(runs) if len(runs) > 1 else runs[0]
-        stack.rest()
+        stack = cls.stacked([cls(spec, seq, steps, at_rest=False) for seq in root.spawn(replications)])
+        stack.rest()  # a stack even of one: every series has a column per replication
         return stack
 
     @classmethod

@@ -4,20 +4,23 @@ Every state has a position (:mod:`laossim.geometry`); its shares over the poles
 follow from it. A state moves by error correction toward a target (the
 mean-zero random step is a mechanism of its own, :mod:`laossim.mechanisms.noise`)::
 
-    x_t+1 = x_t + rho (x*_t - x_t),   x*_t = mu + band(shift(gamma_L (L_t - L_0)))
+    x_t+1 = x_t + rho (x*_t - x_t),   x*_t = mu + band(shift(gamma_L (L_t - L_0)) + n_t - n_0)
 
 ``mu`` is its resting position (given, or where it starts), ``L`` the
 leverage of each pole over it (below) and ``L_0`` that leverage when the run
-began: the target moves only with *changes* of leverage and threat, so a
-scenario whose figures do not change rests where it starts. ``shift``
+began, and ``n`` the forums' pull on the target (mechanism 4) and ``n_0`` its
+value then: the target moves only with *changes* of leverage, threat and
+forum activity, so a scenario whose figures do not change rests where it
+starts. ``shift``
 turns a change of each pole's pull (in log-odds of the shares) into a move
 of the position (:func:`laossim.geometry.shift_toward`); ``band`` keeps the
 move within the doctrine's band around ``mu`` (narrow for hedgers, wider for
 balancers and bandwagoners): the doctrine is a prior on how far a state
 strays, not a pull toward equidistance. ``rho`` (responsiveness) rises with
 polarisation pressure. The nested forecasts of the backtest are settings of
-these coefficients: ``rho = 0`` and no noise hold every position
-(persistence); ``rho = 0`` with noise is a random walk (mean: the last
+these coefficients: ``rho = 0`` with no polarisation pressure gain, no noise
+and no forum pull holds every position (persistence; pressure alone raises
+rho above 0); the same with noise is a random walk (mean: the last
 position); ``gamma_L = 0`` corrects toward the resting position.
 
 Leverage of pole p over state i:
@@ -88,9 +91,9 @@ def target(world: World, params: Parameters, lev: np.ndarray) -> np.ndarray:
     the start (mechanism 4), the whole move held within the doctrine's band; poles rest at their
     resting positions.
 
-    A doctrine also says which moves a state refuses: a balancer never moves toward the dominant
-    pole (the largest c_q (1 + tau_iq)), however its pull grows; a bandwagoner never moves away
-    from the pole with the largest pull on it."""
+    A doctrine also says which changes a state ignores: a balancer ignores a rise of the dominant
+    pole's pull (the pole of the largest c_q (1 + tau_iq)), a bandwagoner a fall of its strongest
+    pull's. (Changes of the other poles' pulls still move it, toward or away from those poles.)"""
     a = params.alignment
     pull = along(a.leverage_gain, lev) * (lev - world.leverage_start)
     k = world.k

@@ -1,4 +1,4 @@
-"""Mechanism 8: the unexplained part of each state's movement, a mean-zero random step.
+"""Mechanism 2b: the unexplained part of each state's movement, a mean-zero random step.
 
 Each step every position moves by ``sigma / sqrt(steps per year) * eps`` with
 ``eps`` standard normal, one draw per coordinate (``parameters.alignment.noise``

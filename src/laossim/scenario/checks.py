@@ -186,6 +186,7 @@ class _Checker:
         states = [(state.get("id"), state) for _, state, _ in _items(self.doc, "states")]
         placed = [sid for sid, state in states if state.get("position") is not None]
         axes = max(len(self.poles) - 1, 1)
+        seen: dict[str, tuple] = {}  # each pole's position so far
         for sid, state in states:
             path = f"states.{sid}"
             for field in ("position", "resting_position"):
@@ -198,6 +199,13 @@ class _Checker:
                 elif isinstance(value, LList) and len(value) != axes:
                     self.add(state, field, f"{path}.{field}", f"{field} has {len(value)} coordinates",
                              f"{axes}: one per pole but one ({', '.join(self.poles)})", list(value))  # fmt: skip
+            if sid in self.poles and isinstance(state.get("position"), LList):
+                spot = tuple(state["position"])
+                twin = next((p for p, at in seen.items() if at == spot), None)
+                if twin is not None:
+                    self.add(state, "position", f"{path}.position", f"the same position as the pole {twin}",
+                             "poles at distinct positions", list(spot), hint="move one of them")  # fmt: skip
+                seen[sid] = spot
             if placed and state.get("position") is None:
                 self.add(state, "id", f"{path}.position", "no position, while other states have one",
                          "a position for every state, or for none", hint=f"give {sid} a position as "

@@ -20,6 +20,9 @@ from laossim.scenario.parameters import OPEN_BOUND, EngagementKind, Frozen, Para
 FORMAT_VERSION: Final = 1
 """The format a file gets unless it says otherwise; version 2 adds positions."""
 
+Coordinate = Annotated[float, Field(ge=-1e3, le=1e3, allow_inf_nan=False)]
+"""A position's coordinate: the ideal-point scale spans a few units; far beyond would only overflow."""
+
 StateId = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z][A-Za-z0-9_]*$")]
 Pair = tuple[StateId, StateId]
 
@@ -95,12 +98,12 @@ class State(Frozen):
     )
     responsiveness: Share | None = Field(None, description="Own lambda; default parameters.alignment.responsiveness.")
     alignment: dict[StateId, Share] | None = Field(None, description="Shares over the poles; default uniform.")
-    position: list[Real] | None = Field(
+    position: list[Coordinate] | None = Field(
         None,
         description="Coordinates on the scenario's axes, one per pole but one (format_version 2); given for every "
         "state or for none. Default: found from alignment in the default geometry (docs/model.md).",
     )
-    resting_position: list[Real] | None = Field(
+    resting_position: list[Coordinate] | None = Field(
         None,
         description="Where the state rests with nothing changing (format_version 2); default: its initial position.",
     )
