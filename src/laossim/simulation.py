@@ -124,6 +124,7 @@ def rest_samples(world: World) -> int:
     cycle = int(np.lcm.reduce([int(p) for p, s in zip(periods, since, strict=True) if s <= 0] or [1]))
     return min(MOST_REST_SAMPLES, -(-REST_SAMPLES // cycle) * cycle)
 
+
 NOISE = next(m for m in STEP_ORDER if m.name == "noise")
 
 UNSAMPLED = frozenset({"events", "noise", "rest"})

@@ -271,10 +271,10 @@ def positions(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
     it (uniform shares, the centre, where none are given). A resting position defaults to the
     initial one."""
     poles, states = scenario.poles, scenario.states
-    given = [s.position is not None for s in states]
-    if any(given) and not all(given):  # the loader's checks refuse such a file; a program might not
+    placed = [s.position is not None for s in states]
+    if any(placed) and not all(placed):  # the loader's checks refuse such a file; a program might not
         raise ValueError("a position for every state or for none")
-    if all(given):
+    if all(placed):
         position = np.array([s.position for s in states], dtype=float)
     else:
         given = np.full((len(states), len(poles)), 1.0 / len(poles))
