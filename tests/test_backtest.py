@@ -102,9 +102,9 @@ def test_kendall_tau_of_the_ordering_each_year():
 
 
 def test_the_backtest_scenario_is_what_the_builder_writes_from_the_data():
-    from laossim.backtest import build, data
+    from laossim.backtest import build, data, ideal_points
 
-    assert (ROOT / "scenarios" / "backtest_2000.yaml").read_text() == build.document(data.cinc(), data.unga()), (
+    assert (ROOT / "scenarios" / "backtest_2000.yaml").read_text() == build.document(data.cinc(), ideal_points.load()), (
         "regenerate with `python -m laossim.backtest.build`"
     )
 

@@ -44,7 +44,7 @@ def test_migrate_never_replaces_a_file_and_refuses_what_it_cannot_migrate(tmp_pa
     assert "version 2 already" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("name", ["teaching_minimal", "backtest_2000"])
+@pytest.mark.parametrize("name", ["teaching_minimal", "laos_baseline"])
 def test_every_self_contained_shipped_scenario_migrates(tmp_path, name):
     out = tmp_path / f"{name}.yaml"
     shutil.copy(SCENARIOS / f"{name}.yaml", tmp_path / "source.yaml")
