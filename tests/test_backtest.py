@@ -104,7 +104,8 @@ def test_kendall_tau_of_the_ordering_each_year():
 def test_the_backtest_scenario_is_what_the_builder_writes_from_the_data():
     from laossim.backtest import build, data, ideal_points
 
-    assert (ROOT / "scenarios" / "backtest_2000.yaml").read_text() == build.document(data.cinc(), ideal_points.load()), (
+    written = build.document(data.cinc(), ideal_points.load())
+    assert (ROOT / "scenarios" / "backtest_2000.yaml").read_text() == written, (
         "regenerate with `python -m laossim.backtest.build`"
     )
 

@@ -181,7 +181,27 @@ def _sweep_sections(folder: Path, manifest: Manifest) -> tuple[str, str]:
     return name, "\n".join(parts)
 
 
+def _rolling_sections(folder: Path, manifest: Manifest) -> tuple[str, str]:
+    name = f"Rolling backtest of {manifest.get('scenario', folder.name)}"
+    parts = [
+        f"<h1>{_e(name)}</h1>",
+        "<p>Forecasts of every state's UN General Assembly ideal point from each origin "
+        f"{_years(manifest.get('origins'))}, {_years(manifest.get('horizons'))} years ahead, by the model run from "
+        "data up to the origin, against naive forecasts; scored on ideal points centred on each year's mean "
+        "(docs/validation.md).</p>",
+        "<h2>Scores</h2>" + table(pd.read_csv(folder / "scores.csv"), 4),
+        "<h2>Diebold-Mariano tests</h2><p class='muted'>Negative: the first forecast is better.</p>"
+        + table(pd.read_csv(folder / "diebold_mariano.csv"), 3),
+        "<h2>Estimates per origin</h2>" + table(pd.read_csv(folder / "anchors.csv"), 3),
+        "<h2>Plots</h2>" + "".join(image(p, p.stem) for p in sorted(folder.glob("*.png"))),
+        _provenance(manifest),
+    ]
+    return name, "\n".join(parts)
+
+
 def _backtest_sections(folder: Path, manifest: Manifest) -> tuple[str, str]:
+    if manifest.get("settings", {}).get("rolling"):
+        return _rolling_sections(folder, manifest)
     name = f"Backtest of {manifest.get('scenario', folder.name)}"
     parts = [
         f"<h1>{_e(name)}</h1>",

@@ -28,6 +28,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--calibrate", action="store_true", help="first fit the calibrated parameters on 2000-2016 (hold-out unseen)"
     )
+    p.add_argument(
+        "--rolling",
+        action="store_true",
+        help="forecast every state's ideal point from each origin 2005-2022 (1-7 years ahead) against naive forecasts",
+    )
     p.add_argument("--force", action="store_true", help=FORCE_FOLDER)
     cal = p.add_argument_group("calibration (with --calibrate)")
     cal.add_argument("--points", type=at_least(1), help="Latin-hypercube points (default 64)")
@@ -44,6 +49,8 @@ def handle(args: argparse.Namespace) -> int:
     if named and not args.calibrate:
         verb = "applies" if len(named) == 1 else "apply"
         raise UsageError(f"{', '.join(named)} only {verb} with --calibrate; add --calibrate or drop them")
+    if args.rolling and args.calibrate:
+        raise UsageError("--rolling estimates its coefficients at each origin; drop --calibrate (or --rolling)")
     if args.calibrate:
         start_pool_early(args.executor)
     from laossim.backtest import data
@@ -56,8 +63,21 @@ def handle(args: argparse.Namespace) -> int:
     options = Options.given(**chosen) if args.calibrate else None
     out = Path(args.out) if args.out else default_folder(f"backtest-{Path(args.scenario).stem}")
     resolved = load_resolved(args.scenario)
-    check_covers(resolved.scenario, args.scenario)
     scenario_files = [path for path, _ in resolved.files]
+    if args.rolling:
+        from laossim.backtest import ideal_points, rolling
+
+        rolling.check_covers(resolved.scenario, args.scenario)
+        check_folder(out, inputs=[*scenario_files, ideal_points.FILE, data.CINC_FILE], force=args.force)
+        started = time.perf_counter()
+        with atomic_folder(out, replace=args.force) as tmp:
+            _rolling_into(args, tmp)
+        print(
+            f"\nwritten to {out}/ in {time.perf_counter() - started:.0f} s (forecasts.csv: the model's forecasts; "
+            "fans.png: forecasts against the observed points; skill_by_horizon.png: RMSE by horizon)"
+        )
+        return 0
+    check_covers(resolved.scenario, args.scenario)
     check_folder(out, inputs=[*scenario_files, data.UNGA_FILE, data.CINC_FILE], force=args.force)
     started = time.perf_counter()
     with atomic_folder(out, replace=args.force) as tmp:
@@ -68,6 +88,37 @@ def handle(args: argparse.Namespace) -> int:
         f"(backtest.png: simulated bands against the observed points{extra})"
     )
     return 0
+
+
+def _rolling_into(args: argparse.Namespace, folder: Path) -> None:
+    """Run the rolling backtest and write its forecasts, scores and plots into ``folder``."""
+    from tqdm.auto import tqdm
+
+    from laossim.backtest import data, ideal_points, naive, rolling, rolling_output
+    from laossim.scenario import load_scenario
+
+    observed, cinc = ideal_points.load(), data.cinc()
+    replications = args.replications or rolling.REPLICATIONS
+    seed = rolling.SEED if args.seed is None else args.seed
+    print(
+        f"forecasting from {len(naive.ORIGINS)} origins ({min(naive.ORIGINS)}-{max(naive.ORIGINS)}), "
+        f"{replications} replications each, the model with and without its structural terms"
+    )
+    with tqdm(total=len(naive.ORIGINS), desc="origins", unit="origin") as bar:
+        result = rolling.rolling(
+            load_scenario(args.scenario), observed, cinc, replications=replications, seed=seed,
+            progress=lambda _: bar.update(),
+        )  # fmt: skip
+    settings = {"replications": replications, "seed": seed}
+    scores, dm = rolling_output.write(
+        result, observed, folder, args.scenario, settings, [ideal_points.FILE, data.CINC_FILE]
+    )
+    with_pandas_width()
+    columns = ["method", "breaks", "rolling_rmse", "rolling_crps", "fixed_rmse", "asean_tau"]
+    print("\nCentred ideal points, rolling origins 2005-2018 x horizons 1-5, and the fixed split from 2016")
+    print(scores[columns].round(4).to_string(index=False))
+    print("\nDiebold-Mariano, horizons 3-5 (negative: the first is better):")
+    print(dm.round(3).to_string(index=False))
 
 
 def _backtest_into(args: argparse.Namespace, options: Options | None, folder: Path) -> None:
