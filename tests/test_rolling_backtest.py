@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import runpy
 
 import numpy as np
 import pandas as pd
@@ -141,3 +142,15 @@ def test_the_command_refuses_a_scenario_without_ideal_point_positions(tmp_path, 
     assert not (tmp_path / "r").exists()
     assert main(["backtest", str(SCENARIOS / "backtest_2000.yaml"), "--rolling", "--calibrate"]) == 2
     assert "drop --calibrate" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_the_validation_doc_holds_what_its_script_prints(tmp_path):
+    """docs/make_rolling_model.py reruns the shipped rolling backtest (about two minutes)."""
+    from conftest import ROOT
+
+    script = runpy.run_path(str(ROOT / "docs" / "make_rolling_model.py"))
+    text = script["render"](tmp_path)
+    doc = (ROOT / "docs" / "validation.md").read_text()
+    assert script["START"] + text + script["END"] in doc, "regenerate with `python docs/make_rolling_model.py`"
+    assert {p.name for p in tmp_path.iterdir()} == set(script["IMAGES"].values())
