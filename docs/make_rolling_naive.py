@@ -69,7 +69,7 @@ def ideal_point_tables() -> str:
 def lean_table() -> str:
     """The ladder on the centred China lean of VNM THA KHM MMR LAO JPN (2000-2023, the shipped
     nine-state file), beside the figures of the second design's section 2 (quoted as it states them)."""
-    obs = observation.observed(data.unga(), list(compare.COMPARED))
+    obs = observation.observed_lean(data.unga(), list(observation.LEAN_STATES))
     paired = skill.pair(naive.ladder(obs, value="lean"), obs, value="lean")
     by_h = skill.rmse_by_horizon(paired)
     by_h = by_h[by_h.horizon.between(*HORIZONS_V2)].pivot(index="method", columns="horizon", values="rmse")

@@ -205,8 +205,8 @@ def _backtest_sections(folder: Path, manifest: Manifest) -> tuple[str, str]:
     name = f"Backtest of {manifest.get('scenario', folder.name)}"
     parts = [
         f"<h1>{_e(name)}</h1>",
-        "<p>The simulated China lean (agreement with China over agreement with China and the USA, centred "
-        "on each year's mean) of the compared states against UN General Assembly voting, on the fitting "
+        "<p>The simulated UN General Assembly ideal point (each state's position on the axis between the "
+        "USA and China, centred on each year's mean) of the compared states against the observed one, on the fitting "
         f"years {_years(manifest.get('fitting_years'))} and the hold-out {_years(manifest.get('hold_out_years'))}"
         ", with naive forecasts as the bar (docs/validation.md).</p>",
         "<h2>Scores</h2>" + table(pd.read_csv(folder / "scores.csv"), 3),

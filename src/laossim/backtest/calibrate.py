@@ -1,8 +1,9 @@
 """Calibration of the backtest on 2000-2016 only, through the sweep layer.
 
 Four coefficients are fitted, the ones that decide how far and which way
-alignments drift from the observed starting point along the observed
-capability path, which is all the voting data can speak to:
+positions drift from the observed starting point (each state's 2000 ideal
+point) along the observed capability path, which is all the voting data can
+speak to:
 
 * ``alignment.responsiveness`` (rho): how fast a state closes the gap between
   where it stands and its target (anchored at where it stood in 2000). The
@@ -22,9 +23,9 @@ falls as noise falls, so the data cannot say how much there is.
 
 Recipe: a Latin hypercube over the four ranges (:data:`PARAMETERS`) run by
 :func:`laossim.sweep` (crash-safe files, any executor), each run only to the
-end of 2016 and recording the compared states' alignments on the USA and
-China; each point's error is the RMSE of the replication-mean centred lean
-against the observed one over 2000-2016. The best tenth of the points is
+end of 2016 and recording the compared states' positions on the one axis
+(``position.STATE.1``); each point's error is the RMSE of the replication-mean
+centred ideal point against the observed one over 2000-2016. The best tenth of the points is
 kept as an approximate Bayesian computation rejection sample (its spread is
 reported); the defaults are evaluated too (the refinement's first evaluation),
 and the better of them and the best point starts a bounded Nelder-Mead search
@@ -75,8 +76,6 @@ PARAMETERS: dict[str, tuple[float, float]] = {
 }
 """The fitted coefficients and the ranges searched (each includes its default; the
 responsiveness's and the norm pull's are all they admit)."""
-OBSERVED_POLES = ("USA", "CHN")
-"""The lean needs each compared state's share on these two poles."""
 ACCEPTED = 0.1
 """Share of design points an approximate Bayesian computation rejection step keeps (the best by
 error): with the hypercube as a uniform prior, their spread shows what the data leave open."""
@@ -92,7 +91,7 @@ class Calibration:
 
     fitted: dict[str, float]
     error: float
-    """In-sample RMSE of centred leans at the fitted values (2000-2016)."""
+    """In-sample RMSE of centred ideal points at the fitted values (2000-2016)."""
     design: pd.DataFrame
     """One row per design point: its values and its error."""
     refinement: pd.DataFrame
@@ -112,10 +111,14 @@ def fit_steps(scenario: Scenario) -> int:
     return steps
 
 
+AXIS = "1"
+"""The axis of the positions the ideal point is: the scenario's one axis."""
+
+
 def outputs() -> list[str]:
-    """The sweep outputs the lean needs: each compared state's share on the USA and on China."""
-    alignment = vocab.family("alignment")
-    return [alignment.member(s, p) for s in COMPARED for p in OBSERVED_POLES]
+    """The sweep outputs the ideal points need: each compared state's position on the axis."""
+    position = vocab.family("position")
+    return [position.member(s, AXIS) for s in COMPARED]
 
 
 def design_experiment(scenario: str | Path, points: int, replications: int, seed: int | None) -> LoadedExperiment:
@@ -136,18 +139,18 @@ def design_experiment(scenario: str | Path, points: int, replications: int, seed
     return LoadedExperiment(experiment, Path(scenario), resolved.scenario, tuple(resolved.files))
 
 
-def yearly_leans(series: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
-    """Per run (``replication`` = run_id), year and compared state: lean and centred lean."""
+def yearly_points(series: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """Per run (``replication`` = run_id), year and compared state: ideal_point and centred."""
     sim = scenario.simulation
     labels = np.array([step_label(sim.start, sim.time_unit, t) for t in range(int(series.step.max()) + 1)])
-    alignment = vocab.family("alignment")
+    position = vocab.family("position")
     parts = [
         pd.DataFrame(
             {
                 "replication": series.run_id.to_numpy(),
                 "period": labels[series.step.to_numpy()],
                 "state": state,
-                **{alignment.column(p): series[alignment.member(state, p)].to_numpy() for p in OBSERVED_POLES},
+                position.column(AXIS): series[position.member(state, AXIS)].to_numpy(),
             }
         )
         for state in COMPARED
@@ -155,9 +158,9 @@ def yearly_leans(series: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     return observation.simulated(pd.concat(parts, ignore_index=True), list(COMPARED))
 
 
-def fit_error(leans: pd.DataFrame, observed: pd.DataFrame) -> float:
-    """RMSE over 2000-2016 of the replication-mean centred lean against the observed one."""
-    mean = leans.groupby(["year", "state"], as_index=False).centred.mean()
+def fit_error(points: pd.DataFrame, observed: pd.DataFrame) -> float:
+    """RMSE over 2000-2016 of the replication-mean centred ideal point against the observed one."""
+    mean = points.groupby(["year", "state"], as_index=False).centred.mean()
     return scoring.rmse(window(mean, FIT), window(observed, FIT))
 
 
@@ -195,11 +198,11 @@ def calibrate(
     workers: int | None = None,
     progress: bool = True,
 ) -> Calibration:
-    """Fit :data:`PARAMETERS` to the observed centred leans of 2000-2016.
+    """Fit :data:`PARAMETERS` to the observed centred ideal points of 2000-2016.
 
     Args:
         scenario: the backtest scenario file.
-        observed: observed leans (``observation.observed``); only the fitting years are read.
+        observed: observed ideal points (``compare.observed()``); only the fitting years are read.
         out: folder for the design sweep (design table, one file per run, manifest).
         points, replications, refine, executor, workers: see :class:`Options` (None: its default).
     """
@@ -217,9 +220,9 @@ def calibrate(
         failed = [json.loads(f.read_text()) for f in sorted((Path(out) / "status").glob("run-*.json"))]
         first = next((r.get("traceback", "") for r in failed if r.get("status") == "failed"), "")
         raise CalibrationError(f"calibration runs failed; the first:\n{first}")
-    leans = yearly_leans(series, loaded.scenario)
+    points_by_run = yearly_points(series, loaded.scenario)
     errors = {
-        point: fit_error(leans[leans.replication.isin(runs)], observed)
+        point: fit_error(points_by_run[points_by_run.replication.isin(runs)], observed)
         for point, runs in series.groupby("point").run_id.unique().items()
     }
     design = series.groupby("point")[names].first().assign(error=pd.Series(errors)).reset_index()
@@ -304,7 +307,7 @@ def _evaluator(
             if error is not None:
                 raise CalibrationError(f"calibration run {run_id} failed:\n{error}")
             frames.append(pd.DataFrame(columns))
-        return fit_error(yearly_leans(pd.concat(frames, ignore_index=True), loaded.scenario), observed)
+        return fit_error(yearly_points(pd.concat(frames, ignore_index=True), loaded.scenario), observed)
 
     return evaluate
 
@@ -372,7 +375,7 @@ def figure(calibration: Calibration):
         ax.axvline(default(name), color="black", ls=":", lw=1, label="default")
         ax.set_xlabel(name.removeprefix("parameters."))
         ax.grid(alpha=0.3)
-    axes[0].set_ylabel("RMSE of centred lean, 2000-2016")
+    axes[0].set_ylabel("RMSE of centred ideal point, 2000-2016")
     axes[0].legend(fontsize=7)
     fig.suptitle("Calibration on 2000-2016: in-sample error over the design and the refinement")
     return fig

@@ -1,27 +1,21 @@
 """The observation model of the backtest: what a run says about UN General Assembly voting.
 
-The voting data (Bailey, Strezhnev and Voeten 2017) give, per state and
-year, the share of votes in which it voted as the USA, China and Russia did.
-The model's alignment gives each state's shares over the poles USA, CHN and
-RUS. The two meet through one recipe, used both ways:
+The scenario's one axis is the UN General Assembly ideal-point scale (Bailey,
+Strezhnev and Voeten 2017, :mod:`laossim.backtest.ideal_points`), its poles the
+USA and China, and each state starts at its 2000 ideal point. The observable is
+therefore the position itself, with no mapping in between:
 
-* **Initial alignment from agreement.** A state's share on pole k is its
-  agreement with k over the sum of its agreements with the three poles:
-  ``a_k = agree_k / (agree_USA + agree_CHN + agree_RUS)``. Shares then keep
-  the ratios between agreements, which is what the data say about relative
-  closeness; the level of agreement (how consensual a session was) carries
-  no alignment information and is divided out.
-* **The observable: the China lean.** ``lean = a_CHN / (a_CHN + a_USA)`` on the
-  model side and ``agree_China / (agree_China + agree_USA)`` on the data side,
-  the position between the two powers the question is about, in [0, 1]. It is
-  equal on both sides for the initial year by construction (the ratio is
-  preserved), so the mapping reproduces its own data exactly.
+* **The ideal point.** The model's ``position_1`` (a state's coordinate on the
+  axis) against the observed ``ideal_point``; a run's yearly value is the mean
+  of its steps in that calendar year (step 0, the initial state, counts toward
+  the year before the start).
 * **Removing the agenda's common shift.** Each session's agenda moves every
-  state's agreements together; the comparison also uses each lean relative
-  to the mean lean of the states observed that year (``centred``), which
-  removes any shift common to all.
+  state together; the comparison uses each value relative to the mean of the
+  compared states that year (``centred``), which removes any shift common to all.
 
-A run's yearly value is the mean of its steps in that calendar year.
+The China lean of the earlier, nine-state backtest (``agree_china / (agree_china
++ agree_usa)``) stays for the comparison table of ``docs/make_rolling_naive.py``
+(:func:`observed_lean`).
 """
 
 from __future__ import annotations
@@ -29,17 +23,44 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-POLES: tuple[str, ...] = ("USA", "CHN", "RUS")
-"""The powers the voting data measure agreement with, in the order of the scenario's poles."""
+AXIS = "position_1"
+"""A run's column of each state's position on the one axis, the ideal-point scale."""
+LEAN_STATES: tuple[str, ...] = ("VNM", "THA", "KHM", "MMR", "LAO", "JPN")
+"""The non-pole states of the nine-state voting file whose China lean ``docs/make_rolling_naive.py``
+sets beside the second design's figures."""
 
 
-def alignment_from_agreement(agreement: np.ndarray) -> np.ndarray:
-    """(N, 3) alignment shares over USA, CHN, RUS from agreements with them (rows need a positive sum)."""
-    agreement = np.asarray(agreement, dtype=float)
-    totals = agreement.sum(axis=1, keepdims=True)
-    if np.any(totals <= 0) or np.any(agreement < 0):
-        raise ValueError("agreements must be non-negative with a positive sum per state")
-    return agreement / totals
+def centred(frame: pd.DataFrame, column: str = "ideal_point", by: tuple[str, ...] = ("year",)) -> pd.Series:
+    """Each value minus the mean of its year (the common shift of a session removed), within
+    each group of ``by`` (add ``replication`` for a run's replications)."""
+    return frame[column] - frame.groupby(list(by))[column].transform("mean")
+
+
+def observed(points: pd.DataFrame, states: list[str], first: int = 2000) -> pd.DataFrame:
+    """Observed yearly ideal points of ``states`` from ``first`` on (``ideal_points.load()``):
+    columns year, state, ideal_point, q05, q95, observation_break and centred (over ``states``)."""
+    rows = points[points.state.isin(states) & (points.year >= first)]
+    out = rows[["year", "state", "ideal_point", "q05", "q95", "observation_break"]].reset_index(drop=True)
+    out["centred"] = centred(out)
+    return out.sort_values(["state", "year"], ignore_index=True)
+
+
+def simulated(states_table: pd.DataFrame, states: list[str]) -> pd.DataFrame:
+    """Simulated yearly ideal points from a run's ``states`` table (one row per replication, step
+    and state, with ``period`` and ``position_1``): columns replication, year, state, ideal_point,
+    centred. Step 0 (the initial state) counts toward the year before the start."""
+    rows = states_table[states_table.state.isin(states)]
+    out = pd.DataFrame(
+        {
+            "replication": rows.replication.to_numpy(),
+            "year": rows.period.str.slice(0, 4).astype(int).to_numpy(),
+            "state": rows.state.to_numpy(),
+            "ideal_point": rows[AXIS].to_numpy(dtype=float),
+        }
+    )
+    out = out.groupby(["replication", "year", "state"], as_index=False)["ideal_point"].mean()
+    out["centred"] = centred(out, by=("replication", "year"))
+    return out
 
 
 def china_lean(usa: np.ndarray | pd.Series, china: np.ndarray | pd.Series) -> np.ndarray:
@@ -49,14 +70,9 @@ def china_lean(usa: np.ndarray | pd.Series, china: np.ndarray | pd.Series) -> np
     return np.divide(china, total, out=np.full_like(total, 0.5), where=total > 0)
 
 
-def centred(frame: pd.DataFrame, column: str = "lean", by: tuple[str, ...] = ("year",)) -> pd.Series:
-    """Each value minus the mean of its year (the common shift of a session removed), within
-    each group of ``by`` (add ``replication`` for a run's replications)."""
-    return frame[column] - frame.groupby(list(by))[column].transform("mean")
-
-
-def observed(unga: pd.DataFrame, states: list[str]) -> pd.DataFrame:
-    """Observed yearly leans of ``states``: columns year, state, lean, centred."""
+def observed_lean(unga: pd.DataFrame, states: list[str]) -> pd.DataFrame:
+    """Observed yearly China leans of ``states`` from the nine-state voting file (``data.unga()``):
+    columns year, state, lean, centred (over ``states``)."""
     rows = unga[unga.iso3c.isin(states)]
     out = pd.DataFrame(
         {
@@ -65,23 +81,5 @@ def observed(unga: pd.DataFrame, states: list[str]) -> pd.DataFrame:
             "lean": china_lean(rows.agree_usa, rows.agree_china),
         }
     )
-    out["centred"] = centred(out)
+    out["centred"] = centred(out, "lean")
     return out.sort_values(["state", "year"], ignore_index=True)
-
-
-def simulated(states_table: pd.DataFrame, states: list[str]) -> pd.DataFrame:
-    """Simulated yearly leans from a run's ``states`` table (one row per replication, step and
-    state, with ``period`` and ``alignment_USA``/``alignment_CHN``): columns replication, year,
-    state, lean, centred. Step 0 (the initial state) counts toward the year before the start."""
-    rows = states_table[states_table.state.isin(states)]
-    out = pd.DataFrame(
-        {
-            "replication": rows.replication.to_numpy(),
-            "year": rows.period.str.slice(0, 4).astype(int).to_numpy(),
-            "state": rows.state.to_numpy(),
-            "lean": china_lean(rows.alignment_USA, rows.alignment_CHN),
-        }
-    )
-    out = out.groupby(["replication", "year", "state"], as_index=False)["lean"].mean()
-    out["centred"] = centred(out, by=("replication", "year"))
-    return out

@@ -53,7 +53,7 @@ def handle(args: argparse.Namespace) -> int:
         raise UsageError("--rolling estimates its coefficients at each origin; drop --calibrate (or --rolling)")
     if args.calibrate:
         start_pool_early(args.executor)
-    from laossim.backtest import data
+    from laossim.backtest import data, ideal_points
     from laossim.backtest.calibrate import Options
     from laossim.backtest.compare import check_covers
     from laossim.folders import atomic_folder, check_folder
@@ -65,7 +65,7 @@ def handle(args: argparse.Namespace) -> int:
     resolved = load_resolved(args.scenario)
     scenario_files = [path for path, _ in resolved.files]
     if args.rolling:
-        from laossim.backtest import ideal_points, rolling
+        from laossim.backtest import rolling
 
         rolling.check_covers(resolved.scenario, args.scenario)
         check_folder(out, inputs=[*scenario_files, ideal_points.FILE, data.CINC_FILE], force=args.force)
@@ -78,7 +78,7 @@ def handle(args: argparse.Namespace) -> int:
         )
         return 0
     check_covers(resolved.scenario, args.scenario)
-    check_folder(out, inputs=[*scenario_files, data.UNGA_FILE, data.CINC_FILE], force=args.force)
+    check_folder(out, inputs=[*scenario_files, ideal_points.FILE, data.CINC_FILE], force=args.force)
     started = time.perf_counter()
     with atomic_folder(out, replace=args.force) as tmp:
         _backtest_into(args, options, tmp)
@@ -123,8 +123,8 @@ def _rolling_into(args: argparse.Namespace, folder: Path) -> None:
 
 def _backtest_into(args: argparse.Namespace, options: Options | None, folder: Path) -> None:
     """Calibrate if asked, then run the backtest and write its tables and plots into ``folder``."""
-    from laossim.backtest import calibrate, data, observation
-    from laossim.backtest.compare import COMPARED, backtest, write
+    from laossim.backtest import calibrate
+    from laossim.backtest.compare import COMPARED, backtest, observed, write
 
     fitted = None
     if options is not None:
@@ -134,7 +134,7 @@ def _backtest_into(args: argparse.Namespace, options: Options | None, folder: Pa
         )
         cal = calibrate.calibrate(
             args.scenario,
-            observation.observed(data.unga(), list(COMPARED)),
+            observed(),
             folder / "calibration",
             seed=args.seed,
             **dataclasses.asdict(options),
@@ -146,7 +146,7 @@ def _backtest_into(args: argparse.Namespace, options: Options | None, folder: Pa
         print(calibrate.fitted_table(cal).to_string(index=False))
     bt = backtest(args.scenario, fitted=fitted, **given(replications=args.replications, seed=args.seed))
     with_pandas_width()
-    print("\nCentred China lean of VNM, THA, KHM, MMR, LAO and JPN against UN General Assembly voting")
+    print(f"\nCentred UN General Assembly ideal points of {', '.join(COMPARED)}: simulated against observed")
     print(bt.scores.round(3).to_string(index=False))
     print("\nPer state:")
     print(bt.per_state.round(3).to_string(index=False))
