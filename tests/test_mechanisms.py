@@ -20,6 +20,7 @@ from laossim.mechanisms import (
 )
 from laossim.scenario.parameters import EngagementKind
 from laossim.scenario.schema import ChangeEvent, DisasterEvent, EngagementEvent
+from laossim.simulation import Simulation
 from laossim.world import Sightings, World, bounded, build_world, per_step
 
 ONE = np.zeros(1, dtype=np.intp)
@@ -403,3 +404,10 @@ def test_rivals_seeing_an_engagement_raise_tension_symmetrically(world: World, t
     # LAO was seen engaging VNM, CHN's rival: CHN and LAO each see the other's side of it
     assert seen[chn, lao] == seen[lao, chn] == pytest.approx(0.25)
     assert seen.sum() == pytest.approx(0.5)
+
+
+def test_a_scenario_without_forums_runs_and_no_meeting_is_held():
+    spec = tiny_scenario().model_copy(update={"forums": []})
+    sim = Simulation(spec, np.random.SeedSequence(1), 8)
+    sim.run()
+    assert not [r for _, r in sim.records if r.kind == "forum_meeting"]

@@ -83,6 +83,20 @@ def delta_energy(
     return 2.0 * s[actor] * (g_old - g_new)
 
 
+def propensities(
+    affinity: np.ndarray,
+    trust: np.ndarray,
+    tension: np.ndarray,
+    w_affinity: float | np.floating | np.ndarray,
+    w_trust: float | np.floating | np.ndarray,
+) -> np.ndarray:
+    """The in-run propensities p_ij = w_H H_ij + w_R (R_ij - tau_ij) of a world's affinity H, trust R
+    and tension tau (each run of a stack alike; the weights already shaped to act on them, e.g. by
+    :func:`laossim.batch.along`): what the stability score's frustration and the camps' moves
+    (:mod:`laossim.mechanisms.camps`) both read."""
+    return w_affinity * affinity + w_trust * (trust - tension)
+
+
 def quadratic_form(x: np.ndarray, s: np.ndarray) -> np.ndarray:
     """s' X s for a square X (or each of a stack of them, with s stacked alike), as row sums in
     double precision of X's entries times s, never as a matrix product: BLAS sums in an order that

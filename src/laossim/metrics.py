@@ -90,8 +90,8 @@ def volatility(world: World, scale_per_year: Coefficient) -> np.ndarray:
 def propensities(world: World, params: Parameters) -> np.ndarray:
     """In-run landscape propensities p_ij = w_H H_ij + w_R (R_ij - tau_ij)."""
     lp = params.landscape
-    return along(lp.affinity, world.affinity) * world.affinity + along(lp.trust, world.trust) * (
-        world.trust - world.tension
+    return landscape.propensities(
+        world.affinity, world.trust, world.tension, along(lp.affinity, world.affinity), along(lp.trust, world.trust)
     )
 
 

@@ -91,6 +91,7 @@ def tables(trace: Trace, scenario: Scenario, replication: int) -> dict[str, pd.D
             "state": np.tile(ids, t_count),
             **families,
             "coalition": np.array(poles)[trace.alignment.argmax(axis=2).ravel()],
+            "camp": np.array(poles)[trace.histories["camp"].ravel()],
         }
     )
     happened, at = trace.happened, trace.happened_at

@@ -22,7 +22,7 @@ import numpy as np
 
 from laossim import batch, metrics, vocab
 from laossim.errors import NonFiniteScoreError
-from laossim.mechanisms import STEP_ORDER, Declared, alignment, begin_step, churn, events
+from laossim.mechanisms import STEP_ORDER, Declared, alignment, begin_step, camps, churn, events
 from laossim.mechanisms.records import Record, Records
 from laossim.scenario import Scenario
 from laossim.scenario.schema import ChangeEvent, Event
@@ -44,8 +44,8 @@ def outputs(scenario: Scenario) -> list[str]:
 
 def recorded() -> tuple[str, ...]:
     """The world fields a simulation keeps at every step: what the run tables read (alignment,
-    capability) and each family of :data:`laossim.vocab.FAMILIES` reads."""
-    return tuple(dict.fromkeys(("alignment", "capability", *(f.field for f in vocab.FAMILIES))))
+    capability, camp) and each family of :data:`laossim.vocab.FAMILIES` reads."""
+    return tuple(dict.fromkeys(("alignment", "capability", "camp", *(f.field for f in vocab.FAMILIES))))
 
 
 def member_series(name: str, histories: dict[str, np.ndarray], world: World) -> np.ndarray:
@@ -165,7 +165,7 @@ class Simulation:
         self.root_seed = seq.entropy
         """The root seed's entropy (the int given, or the scenario's seed)."""
         self.streams: Streams | StackedStreams = Streams(seq)
-        self.world: World = alignment.anchored(build_world(spec), spec.parameters)
+        self.world: World = camps.settled(alignment.anchored(build_world(spec), spec.parameters), spec.parameters)
         self.mechanisms: tuple[Declared, ...] = _bound(spec, spec.events)
         """The step's mechanisms in order (:data:`STEP_ORDER`), events bound to this run's schedule."""
         self.log: list[tuple[int, Records]] = []

@@ -175,6 +175,12 @@ class World:
     churn: float = 0.0
     """The alignments' mean total-variation change a step, summed with a one-year memory (up to the
     last step)."""
+    # (N,): coalitions (mechanisms/camps.py)
+    camp: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """Each state's camp: the index (into ``poles``) of the pole whose coalition it belongs to; a pole's
+    is its own."""
+    camp_start: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """Each state's camp when the run began: a target shifts with a change of camp since."""
     # what happened in the current step (THIS_STEP)
     leverage: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
     visibility: Sightings = field(default_factory=Sightings.none)
@@ -305,6 +311,7 @@ def build_world(scenario: Scenario) -> World:
     position, resting = positions(scenario)
     alignment = geometry.shares(position, position[poles], params.alignment.sharpness)
     alignment[poles] = np.eye(k)
+    camp = np.argmax(alignment, axis=-1).astype(np.int64)  # its nearest pole (mechanisms/camps.py settles them)
 
     affinity: FloatArray = np.zeros((n, n))  # double while the defaults are computed, then DYAD
     border = np.zeros((n, n), dtype=bool)
@@ -398,6 +405,8 @@ def build_world(scenario: Scenario) -> World:
         visibility=Sightings.none(),
         capability_gain=np.zeros(n),
         prev_alignment=alignment.copy(),
+        camp=camp,
+        camp_start=camp.copy(),
         drift=np.zeros((len(RESTING), n, n), dtype=DYAD),
         drift_capability=np.zeros(n),
         growth=np.zeros(n),

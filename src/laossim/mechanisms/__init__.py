@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from laossim.batch import along, each
-from laossim.mechanisms import alignment, crises, economy, engagement, events, forums, noise, rest, security
+from laossim.mechanisms import alignment, camps, crises, economy, engagement, events, forums, noise, rest, security
 from laossim.mechanisms.contract import Contract, contract
 from laossim.mechanisms.records import Record, Records
 from laossim.scenario.parameters import Parameters
@@ -49,6 +49,7 @@ class Declared:
 
 STEP_ORDER: tuple[Declared, ...] = (
     Declared("events", events.step, 0, events.CONTRACT),  # needs the schedule: the simulation binds it
+    Declared("camps", camps.step, 9, camps.CONTRACT),
     Declared("alignment", alignment.step, 1, alignment.CONTRACT),
     Declared("noise", noise.step, 7, noise.CONTRACT),
     Declared("engagement", engagement.step, 2, engagement.CONTRACT),

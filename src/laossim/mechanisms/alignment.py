@@ -6,7 +6,10 @@ mean-zero random step is a mechanism of its own, :mod:`laossim.mechanisms.noise`
 
     x_t+1 = x_t + rho (x*_t - x_t),   x*_t = mu + band(shift(gamma_L (L_t - L_0)) + n_t - n_0)
 
-``mu`` is its resting position (given, or where it starts), ``L`` the
+plus, when a state has changed camp (mechanism 2a, :mod:`laossim.mechanisms.camps`),
+``kappa (m_camp - m_start)``, the share ``kappa`` of the way from the resting position of
+its first camp's pole to that of its camp's pole now (outside the band: a change of camp is
+a change of regime). ``mu`` is its resting position (given, or where it starts), ``L`` the
 leverage of each pole over it (below) and ``L_0`` that leverage when the run
 began, and ``n`` the forums' pull on the target (mechanism 4) and ``n_0`` its
 value then: the target moves only with *changes* of leverage, threat and
@@ -42,8 +45,8 @@ from laossim.world import World, per_step
 HEDGER, BALANCER, BANDWAGONER = 0, 1, 2
 
 CONTRACT = contract(
-    reads="position resting leverage_start norm_pull norm_pull_start capability trade aid debt affinity border "
-    "alliance trust tension "
+    reads="position resting camp camp_start leverage_start norm_pull norm_pull_start capability trade aid debt "
+    "affinity border alliance trust tension "
     "threat_sensitivity doctrine responsiveness pressure",
     writes="position leverage",
 )
@@ -112,7 +115,17 @@ def target(world: World, params: Parameters, lev: np.ndarray) -> np.ndarray:
     held = np.divide(band, length, out=np.ones_like(length), where=length > band)
     shift = shift * held[..., None]
     shift[..., world.poles, :] = 0.0
-    return world.resting + shift
+    return world.resting + shift + camp_shift(world, params)
+
+
+def camp_shift(world: World, params: Parameters) -> np.ndarray:
+    """(N, D): how far its camp (:mod:`laossim.mechanisms.camps`) moves a state's target: ``kappa``
+    (``camps.shift``) times the way from the resting position of the pole of the camp it began in to
+    that of the pole of its camp now (nothing while it stays in its first camp)."""
+    poles = world.resting[..., world.poles, :]
+    now = np.take_along_axis(poles, world.camp[..., None], axis=-2)
+    start = np.take_along_axis(poles, world.camp_start[..., None], axis=-2)
+    return along(params.camps.shift, now) * (now - start)
 
 
 def responsiveness(world: World, params: Parameters) -> np.ndarray:

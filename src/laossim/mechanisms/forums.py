@@ -106,6 +106,8 @@ def _meeting(
 
 def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> tuple[World, Records]:
     """Regular meetings of every forum whose period comes round at step t."""
+    if not world.forum_ids:
+        return world, NONE  # a scenario without forums
     due = meets(world, t)
     meeting = np.flatnonzero(due.reshape(-1, due.shape[-1])[0])  # the runs of a stack share their forums: the first's
     if len(meeting) == 0:

@@ -178,6 +178,9 @@ def describe(record: Record) -> str:
         return record.text
     if record.kind in PHRASES:
         return f"{record.source} and {record.target} {PHRASES[record.kind]}; trust {signed(record.magnitude)}"
+    if record.kind == "camp_switch":
+        shed = f"sheds {record.magnitude:.3f} of its frustration beyond the cost"
+        return f"{record.source} joins the camp of {record.target} ({shed})"
     if record.kind == "crisis":
         return f"crisis between {record.source} and {record.target} (severity {record.magnitude:.2f})"
     return f"{record.kind}: {record.source} {record.target} ({record.magnitude:.3g})"

@@ -134,6 +134,36 @@ class AlignmentParams(Frozen):
     )
 
 
+class CampParams(Frozen):
+    """Mechanism 2a: camps, the coalitions of landscape theory inside the run, and their lock-in."""
+
+    lock_in: Real = param(
+        1.0,
+        "lambda: a state's cost of leaving its camp, in shares of its frustration, per unit of its "
+        "interoperability with its camp's pole (built by training, exercises and arms); 0: lock-in off. judgement",
+        typical=(0.0, 2.0),
+    )
+    threshold: Real = param(
+        0.5,
+        "theta: the share of its frustration a state must shed to change camp with no ties at all (its cost of "
+        "leaving is theta + lambda I): a camp is left for a clear gain, not on the wander of a run's relations. "
+        "judgement",
+        le=2,
+    )
+    ties: Real = param(
+        0.1,
+        "g: share of the gap to full interoperability with its camp's pole that a state closes per year "
+        "(a camp trains, exercises and arms together). judgement",
+        le=1,
+    )
+    shift: Real = param(
+        0.25,
+        "kappa: share of the way from the pole of the camp it began in to the pole of its camp now by which "
+        "a state's target moves (outside its doctrine's band: a change of camp is a change of regime). judgement",
+        le=1,
+    )
+
+
 class EngagementParams(Frozen):
     """Mechanism 3: military engagements."""
 
@@ -277,6 +307,7 @@ class Parameters(Frozen):
     """Every mechanism coefficient, grouped by mechanism."""
 
     alignment: AlignmentParams = Field(default_factory=AlignmentParams)
+    camps: CampParams = Field(default_factory=CampParams)
     engagement: EngagementParams = Field(default_factory=EngagementParams)
     forums: ForumParams = Field(default_factory=ForumParams)
     security: SecurityParams = Field(default_factory=SecurityParams)
