@@ -82,7 +82,7 @@ def tables(scores: pd.DataFrame, dm: pd.DataFrame, anchors: pd.DataFrame) -> str
             else "The structural terms add no skill: at horizons 3-5 the model with them is "
             f"{'worse' if structural.statistic > 0 else 'no better'} than without them "
             f"(statistic {structural.statistic:+.2f}, p = {structural.p_value:.3f}), so this backtest credits the "
-            "mechanisms (leverage, forums, pressure) with nothing. What forecasts well is the error correction "
+            "mechanisms (leverage, forums, pressure, camps) with nothing. What forecasts well is the error correction "
             "toward each state's recent mean, with coefficients estimated before each origin: the nested null."
         ),
     ]

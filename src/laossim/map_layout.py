@@ -66,14 +66,20 @@ LABEL_DIRECTIONS: tuple[tuple[int, int], ...] = (
 """Where a label may sit around its marker, in the order tried: below, above, right, left, then
 the diagonals."""
 
+LABEL_RINGS: tuple[float, ...] = (1.0, 2.5, 4.0)
+"""How far out a label is tried, in multiples of the gap just outside its marker: every direction
+at the first distance, then at the next, so a crowded region's labels move out (with a leader
+line) only when no place beside their marker is clear."""
+
 
 def place_labels(ax: Axes, xy: np.ndarray, names: Sequence[str], areas: np.ndarray, fontsize: float) -> list[Text]:
     """Label each marker with its name where the label overlaps no other label and no marker.
 
     Markers are taken largest first; each label tries :data:`LABEL_DIRECTIONS` just outside
-    its marker (a marker's area is in points squared) and keeps the first place that is clear,
-    or, when none is, the one that overlaps least. Labels have a white halo, so lines under
-    them do not hide them. Returns the labels, in the order of ``names``.
+    its marker (a marker's area is in points squared), then farther out (:data:`LABEL_RINGS`),
+    and keeps the first place that is clear, or, when none is, the one that overlaps least; a
+    label set apart from its marker gets a thin leader line. Labels have a white halo, so lines
+    under them do not hide them. Returns the labels, in the order of ``names``.
     """
     fig = cast(Figure, ax.figure)
     ax.autoscale_view()  # the limits the labels are placed against
@@ -94,18 +100,24 @@ def place_labels(ax: Axes, xy: np.ndarray, names: Sequence[str], areas: np.ndarr
         text = ax.text(0, 0, names[i], fontsize=fontsize, zorder=5)
         text.set_path_effects([patheffects.withStroke(linewidth=3, foreground="white")])
         others = [m for k, m in enumerate(markers) if k != i]
-        tried: list[tuple[float, int, Bbox, tuple[tuple[float, float], HAlign, VAlign]]] = []
-        for dx, dy in LABEL_DIRECTIONS:
-            gap = radii[i] + 2 * points
-            anchor = ax.transData.inverted().transform((centres[i][0] + dx * gap, centres[i][1] + dy * gap))
-            place = ((float(anchor[0]), float(anchor[1])), _HA[dx], _VA[dy])
-            _put(text, place)
-            box = text.get_window_extent(renderer)
-            tried.append((sum(_overlap(box, other) for other in placed + others), len(tried), box, place))
+        tried: list[tuple[float, int, Bbox, tuple[tuple[float, float], HAlign, VAlign], float]] = []
+        for ring in LABEL_RINGS:
+            for dx, dy in LABEL_DIRECTIONS:
+                gap = radii[i] + ring * 2 * points + (ring - 1) * radii[i]
+                anchor = ax.transData.inverted().transform((centres[i][0] + dx * gap, centres[i][1] + dy * gap))
+                place = ((float(anchor[0]), float(anchor[1])), _HA[dx], _VA[dy])
+                _put(text, place)
+                box = text.get_window_extent(renderer)
+                tried.append((sum(_overlap(box, other) for other in placed + others), len(tried), box, place, ring))
+                if tried[-1][0] == 0:
+                    break
             if tried[-1][0] == 0:
                 break
-        _, _, box, place = min(tried)
+        _, _, box, place, ring = min(tried)
         _put(text, place)
+        if ring > 1:
+            (x, y), _, _ = place
+            ax.plot([xy[i][0], x], [xy[i][1], y], color="grey", lw=0.6, zorder=4, scalex=False, scaley=False)
         placed.append(box)
         labels[int(i)] = text
     return [labels[i] for i in range(len(names))]

@@ -30,8 +30,8 @@ year (:func:`anchors`), and nothing later:
 
 Everything else (doctrines, relations, forums, the coefficients of the structural terms)
 is the template's, fixed before the first rolling run. **The model without its structural
-terms** is the same, fitted the same way, with the leverage gain, the forums' pull and the
-polarisation pressure gain at zero (:data:`STRUCTURAL`): error correction to the resting
+terms** is the same, fitted the same way, with the leverage gain, the forums' pull, the
+polarisation pressure gain and the camps' shift at zero (:data:`STRUCTURAL`): error correction to the resting
 position with noise, whose replication mean is ``mu + phi^h (x_0 - mu)``.
 
 A forecast is the mean of the replications' positions; ``q05`` and ``q95`` are their 5% and
@@ -66,6 +66,7 @@ STRUCTURAL: dict[str, float] = {
     "alignment.leverage_gain": 0.0,
     "forums.norm_pull": 0.0,
     "alignment.pressure_gain": 0.0,
+    "camps.shift": 0.0,
 }
 """The settings that switch the structural terms off: the null model of the Diebold-Mariano test."""
 MODEL = "laossim"
