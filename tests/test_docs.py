@@ -81,3 +81,20 @@ def test_the_refusal_quoted_in_the_data_safety_doc_is_what_the_command_prints(tm
     monkeypatch.chdir(tmp_path)
     assert main(command) == 2
     assert capsys.readouterr().err.strip() == message
+
+
+def test_the_first_run_quoted_in_the_readme_is_what_the_command_prints(tmp_path, capsys):
+    """The README's first block of output is the baseline's score table as ``laossim run`` prints it."""
+    from laossim.cli import main
+
+    assert main(["run", str(ROOT / "scenarios" / "laos_baseline.yaml"), "--out", str(tmp_path / "r")]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    readme = (ROOT / "README.md").read_text()
+    table = [
+        line
+        for line in printed
+        if line.split(" ")[0] in {"stability", "cooperation", "focal_autonomy", "focal_security"}
+    ]
+    assert len(table) == 4
+    for line in table:
+        assert line.rstrip() in readme, f"README's first run is stale; it should read: {line}"

@@ -23,8 +23,16 @@ def test_entropy_share_is_one_when_balanced_and_zero_at_a_vertex():
 
 def test_polarisation_is_one_for_two_equal_opposed_blocs_and_zero_for_consensus():
     blocs = np.array([[1.0, 0.0]] * 3 + [[0.0, 1.0]] * 3)
-    assert metrics.polarisation(blocs, 1.0) == pytest.approx(1.0)
-    assert metrics.polarisation(np.array([[0.6, 0.4]] * 5), 1.0) == 0.0
+    assert metrics.polarisation(blocs, metrics.coalitions(blocs), 1.0) == pytest.approx(1.0)
+    assert metrics.polarisation(np.array([[0.6, 0.4]] * 5), np.zeros(5, dtype=int), 1.0) == 0.0
+
+
+def test_polarisation_groups_states_by_their_camps_not_their_shares():
+    """A state that leans to the other pole but has not changed camp stays in its camp's group."""
+    leaning = np.array([[0.9, 0.1]] * 3 + [[0.45, 0.55]] + [[0.1, 0.9]] * 2)
+    by_shares = metrics.polarisation(leaning, metrics.coalitions(leaning), 1.0)
+    by_camps = metrics.polarisation(leaning, np.array([0, 0, 0, 0, 1, 1]), 1.0)
+    assert by_camps != pytest.approx(by_shares)
 
 
 def test_dyad_means_ignore_the_diagonal_and_weight_by_capability():

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from conftest import SCENARIOS
-from laossim.backtest import data, ideal_points, naive, rolling
+from laossim.backtest import data, ideal_points, naive, posterior, rolling
 from laossim.cli import main
 from laossim.kernel import Job, evaluate
 from laossim.scenario import load_scenario
@@ -154,3 +154,31 @@ def test_the_validation_doc_holds_what_its_script_prints(tmp_path):
     doc = (ROOT / "docs" / "validation.md").read_text()
     assert script["START"] + text + script["END"] in doc, "regenerate with `python docs/make_rolling_model.py`"
     assert {p.name for p in tmp_path.iterdir()} == set(script["IMAGES"].values())
+
+
+def test_the_twin_experiment_fits_the_coefficients_back_within_a_fifth(template, observed):
+    """Data made by the model at the coefficients fitted on all the votes, with the data's states,
+    years and gaps, fitted back the same way: every fit within 20%, none on a bound."""
+    twin = posterior.twin(template, observed, sets=8)
+    assert (twin.error() < 0.2).all(), twin.fitted
+    assert twin.fitted.phi.between(0.01, 0.98).all()
+    assert twin.fitted.phi.mean() == pytest.approx(twin.true_phi, rel=0.05)
+
+
+def test_run_with_posterior_draws_each_replications_coefficients_from_data_before_the_start(tmp_path, template):
+    overrides, estimate = posterior.replication_overrides(template, "backtest_2000.yaml", 6, seed=3)
+    points = ideal_points.load()
+    assert estimate.origin == 1999 and estimate == rolling.anchors(points[points.year <= 1999], data.cinc()[:0], 1999)
+    rates = [o["states.LAO.responsiveness"] for o in overrides]
+    assert len(set(rates)) == 6
+    assert all(o["states.USA.responsiveness"] == o["states.LAO.responsiveness"] for o in overrides)
+    assert overrides == posterior.replication_overrides(template, "backtest_2000.yaml", 6, seed=3)[0]
+    out = tmp_path / "run"
+    args = ["run", str(SCENARIOS / "backtest_2000.yaml"), "--posterior", "--replications", "3", "--steps", "8"]
+    assert main([*args, "--out", str(out)]) == 0
+    recorded = json.loads((out / "manifest.json").read_text())
+    assert len(recorded["per_replication"]) == 3  # the draws themselves: the run reproduces without the data
+    states = pd.read_parquet(out / "states.parquet")
+    moved = states[states.step == 8].groupby("replication").position_1.sum()
+    assert moved.nunique() == 3
+    assert main(["run", str(SCENARIOS / "laos_baseline.yaml"), "--posterior", "--out", str(tmp_path / "no")]) == 2

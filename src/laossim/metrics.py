@@ -49,21 +49,20 @@ def weighted_mean(values: list[np.ndarray], weights: list[Coefficient]) -> Coeff
 
 
 def coalitions(alignment: np.ndarray) -> np.ndarray:
-    """Each state's dominant pole (its coalition in the landscape)."""
+    """Each state's dominant pole (the coalition its shares alone would put it in)."""
     return np.argmax(alignment, axis=-1)
 
 
-def polarisation(alignment: np.ndarray, alpha: Coefficient) -> np.ndarray:
+def polarisation(alignment: np.ndarray, groups: np.ndarray, alpha: Coefficient) -> np.ndarray:
     """Esteban-Ray polarisation of the coalitions, normalised by its bipolar maximum.
 
-    Groups are the coalitions (dominant pole) with population shares pi_g
+    Groups are the coalitions (each state's camp, mechanism 2a) with population shares pi_g
     (each state counts once) at their mean alignment; distance is total
     variation. ER = sum_g sum_h pi_g^(1+alpha) pi_h d_gh, divided by
     2^-(1+alpha), the value of two equal groups at distance 1. Every pole is a
     group; an empty one has pi = 0 and adds nothing.
     """
     n, k = alignment.shape[-2:]
-    groups = coalitions(alignment)
     lead = groups.shape[:-1]
     count = math.prod(lead)
     flat = groups.ravel() if not lead else np.arange(count).repeat(n) * k + groups.ravel()  # a run's own K groups
@@ -96,10 +95,11 @@ def propensities(world: World, params: Parameters) -> np.ndarray:
 
 
 def frustration(world: World, params: Parameters) -> np.ndarray | np.float64:
-    """Normalised landscape frustration of the current coalitions, sizes = capability shares
-    (each run of a stack on its own)."""
+    """Normalised landscape frustration of the current coalitions (the camps, mechanism 2a: they
+    change only by a clear gain, so a state near indifference does not flip the score on the
+    noise), sizes = capability shares (each run of a stack on its own)."""
     sizes = world.capability / world.capability.sum(axis=-1, keepdims=True)
-    p, groups = propensities(world, params), coalitions(world.alignment)
+    p, groups = propensities(world, params), world.camp
     return np.float64(landscape.normalised_frustration(sizes, p, groups))
 
 
@@ -148,7 +148,7 @@ def scores(world: World, params: Parameters) -> Scores:
     comp = {
         "crisis_intensity": 1.0 - np.exp(-np.asarray(world.crisis_load) / s.crisis_scale),
         "mean_tension": tension,
-        "polarisation": polarisation(world.alignment, s.polarisation_alpha),
+        "polarisation": polarisation(world.alignment, world.camp, s.polarisation_alpha),
         "volatility": volatility(world, s.volatility_scale),
         "frustration": frustration(world, params),
         "mean_trust": trust,

@@ -31,7 +31,9 @@ TABLES = ("timeseries", "states", "events", "network")
 
 
 def run_manifest(result: RunResult, started: str | None = None) -> dict[str, Any]:
-    """Everything needed to reproduce a run: versions, commit, inputs, seeds, times."""
+    """Everything needed to reproduce a run: versions, commit, inputs, seeds, times, and each
+    replication's own overrides when it had them (``laossim run --posterior``)."""
+    own = {"per_replication": result.provenance["per_replication"]} if "per_replication" in result.provenance else {}
     return manifest.compose(
         "run",
         scenario=result.scenario.scenario,
@@ -44,6 +46,7 @@ def run_manifest(result: RunResult, started: str | None = None) -> dict[str, Any
         started=started or result.provenance.get("started"),
         finished=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         resolved_scenario=result.scenario.model_dump(mode="json"),
+        **own,
     )
 
 

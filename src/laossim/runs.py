@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import logging
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -128,6 +129,7 @@ def run(
     steps: int | None = None,
     overrides: list[str] | dict[str, Any] | None = None,
     progress: bool = False,
+    per_replication: Sequence[Mapping[str, Any]] | None = None,
 ) -> RunResult:
     """Run a scenario's replications and collect their tables.
 
@@ -139,6 +141,9 @@ def run(
         overrides: dotted-path overrides, as with ``--set``.
         progress: show a progress bar over every step of every replication (so a single long
             replication shows progress too), and warn of a horizon longer than :data:`LONG_HORIZON_YEARS`.
+        per_replication: dotted-path overrides of each replication's own (one mapping per
+            replication, after ``overrides``), e.g. coefficients drawn from a posterior
+            (``laossim run --posterior``); recorded in the provenance.
     """
     provenance: dict[str, Any] = {"started": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")}
     if isinstance(scenario, (str, Path)):
@@ -157,6 +162,11 @@ def run(
     reps = sim.replications if replications is None else int(replications)
     steps = sim.steps if steps is None else int(steps)
     seqs = replication_sequences(seed, reps)
+    if per_replication is not None and len(per_replication) != reps:
+        raise ValueError(f"per_replication has {len(per_replication)} entries for {reps} replications")
+    specs = [override_scenario(scenario, dict(o)) for o in per_replication] if per_replication else [scenario] * reps
+    if per_replication:
+        provenance["per_replication"] = [dict(o) for o in per_replication]
     if progress and steps > LONG_HORIZON_YEARS * sim.steps_per_year:
         log.warning(
             "%s: %d steps (%.0f years) is far beyond what the model is built for; "
@@ -168,9 +178,9 @@ def run(
     bar = tqdm(total=reps * steps, desc=scenario.scenario, unit="step", disable=not progress, leave=False)
     parts: dict[int, dict[str, pd.DataFrame]] = {}
     with bar:  # counts the steps of every replication: the replications advance together, as stacks
-        jobs = [Job(scenario, seq, steps) for seq in seqs]
+        jobs = [Job(spec, seq, steps) for spec, seq in zip(specs, seqs, strict=True)]
         for r, trace in outcomes(jobs, stepped=bar.update):  # a stack's traces become tables at once
-            parts[r] = tables(trace, scenario, r)
+            parts[r] = tables(trace, specs[r], r)
     merged = {name: pd.concat([parts[r][name] for r in range(reps)], ignore_index=True) for name in parts[0]}
     return RunResult(
         scenario=scenario,

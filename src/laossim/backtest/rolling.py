@@ -21,7 +21,7 @@ year (:func:`anchors`), and nothing later:
   forecast intervals carry the coefficients' uncertainty as well as the noise's. A
   replication's states correct ``1 - phi`` of their gap a year (their ``responsiveness``)
   and its noise has the SD that makes a year's innovation ``sigma``
-  (:func:`quarterly_noise`);
+  (:func:`noise_for`);
 * **capability**: the latest CINC observed by the origin, grown at the yearly rate
   between the last two observations up to the origin (also the modernisation rate
   onward): the stated rule for the path after the origin;
@@ -75,12 +75,13 @@ COLUMNS = ["origin", "horizon", "year", "state", "forecast", "q05", "q95", "obse
 """The columns of ``forecasts.csv`` (``naive_forecasts.csv`` adds ``method`` first)."""
 
 
-def check_covers(scenario: Scenario, file: str | Path) -> None:
-    """The rolling backtest re-anchors every state of the scenario on the ideal-point axis: refuse,
-    before anything runs, a scenario without positions on one axis or with a state the data lack.
+def check_covers(scenario: Scenario, file: str | Path, use: str = "the rolling backtest forecasts") -> None:
+    """The ideal-point estimates apply to a scenario whose every state stands on the ideal-point axis:
+    refuse, before anything runs, one without positions on one axis or with a state the data lack.
 
     Raises:
-        InputError: naming what the scenario lacks and the file to start from.
+        InputError: naming what the scenario lacks and the file to start from (``use`` says what
+        needs it).
     """
     lacks = []
     if scenario.format_version < 2 or any(s.position is None or len(s.position) != 1 for s in scenario.states):
@@ -89,8 +90,8 @@ def check_covers(scenario: Scenario, file: str | Path) -> None:
         lacks.append(f"ideal points for {', '.join(missing)} (the data have {', '.join(ideal_points.STATES)})")
     if lacks:
         raise InputError(
-            f"{file}: the rolling backtest forecasts each state's ideal point, and this scenario lacks "
-            f"{'; '.join(lacks)}; start from scenarios/backtest_2000.yaml (extend it to change its figures)"
+            f"{file}: {use} each state's ideal point, and this scenario lacks {'; '.join(lacks)}; "
+            "start from scenarios/backtest_2000.yaml (extend it to change its figures)"
         )
 
 
@@ -166,13 +167,13 @@ def anchors(points: pd.DataFrame, cinc: pd.DataFrame, origin: int) -> Anchors:
     )
 
 
-def quarterly_noise(phi: float, sigma: float) -> float:
-    """The noise coefficient (``alignment.noise``, a year's SD of the quarterly steps, each step's SD
-    half of it) whose four steps, each followed by a quarter of the correction (a share ``a =
-    phi^(1/4)`` of the gap left), make a year's innovation of SD ``sigma``:
-    ``sigma^2 = (noise / 2)^2 (1 + a^2 + a^4 + a^6)``."""
-    a2 = phi**0.5
-    return 2.0 * sigma / math.sqrt(1.0 + a2 + a2**2 + a2**3)
+def noise_for(phi: float, sigma: float, steps_per_year: int = 4) -> float:
+    """The noise coefficient (``alignment.noise``: each step's SD is it over the square root of the
+    steps a year) whose steps, each followed by its share of the correction (``a = phi^(1 / S)`` of
+    the gap left, S steps a year), make a year's innovation of SD ``sigma``:
+    ``sigma^2 = noise^2 / S * sum_{j < S} a^(2 j)``."""
+    a2 = phi ** (2.0 / steps_per_year)
+    return sigma * math.sqrt(steps_per_year / sum(a2**j for j in range(steps_per_year)))
 
 
 def horizons(origin: int) -> list[int]:
@@ -180,11 +181,14 @@ def horizons(origin: int) -> list[int]:
     return [h for h in naive.HORIZONS if origin + h <= naive.LAST_YEAR]
 
 
-def scenario_at(template: Scenario, a: Anchors, phi: float, sigma: float, structural: bool = True) -> Scenario:
-    """The template re-anchored at ``a``'s origin with one replication's coefficients."""
+def scenario_at(
+    template: Scenario, a: Anchors, phi: float, sigma: float, structural: bool = True, years: int | None = None
+) -> Scenario:
+    """The template re-anchored at ``a``'s origin with one replication's coefficients, running to the
+    last forecast year (or ``years`` years)."""
     spec = template.model_dump(mode="json", exclude_none=True)
     start = f"{a.origin}-Q3"
-    spec["simulation"] |= {"start": start, "steps": 4 * max(horizons(a.origin))}
+    spec["simulation"] |= {"start": start, "steps": 4 * (years or max(horizons(a.origin)))}
     for state in spec["states"]:
         sid = state["id"]
         if sid not in a.start or sid not in a.capability:
@@ -198,7 +202,7 @@ def scenario_at(template: Scenario, a: Anchors, phi: float, sigma: float, struct
         }
     spec["events"] = []
     spec["forums"] = [f for f in spec["forums"] if f.get("since", start) <= start]
-    coefficients = {"alignment.noise": quarterly_noise(phi, sigma)}
+    coefficients = {"alignment.noise": noise_for(phi, sigma)}
     if not structural:
         coefficients |= STRUCTURAL
     for path, value in coefficients.items():

@@ -20,6 +20,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--force", action="store_true", help=FORCE_FOLDER)
     p.add_argument("--all-scores", action="store_true", help="print the score components too")
     p.add_argument("--report", action="store_true", help="also write report.html (self-contained) in the folder")
+    p.add_argument(
+        "--posterior",
+        action="store_true",
+        help="each replication draws its error correction and noise from their posterior, estimated on the UN "
+        "ideal points before the start (scenarios on the ideal-point axis, e.g. scenarios/backtest_2000.yaml)",
+    )
     p.set_defaults(handle=handle)
 
 
@@ -32,8 +38,23 @@ def handle(args: argparse.Namespace) -> int:
 
     resolved = load_resolved(args.scenario, args.set)
     out = Path(args.out) if args.out else default_folder(resolved.scenario.scenario)
-    check_folder(out, inputs=[path for path, _ in resolved.files], force=args.force)
-    result = run(resolved, progress=True, **given(seed=args.seed, replications=args.replications, steps=args.steps))
+    inputs = [path for path, _ in resolved.files]
+    per_replication = None
+    if args.posterior:
+        from laossim.backtest import ideal_points, posterior
+
+        sim = resolved.scenario.simulation
+        reps, seed = args.replications or sim.replications, sim.seed if args.seed is None else args.seed
+        per_replication, estimate = posterior.replication_overrides(resolved.scenario, args.scenario, reps, seed)
+        inputs.append(str(ideal_points.FILE))
+        print(
+            f"posterior from the ideal points to {estimate.origin} ({estimate.pairs} pairs of years): "
+            f"phi {estimate.phi:.3f} (SE {estimate.sigma / estimate.spread**0.5:.3f}), sigma {estimate.sigma:.3f}; "
+            f"one draw per replication"
+        )
+    check_folder(out, inputs=inputs, force=args.force)
+    chosen = given(seed=args.seed, replications=args.replications, steps=args.steps)
+    result = run(resolved, progress=True, per_replication=per_replication, **chosen)
     sim = result.scenario.simulation
     print(
         f"{result.scenario.scenario}: {result.provenance['replications']} replication(s) x "
