@@ -53,12 +53,21 @@ def tables(scores: pd.DataFrame, dm: pd.DataFrame, anchors: pd.DataFrame, twin: 
         walk = ladder.set_index("method").loc["random walk"]
         for name in (rolling.MODEL, rolling.NULL):
             r = rows.set_index("method").loc[name]
+            met = {
+                "the rolling MSE at most the best naive forecast's": r.rolling_rmse <= best.rolling_rmse,
+                "the fixed-split RMSE at most the best naive forecast's": r.fixed_rmse <= fixed_best.fixed_rmse,
+                "the ASEAN-five tau at least the random walk's": r.asean_tau >= walk.asean_tau,
+            }
             lines += [
                 "",
                 f"*{name}*: rolling MSE {(r.rolling_rmse / best.rolling_rmse) ** 2:.3f} times the best naive "
                 f"forecast's ({best.method}); fixed-split RMSE {_f(r.fixed_rmse)} against the best naive "
                 f"{_f(fixed_best.fixed_rmse)} ({fixed_best.method}); ASEAN-five tau {r.asean_tau:.3f} against the "
-                f"random walk's {walk.asean_tau:.3f}.",
+                f"random walk's {walk.asean_tau:.3f}. Targets met: "
+                + (", ".join(k for k, v in met.items() if v) or "none")
+                + "; missed: "
+                + (", ".join(k for k, v in met.items() if not v) or "none")
+                + ".",
             ]
         lines.append("")
     lines += [
