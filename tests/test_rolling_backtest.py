@@ -182,3 +182,19 @@ def test_run_with_posterior_draws_each_replications_coefficients_from_data_befor
     moved = states[states.step == 8].groupby("replication").position_1.sum()
     assert moved.nunique() == 3
     assert main(["run", str(SCENARIOS / "laos_baseline.yaml"), "--posterior", "--out", str(tmp_path / "no")]) == 2
+
+
+@pytest.mark.parametrize(("phi", "method"), [(1.0, "random walk"), (0.0, "EW mean (half-life 3)")])
+def test_the_nested_nulls_reproduce_the_naive_forecasts_to_the_digit(template, observed, phi, method):
+    """The model without its structural terms and without noise is the random walk when no gap is
+    corrected (phi = 1) and the weighted mean when every gap closes at once (phi = 0)."""
+    origin = 2012
+    cinc = data.cinc()
+    a = rolling.anchors(observed[observed.year <= origin], cinc[cinc.year <= origin], origin)
+    spec = rolling.scenario_at(template, a, phi, 0.0, structural=False)
+    (trace,) = evaluate([Job(spec, np.random.SeedSequence(1), spec.simulation.steps)])
+    ladder = naive.ladder(observed, origins=[origin])
+    for h in rolling.horizons(origin):
+        expected = ladder[(ladder.method == method) & (ladder.horizon == h)].set_index("state").forecast
+        got = pd.Series(trace.histories["position"][4 * h, :, 0], index=[s.id for s in template.states])
+        np.testing.assert_allclose(got[expected.index], expected, rtol=0, atol=1e-12)
