@@ -69,7 +69,7 @@ def shed(world: World, params: Parameters) -> np.ndarray:
     sizes = world.capability / world.capability.sum(axis=-1, keepdims=True)
     w = p * sizes[..., None, :]  # w_ij = s_j p_ij
     camp = world.camp[..., None, :]
-    together = np.stack([np.where(camp == c, w, 0.0).sum(axis=-1) for c in range(world.k)], axis=-1)
+    together = np.stack([(w * (camp == c)).sum(axis=-1) for c in range(world.k)], axis=-1)
     scale = np.abs(w).sum(axis=-1)[..., None]
     now = np.take_along_axis(together, world.camp[..., None], axis=-1)
     return np.divide(together - now, scale, out=np.zeros_like(together), where=scale > 0)
@@ -84,10 +84,11 @@ def cost(world: World, params: Parameters) -> np.ndarray:
     return along(c.threshold, tie) + along(c.lock_in, tie) * tie
 
 
-def moves(world: World, params: Parameters, *, locked: bool = True) -> np.ndarray:
+def moves(world: World, params: Parameters, *, locked: bool = True, sheds: np.ndarray | None = None) -> np.ndarray:
     """(N, K): what each non-pole state gains by moving to each other camp, its frustration shed less
-    its cost (without the cost unless ``locked``); -inf for a pole, and for a state's own camp."""
-    net = shed(world, params)
+    its cost (without the cost unless ``locked``); -inf for a pole, and for a state's own camp.
+    ``sheds``: :func:`shed` of this world, when already worked out."""
+    net = (shed(world, params) if sheds is None else sheds).copy()
     if locked:
         net = net - cost(world, params)[..., None]
     net[..., world.poles, :] = -np.inf
@@ -95,10 +96,12 @@ def moves(world: World, params: Parameters, *, locked: bool = True) -> np.ndarra
     return net
 
 
-def best_move(world: World, params: Parameters, *, locked: bool = True) -> tuple[np.ndarray, np.ndarray]:
+def best_move(
+    world: World, params: Parameters, *, locked: bool = True, sheds: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Each run's camps after its best move (none unless it gains more than :data:`TOLERANCE`), and
     what the move gained (-inf or at most the tolerance where none was made)."""
-    net = moves(world, params, locked=locked)
+    net = moves(world, params, locked=locked, sheds=sheds)
     flat = net.reshape(*net.shape[:-2], -1)
     best = np.argmax(flat, axis=-1)  # the first of the best: lowest state, then lowest camp
     gain = np.take_along_axis(flat, best[..., None], axis=-1)[..., 0]
@@ -130,8 +133,14 @@ def settled(world: World, params: Parameters) -> World:
 
 
 def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> tuple[World, Records]:
-    """At most one switch of camp in each run, then a step of every camp's ties."""
-    camp, gain = best_move(world, params)
+    """At most one switch of camp in each run, then a step of every camp's ties.
+
+    Leaving costs at least the threshold, so where no state of any run sheds more than it, no move
+    is possible and the moves are not worked out (a run at rest, most steps: the same result)."""
+    sheds = shed(world, params)
+    if np.all(sheds.max(axis=(-2, -1)) <= np.asarray(params.camps.threshold) + TOLERANCE):
+        return world.evolve(interoperability=tied(world, params, world.camp)), NONE
+    camp, gain = best_move(world, params, sheds=sheds)
     runs, (i,) = located(world, np.nonzero(camp != world.camp))
     changed = world.evolve(camp=camp, interoperability=tied(world, params, camp))
     if not len(i):
