@@ -141,6 +141,14 @@ FAMILIES: tuple[Family, ...] = (
         bounded=False,
     ),
     Family("capability", "capability", None, "{state}'s capability", "a state's share of all capability"),
+    Family(
+        "defence_budget",
+        "defence_budget",
+        None,
+        "{state}'s defence budget",
+        "a state's defence ministry budget, US$ m a year (docs/model.md, 9)",
+        bounded=False,
+    ),
 )
 """Every family of per-state outputs a sweep can record."""
 

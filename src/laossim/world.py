@@ -20,6 +20,7 @@ from typing import Self
 import numpy as np
 
 from laossim import geometry
+from laossim.scenario import budgets
 from laossim.scenario.parameters import Parameters
 from laossim.scenario.schema import NONALIGNED, Doctrine, Scenario
 
@@ -37,6 +38,8 @@ STRUCTURE: tuple[str, ...] = ("ids", "poles", "focal", "steps_per_year", "forum_
 """The fields that never change during a run: the states, poles and forums, and the calendar."""
 
 RESTING: tuple[str, ...] = ("trust", "tension", "interoperability", "trade", "aid", "debt")
+ECONOMY: tuple[str, ...] = ("gdp", "gdp_growth", "defence_share", "external_debt")
+"""Each state's economic figures: from its file, else the data (:mod:`laossim.scenario.budgets`)."""
 """The dyadic figures a run holds at rest (:mod:`laossim.mechanisms.rest`), in the order of
 ``World.drift``'s first axis."""
 
@@ -196,6 +199,17 @@ class World:
     # the last economy step's (read by the security dilemma before this step's economy)
     growth: FloatArray = field(default_factory=lambda: np.zeros(0))
     """Each state's capability growth in the last economy step, per year."""
+    # (N,): the economy and the defence ministry's budget (mechanisms/ministry.py)
+    gdp: FloatArray = field(default_factory=lambda: np.zeros(0))
+    """GDP, US$ bn (0: not modelled for a state neither the file nor the data give)."""
+    gdp_growth: FloatArray = field(default_factory=lambda: np.zeros(0))
+    """Real GDP growth a year, a fraction."""
+    defence_share: FloatArray = field(default_factory=lambda: np.zeros(0))
+    """Military expenditure over GDP, a fraction."""
+    external_debt: FloatArray = field(default_factory=lambda: np.zeros(0))
+    """External debt stock, US$ bn."""
+    defence_budget: FloatArray = field(default_factory=lambda: np.zeros(0))
+    """The defence ministry's budget a year, US$ m: the share of GDP less the debt service's squeeze."""
 
     @property
     def n(self) -> int:
@@ -358,6 +372,7 @@ def build_world(scenario: Scenario) -> World:
             norms[f] = np.eye(k)[scenario.poles.index(forum.norm)]
 
     vec = lambda name: np.array([float(getattr(s, name)) for s in states])  # noqa: E731
+    economy = economies(scenario)
     responsiveness = np.array(
         [s.responsiveness if s.responsiveness is not None else params.alignment.responsiveness for s in states]
     )
@@ -410,4 +425,32 @@ def build_world(scenario: Scenario) -> World:
         drift=np.zeros((len(RESTING), n, n), dtype=DYAD),
         drift_capability=np.zeros(n),
         growth=np.zeros(n),
+        gdp=economy["gdp"],
+        gdp_growth=economy["gdp_growth"],
+        defence_share=economy["defence_share"],
+        external_debt=economy["external_debt"],
+        defence_budget=1e3
+        * budgets.budget(
+            economy["defence_share"],
+            economy["gdp"],
+            economy["external_debt"],
+            params.ministry.interest_rate,
+            params.ministry.squeeze,
+        ),
     )
+
+
+def economies(scenario: Scenario) -> dict[str, FloatArray]:
+    """(N,) each: every state's GDP, growth, defence share and external debt as the file gives them,
+    else from the data for the scenario's start year (:func:`laossim.scenario.budgets.figures`),
+    else 0 (a state the data do not cover, or hold nothing of by that year, and the file does not
+    give has no modelled economy)."""
+    year = int(scenario.simulation.start[:4])
+    covered = set(budgets.states())
+    out: dict[str, list[float]] = {name: [] for name in ECONOMY}
+    for state in scenario.states:
+        found = budgets.known(state.id, year) if state.id in covered else None
+        for name in ECONOMY:
+            given = getattr(state, name)
+            out[name].append(float(given if given is not None else getattr(found, name) if found else 0.0))
+    return {name: np.array(values) for name, values in out.items()}

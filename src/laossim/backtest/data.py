@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from laossim.errors import Problem, ScenarioError
+from laossim.inputs import tables
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 """The calibration data, shipped inside the package (a link to the repository's ``data/``)."""
@@ -18,38 +18,14 @@ CINC_COLUMNS = {"iso3": str, "year": int, "cinc": float}
 UNGA_COLUMNS = {"iso3c": str, "year": int, "agree_usa": float, "agree_china": float, "agree_russia": float}
 
 
+SHARES = {"agree_usa": (0.0, 1.0), "agree_china": (0.0, 1.0), "agree_russia": (0.0, 1.0), "cinc": (0.0, 1.0)}
+"""The columns that are shares."""
+
+
 def read_checked(path: str | Path, columns: dict[str, type]) -> pd.DataFrame:
-    """A CSV with the named columns, each cell of the right type (shares in [0, 1]); raises
-    :class:`ScenarioError` listing every problem as ``FILE:LINE: column: ...``."""
-    path = Path(path)
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise ScenarioError([Problem(str(path), None, "", f"cannot read the file: {exc}")]) from None
-    problems = [
-        Problem(
-            str(path), 1, name, "missing column", f"a header with {', '.join(columns)}", hint="check the header row"
-        )
-        for name in columns
-        if name not in frame.columns
-    ]
-    if problems:
-        raise ScenarioError(problems)
-    out = frame[list(columns)].copy()
-    for name, kind in columns.items():
-        if kind is str:
-            continue
-        values = pd.to_numeric(frame[name], errors="coerce")
-        bad = values.isna() | ((values < 0) | (values > 1) if name.startswith(("agree", "cinc")) else False)
-        for row in frame.index[bad]:
-            expected = "a share from 0 to 1" if name.startswith(("agree", "cinc")) else "a whole number"
-            problems.append(
-                Problem(str(path), int(row) + 2, name, "not a valid value", expected, repr(frame.at[row, name]))
-            )
-        out[name] = values
-    if problems:
-        raise ScenarioError(problems)
-    return out.astype(columns)
+    """A CSV with the named columns, each cell of the right type, the shares in [0, 1]
+    (:func:`laossim.inputs.tables.read_checked`)."""
+    return tables.read_checked(path, columns, {k: v for k, v in SHARES.items() if k in columns})
 
 
 def cinc(path: str | Path = CINC_FILE) -> pd.DataFrame:

@@ -19,7 +19,19 @@ from dataclasses import dataclass
 import numpy as np
 
 from laossim.batch import along, each
-from laossim.mechanisms import alignment, camps, crises, economy, engagement, events, forums, noise, rest, security
+from laossim.mechanisms import (
+    alignment,
+    camps,
+    crises,
+    economy,
+    engagement,
+    events,
+    forums,
+    ministry,
+    noise,
+    rest,
+    security,
+)
 from laossim.mechanisms.contract import Contract, contract
 from laossim.mechanisms.records import Record, Records
 from laossim.scenario.parameters import Parameters
@@ -57,6 +69,7 @@ STEP_ORDER: tuple[Declared, ...] = (
     Declared("security", security.step, 4, security.CONTRACT),
     Declared("crises", crises.step, 5, crises.CONTRACT),
     Declared("economy", economy.step, 6, economy.CONTRACT),
+    Declared("ministry", ministry.step, 10, ministry.CONTRACT),
     Declared("rest", rest.step, 8, rest.CONTRACT),
 )
 MECHANISMS: tuple[str, ...] = tuple(m.name for m in STEP_ORDER)

@@ -253,6 +253,23 @@ class EconomyParams(Frozen):
     debt_repayment: Real = param(0.05, "Share of debt repaid per year. judgement", le=1)
 
 
+class MinistryParams(Frozen):
+    """Mechanism 9: the defence ministry's budget."""
+
+    interest_rate: Real = param(
+        0.03,
+        "r: yearly interest on the external debt stock, whose service squeezes the defence budget (the data "
+        "hold stocks only). judgement",
+        le=0.5,
+    )
+    squeeze: Real = param(
+        1.0,
+        "psi: how far a debt service of a share of GDP cuts the defence budget by that share (1: one for one). "
+        "judgement",
+        le=10,
+    )
+
+
 class ScoreParams(Frozen):
     """Scores and their components."""
 
@@ -313,6 +330,7 @@ class Parameters(Frozen):
     security: SecurityParams = Field(default_factory=SecurityParams)
     crises: CrisisParams = Field(default_factory=CrisisParams)
     economy: EconomyParams = Field(default_factory=EconomyParams)
+    ministry: MinistryParams = Field(default_factory=MinistryParams)
     scores: ScoreParams = Field(default_factory=ScoreParams)
     landscape: LandscapeParams = Field(default_factory=LandscapeParams)
     defaults: DefaultParams = Field(default_factory=DefaultParams)

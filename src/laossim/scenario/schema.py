@@ -97,6 +97,18 @@ class State(Frozen):
         description="Most capability absorbed from partners per year, share of own.",
     )
     responsiveness: Share | None = Field(None, description="Own lambda; default parameters.alignment.responsiveness.")
+    gdp: Real | None = Field(
+        None, ge=0, le=1e6, description="GDP, US$ bn; default from the data for the start year (docs/model.md, 9)."
+    )
+    gdp_growth: Real | None = Field(
+        None, ge=-0.5, le=1, description="Real GDP growth a year, a fraction; default the data's 2015-2024 mean."
+    )
+    defence_share: Real | None = Field(
+        None, ge=0, le=0.5, description="Military expenditure over GDP, a fraction; default from the data."
+    )
+    external_debt: Real | None = Field(
+        None, ge=0, le=1e6, description="External debt stock, US$ bn; default from the data (0 where not covered)."
+    )
     alignment: dict[StateId, Share] | None = Field(None, description="Shares over the poles; default uniform.")
     position: list[Coordinate] | None = Field(
         None,
@@ -225,6 +237,9 @@ STATE_FIELDS: dict[str, Changeable] = {
     "absorption": Changeable(_NUMERIC, 0.0, 1.0),
     "responsiveness": Changeable(_NUMERIC, 0.0, 1.0),
     "doctrine": Changeable((Op.set,)),
+    "gdp_growth": Changeable(_NUMERIC, -0.5, 1.0),
+    "defence_share": Changeable(_NUMERIC, 0.0, 0.5),
+    "external_debt": Changeable(_NUMERIC, 0.0, 1e6),
 }
 """State fields a change event may touch (the same ranges as :class:`State`'s fields)."""
 

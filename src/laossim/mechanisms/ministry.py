@@ -1,0 +1,37 @@
+"""Mechanism 9: the defence ministry's budget, from the economy it is drawn on.
+
+Each step GDP grows at its real growth rate, and the ministry's budget a year is the
+defence share of GDP less the squeeze of debt service (:func:`laossim.scenario.budgets.budget`)::
+
+    Y_t+1 = Y_t (1 + g)^(1/s),   B_t = s_d Y_t (1 - psi r D / Y_t)
+
+``s_d`` the defence share, ``D`` the external debt stock, ``r`` the interest rate on it
+(``ministry.interest_rate``, a judgement) and ``psi`` the squeeze (``ministry.squeeze``).
+The figures start from the scenario's file or the data (:func:`laossim.world.economies`);
+events may change the growth, the share and the debt (a debt squeeze). Draws nothing.
+The budget is reported per state and step (``defence_budget``, US$ m a year); how the
+ministry spends it between procurement, operations and engagements is the next part of
+the defence-establishment design (docs/model.md, 9).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from laossim.batch import along
+from laossim.mechanisms.contract import contract
+from laossim.mechanisms.records import NONE, Records
+from laossim.scenario.budgets import budget
+from laossim.scenario.parameters import Parameters
+from laossim.world import World
+
+CONTRACT = contract(reads="gdp gdp_growth defence_share external_debt", writes="gdp defence_budget")
+
+
+def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> tuple[World, Records]:
+    """Grow GDP by a step of its growth and work out this step's budget."""
+    m = params.ministry
+    gdp = world.gdp * np.power(1.0 + world.gdp_growth, 1.0 / world.steps_per_year)
+    rate, squeeze = along(m.interest_rate, gdp), along(m.squeeze, gdp)
+    spent = budget(world.defence_share, gdp, world.external_debt, rate, squeeze)
+    return world.evolve(gdp=gdp, defence_budget=1e3 * spent), NONE
