@@ -139,6 +139,17 @@ def test_the_page_renders_without_a_browser(monkeypatch):
     assert period.startswith("2024-Q4 · step 0 of")  # teaching_minimal starts in 2025-Q1
     assert rc.find(class_="laossim-scenario").widget.v_model == "teaching_minimal"
     assert "autonomy" in rc.find(class_="laossim-settings").widget.children[0]
+    assert "defence ministry: US$" in rc.find(class_="laossim-ministry").widget.children[0]
+
+
+def test_the_ministry_line_reads_the_running_world():
+    model = laossim.LaosModel(SCENARIOS / "laos_baseline.yaml")
+    line = vm.ministry(model)
+    lao = model.world.focal
+    assert line.startswith("Lao PDR's defence ministry: US$ ") and f"{model.world.defence_budget[lao]:,.1f} m" in line
+    for _ in range(4):
+        model.step()
+    assert f"{model.world.gdp[lao]:,.1f} bn" in vm.ministry(model) and vm.ministry(model) != line
 
 
 def test_reset_under_mesa_35_passes_its_own_scenario_object_which_the_model_ignores():

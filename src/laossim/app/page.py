@@ -206,6 +206,8 @@ def FeedView(model: LaosModel):
             style={"font-weight": "bold", "font-size": "1.1em"},
         )
         solara.Text(vm.settings(model), classes=["laossim-settings"])
+        if budget := vm.ministry(model):
+            solara.Text(budget, classes=["laossim-ministry"])
         rises = vm.last_step_tension(model)
         if rises:
             solara.Text("Largest tension rises: " + "; ".join(rises), classes=["laossim-tension"])

@@ -147,3 +147,18 @@ def settings(model: LaosModel) -> str:
         f"responsiveness {model.params.alignment.responsiveness:.2f}; "
         f"crisis sensitivity {model.params.crises.tension:.1f}; seed {model.root_seed}"
     )
+
+
+def ministry(model: LaosModel) -> str:
+    """The focal state's defence ministry this step: its budget a year, the GDP it is drawn on, and
+    how much debt service squeezes it (empty where the state has no modelled economy)."""
+    w, i = model.world, model.world.focal
+    if w.gdp[i] <= 0:
+        return ""
+    focal = model.spec.states[i]
+    share = 100 * w.defence_share[i]
+    squeeze = 100 * model.params.ministry.squeeze * model.params.ministry.interest_rate * w.external_debt[i] / w.gdp[i]
+    return (
+        f"{focal.name or focal.id}'s defence ministry: US$ {w.defence_budget[i]:,.1f} m a year "
+        f"({share:.2f}% of a GDP of US$ {w.gdp[i]:,.1f} bn, less {min(squeeze, 100):.1f}% for debt service)"
+    )
