@@ -113,3 +113,24 @@ def test_the_figures_model_md_quotes_for_laos_are_the_datas():
         f"so B = {spent:.1f} US$ m a year"
     )
     assert quoted in (ROOT / "docs" / "model.md").read_text()
+
+
+def test_the_military_stock_starts_where_procurement_holds_it_and_follows_the_budget():
+    """With no growth the stock stays put step after step; more procurement builds it up, toward
+    a year's procurement over the depreciation."""
+    still = override_scenario(load_scenario(BASELINE), {f"states.{s}.gdp_growth": 0.0 for s in ("LAO", "USA")})
+    world, params = build_world(still), still.parameters
+    lao, rng = world.ids.index("LAO"), np.random.default_rng(0)
+    stepped = world
+    for t in range(1, 41):
+        stepped, _ = ministry.step(stepped, params, rng, t)
+    assert stepped.military_stock[lao] == pytest.approx(world.military_stock[lao], rel=1e-12)
+    m = params.ministry
+    assert world.military_stock[lao] == pytest.approx(
+        m.procurement_share * world.defence_budget[lao] / 1e3 / 4 / (1 - (1 - m.depreciation) ** 0.25), rel=1e-12
+    )
+    richer = override_scenario(still, {"parameters.ministry.procurement_share": 2 * m.procurement_share})
+    built = build_world(still).evolve()
+    for t in range(1, 41):
+        built, _ = ministry.step(built, richer.parameters, rng, t)
+    assert built.military_stock[lao] > 1.5 * world.military_stock[lao]  # ten years toward twice the stock

@@ -146,7 +146,15 @@ FAMILIES: tuple[Family, ...] = (
         "defence_budget",
         None,
         "{state}'s defence budget",
-        "a state's defence ministry budget, US$ m a year (docs/model.md, 9)",
+        "a state's defence ministry budget, US$ m a year (docs/model.md, 7b)",
+        bounded=False,
+    ),
+    Family(
+        "military_stock",
+        "military_stock",
+        None,
+        "{state}'s military stock",
+        "a state's stock of equipment built by procurement, US$ bn, depreciating (docs/model.md, 7b)",
         bounded=False,
     ),
 )

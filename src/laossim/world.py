@@ -210,6 +210,8 @@ class World:
     """External debt stock, US$ bn."""
     defence_budget: FloatArray = field(default_factory=lambda: np.zeros(0))
     """The defence ministry's budget a year, US$ m: the share of GDP less the debt service's squeeze."""
+    military_stock: FloatArray = field(default_factory=lambda: np.zeros(0))
+    """The stock of equipment procurement has built, US$ bn, depreciating (capability in absolute units)."""
 
     @property
     def n(self) -> int:
@@ -373,6 +375,10 @@ def build_world(scenario: Scenario) -> World:
 
     vec = lambda name: np.array([float(getattr(s, name)) for s in states])  # noqa: E731
     economy = economies(scenario)
+    m = params.ministry
+    spent = budgets.budget(
+        economy["defence_share"], economy["gdp"], economy["external_debt"], m.interest_rate, m.squeeze
+    )
     responsiveness = np.array(
         [s.responsiveness if s.responsiveness is not None else params.alignment.responsiveness for s in states]
     )
@@ -429,13 +435,9 @@ def build_world(scenario: Scenario) -> World:
         gdp_growth=economy["gdp_growth"],
         defence_share=economy["defence_share"],
         external_debt=economy["external_debt"],
-        defence_budget=1e3
-        * budgets.budget(
-            economy["defence_share"],
-            economy["gdp"],
-            economy["external_debt"],
-            params.ministry.interest_rate,
-            params.ministry.squeeze,
+        defence_budget=1e3 * spent,
+        military_stock=budgets.steady_stock(
+            spent, m.procurement_share, m.depreciation, scenario.simulation.steps_per_year
         ),
     )
 

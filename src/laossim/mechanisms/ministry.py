@@ -3,29 +3,37 @@
 Each step GDP grows at its real growth rate, and the ministry's budget a year is the
 defence share of GDP less the squeeze of debt service (:func:`laossim.scenario.budgets.budget`)::
 
-    Y_t+1 = Y_t (1 + g)^(1/s),   B_t = s_d Y_t (1 - psi r D / Y_t)
+    Y_t+1 = Y_t (1 + g)^(1/s),   B_t = s_d Y_t (1 - psi r D / Y_t),
+    K_t+1 = (1 - delta)^(1/s) K_t + pi_P B_t / s
 
 ``s_d`` the defence share, ``D`` the external debt stock, ``r`` the interest rate on it
 (``ministry.interest_rate``, a judgement) and ``psi`` the squeeze (``ministry.squeeze``).
 The figures start from the scenario's file or the data (:func:`laossim.world.economies`);
 events may change the growth, the share and the debt (a debt squeeze). Draws nothing.
-The budget is reported per state and step (``defence_budget``, US$ m a year); how the
-ministry spends it between procurement, operations and engagements is the next part of
-the defence-establishment design (docs/model.md, 9).
+``K`` is the military stock, capability in absolute units (US$ bn of equipment):
+procurement, a share ``pi_P`` of the budget (``ministry.procurement_share``), adds to
+it and it wears out at ``delta`` a year (``ministry.depreciation``); a run starts it
+where it stays put (:func:`laossim.scenario.budgets.steady_stock`). The budget and the
+stock are reported per state and step (``defence_budget``, US$ m a year;
+``military_stock``, US$ bn); how the ministry spends the rest between operations and
+engagements, and what the stock deters, are the next parts of the defence-establishment
+design (docs/model.md, 7b).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from laossim.batch import along
+from laossim.batch import along, each
 from laossim.mechanisms.contract import contract
 from laossim.mechanisms.records import NONE, Records
 from laossim.scenario.budgets import budget
 from laossim.scenario.parameters import Parameters
 from laossim.world import World
 
-CONTRACT = contract(reads="gdp gdp_growth defence_share external_debt", writes="gdp defence_budget")
+CONTRACT = contract(
+    reads="gdp gdp_growth defence_share external_debt military_stock", writes="gdp defence_budget military_stock"
+)
 
 
 def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> tuple[World, Records]:
@@ -34,4 +42,8 @@ def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> 
     gdp = world.gdp * np.power(1.0 + world.gdp_growth, 1.0 / world.steps_per_year)
     rate, squeeze = along(m.interest_rate, gdp), along(m.squeeze, gdp)
     spent = budget(world.defence_share, gdp, world.external_debt, rate, squeeze)
-    return world.evolve(gdp=gdp, defence_budget=1e3 * spent), NONE
+    spy = world.steps_per_year
+    kept = each(lambda d: (1.0 - d) ** (1.0 / spy), m.depreciation)
+    bought = along(m.procurement_share, spent) * spent / spy
+    stock = along(kept, world.military_stock) * world.military_stock + bought
+    return world.evolve(gdp=gdp, defence_budget=1e3 * spent, military_stock=stock), NONE

@@ -155,3 +155,16 @@ def budget(
     y = np.asarray(gdp, dtype=float)
     burden = np.divide(rate * np.asarray(debt, dtype=float), y, out=np.zeros(y.shape), where=y > 0)
     return np.maximum(np.asarray(share) * y * (1.0 - squeeze * burden), 0.0)
+
+
+def steady_stock(
+    budget_bn: np.ndarray,
+    procurement_share: float | np.floating | np.ndarray,
+    depreciation: float | np.floating | np.ndarray,
+    steps_per_year: int,
+) -> np.ndarray:
+    """The military stock (US$ bn) a budget's procurement holds steady, step by step: each step keeps
+    ``(1 - delta)^(1/s)`` of the stock and adds ``pi_P B / s``, so the stock that stays put is
+    ``K = (pi_P B / s) / (1 - (1 - delta)^(1/s))``."""
+    worn = 1.0 - np.power(1.0 - np.asarray(depreciation, dtype=float), 1.0 / steps_per_year)
+    return np.asarray(procurement_share) * np.asarray(budget_bn, dtype=float) / steps_per_year / worn

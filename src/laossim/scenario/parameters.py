@@ -268,6 +268,17 @@ class MinistryParams(Frozen):
         "judgement",
         le=10,
     )
+    procurement_share: Real = param(
+        0.25,
+        "pi_P: share of the defence budget spent on equipment, which builds the military stock. judgement",
+        le=1,
+    )
+    depreciation: Real = param(
+        0.1,
+        "delta: share of the military stock worn out or obsolete a year (equipment lasts about ten years). judgement",
+        ge=0.001,
+        le=0.999,
+    )
 
 
 class ScoreParams(Frozen):
