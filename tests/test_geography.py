@@ -11,9 +11,10 @@ import pytest
 from conftest import BASELINE
 from laossim import geography
 from laossim.errors import ScenarioError
-from laossim.scenario import load_scenario
+from laossim.scenario import load_scenario, override_scenario
 from laossim.simulation import Simulation
 from laossim.world import build_world
+from test_batch import assert_stacked_as_alone
 
 R = geography.EARTH_RADIUS_KM
 
@@ -131,3 +132,19 @@ def test_a_reach_beyond_its_meaning_is_refused_with_its_file_and_line(tmp_path, 
     with pytest.raises(ScenarioError) as caught:
         load_scenario(path)
     assert f"{path}:{line}: {words}" in caught.value.render()
+
+
+def test_runs_that_differ_in_reach_and_capitals_share_a_stack_and_keep_their_own_numbers():
+    """Distance, reach and relevance are per run: Japan relevant to Laos in one run and not in
+    another, Laos's capital moved in a third, crises frequent; each run as it is alone, to the bit."""
+    base = override_scenario(load_scenario(BASELINE), {"parameters.crises.intercept": -2.0})
+    specs = [
+        base,
+        override_scenario(base, {"states.JPN.reach": geography.EVERYWHERE_KM}),
+        override_scenario(base, {"states.LAO.capital": [19.89, 102.13]}),  # Luang Prabang
+    ]
+    worlds = [build_world(spec) for spec in specs]
+    lao, jpn = worlds[0].index("LAO"), worlds[0].index("JPN")
+    assert not worlds[0].relevant[lao, jpn] and worlds[1].relevant[lao, jpn]
+    assert worlds[2].distance[lao, jpn] != worlds[0].distance[lao, jpn]
+    assert_stacked_as_alone(specs, seed=3, label="reach")
