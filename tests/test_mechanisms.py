@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 import pytest
 
 from conftest import idx, rng, tiny_scenario
+from laossim import geography
 from laossim.mechanisms import (
     STEP_ORDER,
     alignment,
@@ -18,7 +21,7 @@ from laossim.mechanisms import (
     noise,
     security,
 )
-from laossim.scenario.parameters import EngagementKind
+from laossim.scenario.parameters import EVERYWHERE_KM, EngagementKind
 from laossim.scenario.schema import ChangeEvent, DisasterEvent, EngagementEvent
 from laossim.simulation import Simulation
 from laossim.world import Sightings, World, bounded, build_world, per_step
@@ -298,12 +301,57 @@ def test_crisis_raises_tension_cuts_trust_and_feeds_polarisation_when_a_pole_is_
     assert calm.pressure == 0.0  # no pole involved
 
 
+EVERY_PAIR_RELEVANT = {"reach_focal": EVERYWHERE_KM, "reach_regional": EVERYWHERE_KM}
+"""Every state of the tiny world reaches every other, so every pair is politically relevant."""
+
+
 def test_crisis_draws_follow_the_hazard(tiny):
-    scenario = tiny_scenario(crises={"intercept": 0.0, "tension": 0.0, "trust": 0.0, "interoperability": 0.0})
+    scenario = tiny_scenario(
+        crises={"intercept": 0.0, "tension": 0.0, "trust": 0.0, "interoperability": 0.0},
+        geography=EVERY_PAIR_RELEVANT,
+    )
     world = build_world(scenario)  # hazard sigmoid(0) = 0.5 per year for every dyad
     count = sum(crises.step(world, scenario.parameters, rng(t), t)[0].crisis_count for t in range(400))
     expected = 400 * 6 * per_step(0.5, 4)
     assert abs(count - expected) < 4 * np.sqrt(expected)
+
+
+def test_crises_are_drawn_only_in_politically_relevant_pairs():
+    """The tiny world with every reach 1,000 km and a crisis hazard of 0.95 a year in every pair:
+    LAO borders VNM and CHN, so those pairs have crises; USA (13,700 km away) and VNM-CHN (2,300 km
+    apart, no border) never do, until an alliance or a longer reach makes them relevant."""
+    hot = {"intercept": 3.0, "tension": 0.0, "trust": 0.0, "interoperability": 0.0}
+    scenario = tiny_scenario(crises=hot, geography={"reach_focal": 1000.0, "reach_regional": 1000.0})
+    world = build_world(scenario)
+    lao, vnm, usa = idx(world, "LAO", "VNM", "USA")
+
+    def crisis_pairs(w: World) -> Counter[frozenset[str]]:
+        pairs: Counter[frozenset[str]] = Counter()
+        for t in range(200):
+            pairs.update(frozenset((r.source, r.target)) for r in crises.step(w, scenario.parameters, rng(t), t)[1])
+        return pairs
+
+    def pair(a: str, b: str) -> frozenset[str]:
+        return frozenset((a, b))
+
+    def relevant(w: World) -> World:
+        return w.evolve(relevant=geography.relevant(w.border, w.alliance, w.distance, w.reach))
+
+    pairs = crisis_pairs(world)
+    assert pairs[pair("LAO", "VNM")] > 50 and pairs[pair("CHN", "LAO")] > 50  # contiguous
+    far = [pair("LAO", "USA"), pair("VNM", "USA"), pair("CHN", "USA"), pair("CHN", "VNM")]
+    assert [pairs[p] for p in far] == [0, 0, 0, 0]  # no border, out of reach, no ally next door
+    assert crises.hazard(world, scenario.parameters)[lao, usa] == 0.0
+
+    alliance = world.alliance.copy()  # USA allied with LAO: relevant to LAO's neighbours VNM and CHN
+    alliance[lao, usa] = alliance[usa, lao] = True
+    pairs = crisis_pairs(relevant(world.evolve(alliance=alliance)))
+    assert pairs[pair("VNM", "USA")] > 50 and pairs[pair("CHN", "USA")] > 50
+    assert pairs[pair("LAO", "USA")] == 0 and pairs[pair("CHN", "VNM")] == 0  # an alliance is no border
+
+    reach = world.reach.copy()  # Hanoi reaching 2,400 km reaches Beijing
+    reach[vnm] = 2400.0
+    assert crisis_pairs(relevant(world.evolve(reach=reach)))[pair("CHN", "VNM")] > 50
 
 
 # --- economy ------------------------------------------------------------------

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from laossim import metrics
+from laossim.scenario.parameters import EVERYWHERE_KM
 from laossim.world import World
 
 
@@ -49,8 +50,21 @@ def test_focal_security_falls_with_a_strong_neighbours_tension(world: World, tin
     tension[0, 2] = tension[2, 0] = 0.9
     tense = metrics.scores(world.evolve(tension=tension), tiny.parameters)["focal_security"]
     assert tense < calm
-    threat = metrics.threat_toward(world.evolve(tension=tension), 0)
+    everywhere = np.full(world.n, EVERYWHERE_KM)  # CHN reaches LAO: its whole capability counts
+    threat = metrics.threat_toward(world.evolve(tension=tension, reach=everywhere), tiny.parameters, 0)
     assert threat[2] == pytest.approx(0.9 * 0.2 / (0.001 + 0.2))
+
+
+def test_a_threat_from_beyond_reach_is_discounted_by_distance(world: World, tiny):
+    """CHN (Beijing, 2,770 km from the tiny world's Vientiane) reaching 1,500 km: its capability
+    counts exp(-(d - 1,500) / decay) at LAO."""
+    tension = world.tension.copy()
+    tension[0, 2] = tension[2, 0] = 0.9
+    reach = np.full(world.n, 1500.0)
+    threat = metrics.threat_toward(world.evolve(tension=tension, reach=reach), tiny.parameters, 0)
+    felt = 0.2 * np.exp(-(float(world.distance[0, 2]) - 1500.0) / tiny.parameters.geography.decay)
+    assert threat[2] == pytest.approx(0.9 * felt / (0.001 + felt))
+    assert threat[2] < 0.9 * 0.2 / (0.001 + 0.2)
 
 
 def test_stability_falls_as_crises_accumulate(world: World, tiny):

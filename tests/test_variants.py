@@ -19,7 +19,7 @@ HEADLINES = {
     "us_china_crisis": ("stability", -1),
     "asean_chair_year": ("focal_autonomy", +1),
     "mekong_disaster_response": ("cooperation", +1),
-    "vietnam_special_relationship": ("focal_security", -1),
+    "vietnam_special_relationship": ("dependence_concentration", -1),
 }
 
 

@@ -4,7 +4,8 @@ stability = 1 - weighted mean of (crisis intensity, mean tension,
 polarisation, volatility, frustration); cooperation = weighted mean of
 (mean trust, engagement volume, forum participation, interoperability);
 focal_autonomy = normalised entropy of the focal state's alignment;
-focal_security = 1 - the largest threat toward the focal state.
+focal_security = 1 - the largest threat toward the focal state (each discounted by distance beyond
+the threatening state's reach).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import math
 
 import numpy as np
 
-from laossim import landscape, vocab
+from laossim import geography, landscape, vocab
 from laossim.batch import Coefficient, along, each, is_stack, power
 from laossim.scenario.parameters import Parameters
 from laossim.world import World
@@ -103,10 +104,14 @@ def frustration(world: World, params: Parameters) -> np.ndarray | np.float64:
     return np.float64(landscape.normalised_frustration(sizes, p, groups))
 
 
-def threat_toward(world: World, i: int) -> np.ndarray:
-    """Threat of every state toward i: tau_ij c_j / (c_i + c_j), (N,); 0 for i itself."""
+def threat_toward(world: World, params: Parameters, i: int) -> np.ndarray:
+    """Threat of every state toward i: tau_ij g_ij c_j / (c_i + g_ij c_j), (N,); 0 for i itself. ``g_ij``
+    is the share of j's capability felt at i, 1 within j's reach, falling with the distance beyond
+    (:func:`laossim.geography.reach_discount`)."""
     c = world.capability
-    threat = world.tension[..., i, :] * c / (c[..., i, None] + c)
+    distance = world.distance[..., i, :]
+    felt = c * geography.reach_discount(distance, world.reach, along(params.geography.decay, distance))
+    threat = world.tension[..., i, :] * felt / (c[..., i, None] + felt)
     threat[..., i] = 0.0
     return threat
 
@@ -171,7 +176,7 @@ def scores(world: World, params: Parameters) -> Scores:
         "stability": 1.0 - unstable,
         "cooperation": cooperation,
         "focal_autonomy": entropy_share(world.alignment[..., world.focal, :]),
-        "focal_security": 1.0 - threat_toward(world, world.focal).max(axis=-1),
+        "focal_security": 1.0 - threat_toward(world, params, world.focal).max(axis=-1),
     } | comp
     if is_stack(world):
         return every

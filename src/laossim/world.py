@@ -19,7 +19,7 @@ from typing import Self
 
 import numpy as np
 
-from laossim import geometry
+from laossim import geography, geometry
 from laossim.scenario import budgets
 from laossim.scenario.parameters import Parameters
 from laossim.scenario.schema import NONALIGNED, Doctrine, Scenario
@@ -134,6 +134,8 @@ class World:
     modernization: FloatArray
     absorption: FloatArray
     responsiveness: FloatArray
+    reach: FloatArray
+    """How far (km) each state projects force from its capital (:mod:`laossim.geography`)."""
     doctrine: np.ndarray
     disaster: FloatArray
     # (N, D): positions on the scenario's axes (laossim.geometry), D = K - 1
@@ -152,6 +154,11 @@ class World:
     # dyads, shape (N, N)
     border: np.ndarray
     alliance: np.ndarray
+    distance: FloatArray
+    """Great-circle distance (km) between capitals, single precision; never changes during a run."""
+    relevant: np.ndarray
+    """The politically relevant pairs (:func:`laossim.geography.relevant`), the only ones where crises are
+    drawn; worked out again when a scheduled event changes a border or an alliance."""
     affinity: FloatArray
     trade: FloatArray
     aid: FloatArray
@@ -383,6 +390,9 @@ def build_world(scenario: Scenario) -> World:
         [s.responsiveness if s.responsiveness is not None else params.alignment.responsiveness for s in states]
     )
     capability = vec("capability")
+    roles = params.geography
+    reach = np.array([s.reach if s.reach is not None else getattr(roles, f"reach_{s.role.value}") for s in states])
+    distance = geography.great_circle_km(np.array([s.capital for s in states], dtype=float)).astype(DYAD)
     return World(
         ids=ids,
         poles=poles,
@@ -395,6 +405,7 @@ def build_world(scenario: Scenario) -> World:
         modernization=vec("modernization"),
         absorption=vec("absorption"),
         responsiveness=responsiveness,
+        reach=reach,
         doctrine=np.array([DOCTRINES.index(s.doctrine) for s in states], dtype=np.int8),
         disaster=np.zeros(n),
         position=position,
@@ -405,6 +416,8 @@ def build_world(scenario: Scenario) -> World:
         norm_pull_start=np.zeros_like(position),
         border=border,
         alliance=alliance,
+        distance=distance,
+        relevant=geography.relevant(border, alliance, distance, reach),
         affinity=affinity,
         trade=trade,
         aid=aid,

@@ -28,14 +28,16 @@ position); ``gamma_L = 0`` corrects toward the resting position.
 
 Leverage of pole p over state i:
 ``L_ip = (c_p / max c)^alpha (b_T T_ip + b_A A_ip + b_D D_ip + b_H max(H_ip, 0)
-+ b_B border_ip + b_S alliance_ip + b_R R_ip) - theta_i b_X tau_ip``.
++ b_B border_ip + b_S alliance_ip + b_R R_ip) - theta_i b_X g_ip tau_ip``,
+with ``g_ip`` the share of p's strength felt at i (1 within p's reach, falling with the distance
+beyond: :func:`laossim.geography.reach_discount`): a pole that cannot reach a state threatens it less.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from laossim import geometry
+from laossim import geography, geometry
 from laossim.batch import along, power
 from laossim.mechanisms.contract import contract
 from laossim.mechanisms.records import NONE, Records
@@ -47,7 +49,7 @@ HEDGER, BALANCER, BANDWAGONER = 0, 1, 2
 CONTRACT = contract(
     reads="position resting camp camp_start leverage_start norm_pull norm_pull_start capability trade aid debt "
     "affinity border alliance trust tension "
-    "threat_sensitivity doctrine responsiveness pressure",
+    "threat_sensitivity doctrine responsiveness pressure distance reach",
     writes="position leverage",
 )
 
@@ -70,7 +72,16 @@ def leverage(world: World, params: Parameters) -> np.ndarray:
         + along(a.alliance, alliance) * alliance
         + along(a.trust, trust) * trust
     )
-    return cap[..., None, :] * ties - theta * along(a.threat, theta) * world.tension[..., p]
+    threat = world.tension[..., p] * reach_of_poles(world, params)
+    return cap[..., None, :] * ties - theta * along(a.threat, theta) * threat
+
+
+def reach_of_poles(world: World, params: Parameters) -> np.ndarray:
+    """g (N, K): the share of each pole's strength felt at each state (1 within the pole's reach)."""
+    p = world.poles
+    distance = world.distance[..., p]
+    decay = along(params.geography.decay, distance)
+    return geography.reach_discount(distance, world.reach[..., None, p].astype(distance.dtype), decay)
 
 
 def anchored(world: World, params: Parameters) -> World:
@@ -95,14 +106,14 @@ def target(world: World, params: Parameters, lev: np.ndarray) -> np.ndarray:
     resting positions.
 
     A doctrine also says which changes a state ignores: a balancer ignores a rise of the dominant
-    pole's pull (the pole of the largest c_q (1 + tau_iq)), a bandwagoner a fall of its strongest
-    pull's. (Changes of the other poles' pulls still move it, toward or away from those poles.)"""
+    pole's pull (the pole of the largest g_iq c_q (1 + tau_iq), with g_iq c_q its strength as felt
+    at i), a bandwagoner a fall of its strongest pull's. (Changes of the other poles' pulls still
+    move it, toward or away from those poles.)"""
     a = params.alignment
     pull = along(a.leverage_gain, lev) * (lev - world.leverage_start)
     k = world.k
-    dominant = np.eye(k, dtype=bool)[
-        np.argmax(world.capability[..., None, world.poles] * (1.0 + world.tension[..., world.poles]), axis=-1)
-    ]
+    felt = world.capability[..., None, world.poles] * reach_of_poles(world, params)
+    dominant = np.eye(k, dtype=bool)[np.argmax(felt * (1.0 + world.tension[..., world.poles]), axis=-1)]
     strongest = np.eye(k, dtype=bool)[np.argmax(lev, axis=-1)]
     doctrine = world.doctrine[..., None]
     pull = np.where((doctrine == BALANCER) & dominant, np.minimum(pull, 0.0), pull)  # never toward the dominant

@@ -1,4 +1,5 @@
-"""Mechanism 6: crises, drawn per dyad with hazard sigmoid(phi0 + phi1 tau - phi2 R - phi3 I) per year.
+"""Mechanism 6: crises, drawn per dyad with hazard sigmoid(phi0 + phi1 tau - phi2 R - phi3 I) per year
+in the politically relevant pairs (:func:`laossim.geography.relevant`) and 0 in the others.
 
 A crisis of severity s raises the dyad's tension (gain ``tension_gain * s``),
 cuts its trust (decay ``trust_loss * s``), and, when a pole is involved, adds s
@@ -23,13 +24,14 @@ APPLY = contract(
 )
 """What the effects of crises (:func:`apply`) touch, for this mechanism and scheduled crises."""
 
-CONTRACT = APPLY | contract(reads="interoperability", writes="", draws=True)
+CONTRACT = APPLY | contract(reads="interoperability relevant", writes="", draws=True)
 
 
 def hazard(world: World, params: Parameters, at: tuple = (...,), runs: np.ndarray | None = None) -> np.ndarray | float:
     """Crisis probability per step of the dyads ``at``, an index into the dyadic arrays: ``(i, j)``,
     or ``(runs, i, j)`` in a stack (default all, (N, N), or (runs, N, N)); ``runs``: each picked
-    dyad's run, when ``at`` picks dyads of several runs."""
+    dyad's run, when ``at`` picks dyads of several runs. 0 for a pair that is not politically
+    relevant (and for a state with itself)."""
     c = params.crises
     tension, trust, interop = world.tension[at], world.trust[at], world.interoperability[at]
 
@@ -37,7 +39,7 @@ def hazard(world: World, params: Parameters, at: tuple = (...,), runs: np.ndarra
         return along(value, tension) if runs is None else at_runs(value, runs, tension)
 
     logit = k(c.intercept) + k(c.tension) * tension - k(c.trust) * trust - k(c.interoperability) * interop
-    return per_step(1.0 / (1.0 + np.exp(-logit)), world.steps_per_year)
+    return np.where(world.relevant[at], per_step(1.0 / (1.0 + np.exp(-logit)), world.steps_per_year), 0.0)
 
 
 @lru_cache(maxsize=8)
@@ -87,7 +89,9 @@ def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> 
 
     A dyad's crisis probability never exceeds that of the largest tension with
     no trust, so the exact hazard is computed only for the few dyads whose
-    uniform falls below that bound (the same draws, far less work).
+    uniform falls below that bound (the same draws, far less work). A pair that is not
+    politically relevant draws its uniform too and never has a crisis, so no other pair's
+    draws move with the geography.
     """
     c = params.crises
     iu, ju = _upper(world.n)

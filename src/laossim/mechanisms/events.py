@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from laossim import geography
 from laossim.batch import along, every_run, runs_in
 from laossim.mechanisms import crises, engagement, forums
 from laossim.mechanisms.contract import contract
@@ -39,13 +40,17 @@ STATE_ARRAYS = {"engagement_budget": "budget"}
 _CHANGED = {STATE_ARRAYS.get(name, name) for name in STATE_FIELDS} | set(PAIR_FIELDS)
 
 CONTRACT = (
-    contract(reads=_CHANGED | {"disaster"}, writes=_CHANGED | {"disaster", "forum_chair", "forum_chair_until"})
+    contract(
+        reads=_CHANGED | {"disaster", "distance", "reach", "relevant"},
+        writes=_CHANGED | {"disaster", "forum_chair", "forum_chair_until", "relevant"},
+    )
     | crises.APPLY
     | engagement.APPLY
     | forums.MEETING
     | contract(reads="", writes="", draws=True)
 )
-"""A change event touches its field; the others touch what a crisis, an engagement or a meeting does."""
+"""A change event touches its field (a border or an alliance, the politically relevant pairs too); the others
+touch what a crisis, an engagement or a meeting does."""
 
 
 def _operate(old: np.ndarray, op: Op, value: float | np.ndarray) -> np.ndarray:
@@ -88,7 +93,9 @@ def change(world: World, ev: ChangeEvent) -> tuple[World, Records]:
         arr = getattr(world, ev.field).copy()
         arr[..., i, j] = arr[..., j, i] = bool(ev.value)
         text = f"{a}-{b} {ev.field} set to {str(bool(ev.value)).lower()}"
-        return world.evolve(**{ev.field: arr}), Records.of(
+        ties = {"border": world.border, "alliance": world.alliance, ev.field: arr}
+        relevant = geography.relevant(ties["border"], ties["alliance"], world.distance, world.reach)
+        return world.evolve(**{ev.field: arr}, relevant=relevant), Records.of(
             Record("change", a, b, float(bool(ev.value)), text)
         ).in_every_run(runs)
     arr = getattr(world, ev.field).copy()

@@ -1,10 +1,11 @@
 """Mechanism 5: the security dilemma, where tension grows from what others do.
 
 Directed pressure on i from j (per year):
-``x_ij = growth_gain * growth_j + distance_gain * TV(a_i, a_j) + border_gain * border_ij
+``x_ij = growth_gain * g_ij * growth_j + distance_gain * TV(a_i, a_j) + border_gain * border_ij
 + hostility_gain * max(-H_ij, 0) + visibility_gain * sum_k vis_jk tau_ik^2``
-(the last term: j's visible engagements with i's rivals k, weighted by i's
-rivalry with k; visibility is read here and only here). Tension is a
+(the first term: j's capability growth as felt at i, discounted by distance beyond j's reach,
+``g_ij`` of :func:`laossim.geography.reach_discount`; the last: j's visible engagements with
+i's rivals k, weighted by i's rivalry with k; visibility is read here and only here). Tension is a
 property of the dyad, so the gain uses (x_ij + x_ji) / 2. Decay:
 ``base_decay + trust_decay R_ij + interoperability_decay I_ij`` per year.
 """
@@ -14,13 +15,14 @@ from __future__ import annotations
 import numpy as np
 
 from laossim.batch import along
+from laossim.geography import reach_discount
 from laossim.mechanisms.contract import contract
 from laossim.mechanisms.records import NONE, Records
 from laossim.scenario.parameters import Parameters
 from laossim.world import Sightings, World
 
 CONTRACT = contract(
-    reads="growth alignment border affinity visibility tension trust interoperability",
+    reads="growth alignment border affinity visibility tension trust interoperability distance reach",
     writes="tension",
 )
 
@@ -56,6 +58,14 @@ def mutual_rival_visibility(tension: np.ndarray, visibility: Sightings) -> np.nd
     return product
 
 
+def felt_discount(world: World, params: Parameters) -> np.ndarray:
+    """g (N, N), single precision: the share of j's capability felt at i, 1 within j's reach
+    (:func:`laossim.geography.reach_discount`)."""
+    distance = world.distance
+    reach = world.reach.astype(PRESSURE_DTYPE)[..., None, :]
+    return reach_discount(distance, reach, along(np.float32(params.geography.decay), distance))
+
+
 def pressure(world: World, params: Parameters) -> np.ndarray:
     """Symmetric tension gain intensity per year, (N, N): the mean of x_ij and x_ji (all terms >= 0)."""
     s = params.security
@@ -65,8 +75,10 @@ def pressure(world: World, params: Parameters) -> np.ndarray:
     x *= along(s.distance_gain, x)
     x += np.where(world.border, along(np.float32(s.border_gain), x), np.float32(0.0))
     x -= np.minimum(world.affinity, 0.0).astype(PRESSURE_DTYPE) * along(np.float32(s.hostility_gain), x)
-    x += growth[..., :, None]
-    x += growth[..., None, :]
+    felt = felt_discount(world, params)  # becomes growth_j g_ij, j's growth as felt at i
+    felt *= growth[..., None, :]
+    x += felt
+    x += felt.swapaxes(-1, -2)
     if len(world.visibility):
         seen = mutual_rival_visibility(world.tension, world.visibility)
         seen *= along(0.5 * s.visibility_gain, seen)

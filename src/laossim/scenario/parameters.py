@@ -38,6 +38,11 @@ judgement worth exploring, and small enough that exp() of it, or its product wit
 finite in single precision (the engagement and crisis mechanisms compute in float32)."""
 
 
+EVERYWHERE_KM = 20_100.0
+"""A reach (km) at least half the Earth's circumference (pi R = 20,015.1 km): every capital is within it;
+the largest reach a file may give."""
+
+
 def param(
     default: float,
     description: str,
@@ -243,6 +248,43 @@ class CrisisParams(Frozen):
         return self
 
 
+class GeographyParams(Frozen):
+    """Geography: how far states reach and how fast strength falls beyond (docs/model.md, "Geography").
+
+    A state's reach is its own (``reach`` in the scenario) or its role's default here. Distances are
+    great-circle distances between capitals; half the Earth's circumference is 20,015 km, so a reach of
+    20,100 km (the bound) reaches every capital."""
+
+    reach_focal: Real = param(
+        1500.0,
+        "Reach (km) of the focal state unless it sets its own: as a regional state's. judgement",
+        le=EVERYWHERE_KM,
+        typical=(0.0, 5000.0),
+    )
+    reach_regional: Real = param(
+        1500.0,
+        "Reach (km) of a regional state unless it sets its own: its subregion (the capitals of mainland "
+        "Southeast Asia lie within 1,320 km of each other). judgement",
+        le=EVERYWHERE_KM,
+        typical=(0.0, 5000.0),
+    )
+    reach_external: Real = param(
+        EVERYWHERE_KM,
+        "Reach (km) of an external power unless it sets its own: every capital (a power that reaches the "
+        "region from afar; a scenario gives a smaller one where that is wrong, e.g. Japan). judgement",
+        le=EVERYWHERE_KM,
+        typical=(1000.0, 20_100.0),
+    )
+    decay: Real = param(
+        1000.0,
+        "Loss-of-strength gradient (Boulding 1962): km beyond its reach over which a state's capability, "
+        "as a threat, falls by a factor e, exp(-max(d - reach, 0) / decay). judgement",
+        ge=1.0,
+        le=1e6,
+        typical=(250.0, 5000.0),
+    )
+
+
 class EconomyParams(Frozen):
     """Mechanism 7: economy and modernisation."""
 
@@ -340,6 +382,7 @@ class Parameters(Frozen):
     forums: ForumParams = Field(default_factory=ForumParams)
     security: SecurityParams = Field(default_factory=SecurityParams)
     crises: CrisisParams = Field(default_factory=CrisisParams)
+    geography: GeographyParams = Field(default_factory=GeographyParams)
     economy: EconomyParams = Field(default_factory=EconomyParams)
     ministry: MinistryParams = Field(default_factory=MinistryParams)
     scores: ScoreParams = Field(default_factory=ScoreParams)

@@ -15,7 +15,16 @@ from pydantic import Field, StrictBool
 
 from laossim.calendar import TimeUnit, step_of
 from laossim.inputs.items import NAME_PATTERN
-from laossim.scenario.parameters import OPEN_BOUND, EngagementKind, Frozen, Parameters, Real, Share, Whole
+from laossim.scenario.parameters import (
+    EVERYWHERE_KM,
+    OPEN_BOUND,
+    EngagementKind,
+    Frozen,
+    Parameters,
+    Real,
+    Share,
+    Whole,
+)
 
 FORMAT_VERSION: Final = 1
 """The format a file gets unless it says otherwise; version 2 adds positions."""
@@ -108,6 +117,13 @@ class State(Frozen):
     )
     external_debt: Real | None = Field(
         None, ge=0, le=1e6, description="External debt stock, US$ bn; default from the data (0 where not covered)."
+    )
+    reach: Real | None = Field(
+        None,
+        ge=0,
+        le=EVERYWHERE_KM,
+        description="How far (km, great-circle from its capital) the state can project force; 20100 reaches every "
+        "capital. Default: its role's, parameters.geography.reach_<role> (judgements).",
     )
     alignment: dict[StateId, Share] | None = Field(None, description="Shares over the poles; default uniform.")
     position: list[Coordinate] | None = Field(
