@@ -81,10 +81,11 @@ def test_in_the_baseline_japan_cannot_reach_laos_and_the_usa_china_and_russia_ca
         assert world.relevant[lao, p]
 
 
-BASELINE_RUN_YEARS = 250 * 80 // 4
-"""250 replications of the baseline's 80 quarters: 5,000 run-years. At a true rate of 0.1% a year a
-pair would have 5 crises in expectation and none with probability exp(-5) < 1%, so the check can
-fail; before this geography Laos-Japan had 0.73% a year (about 36 crises here)."""
+BASELINE_RUN_YEARS = 1000 * 80 // 4
+"""1,000 replications of the baseline's 80 quarters: 20,000 run-years. A pair at 0.1% a year would
+have 20 crises in expectation, so the check can fail; before the geography Laos-Japan had 0.73% a
+year (146 crises here) and Laos-USA 1.48% (295); with it, and the lower odds of a crisis between
+states that share no border (``crises.distant``), none and 0.07% (14)."""
 
 
 @pytest.fixture(scope="module")
@@ -105,12 +106,6 @@ def test_in_the_baseline_laos_japan_crises_happen_under_one_in_a_thousand_years(
     assert baseline_crises[frozenset(("LAO", "VNM"))] > 0  # the run has crises: contiguous pairs have them
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="not met by geography: the USA reaches Laos and is allied with Thailand, Laos's neighbour, so the pair "
-    "is politically relevant; its rate (about 1.4% a year) is set by the baseline's LAO-USA tension and trust "
-    "and the crisis intercept (issue 16, left to the lead)",
-)
 def test_in_the_baseline_laos_usa_crises_happen_under_one_in_a_thousand_years(baseline_crises):
     assert baseline_crises[frozenset(("LAO", "USA"))] / BASELINE_RUN_YEARS < 0.001
 
@@ -148,3 +143,19 @@ def test_runs_that_differ_in_reach_and_capitals_share_a_stack_and_keep_their_own
     assert not worlds[0].relevant[lao, jpn] and worlds[1].relevant[lao, jpn]
     assert worlds[2].distance[lao, jpn] != worlds[0].distance[lao, jpn]
     assert_stacked_as_alone(specs, seed=3, label="reach")
+
+
+def test_a_relevant_pair_without_a_border_has_lower_odds_of_a_crisis_by_the_distant_term():
+    from laossim.mechanisms import crises
+    from laossim.world import build_world
+
+    spec = load_scenario(BASELINE)
+    world = build_world(spec)
+    lao, usa = world.ids.index("LAO"), world.ids.index("USA")
+    border = world.border.copy()
+    border[lao, usa] = border[usa, lao] = True
+    neighbours = world.evolve(border=border)
+    spy, phi = world.steps_per_year, spec.parameters.crises.distant
+    far, near = (1 - (1 - crises.hazard(w, spec.parameters)[lao, usa]) ** spy for w in (world, neighbours))
+    odds = lambda p: p / (1 - p)  # noqa: E731
+    assert odds(far) == pytest.approx(odds(near) * np.exp(-phi), rel=1e-3)  # dyads in single precision

@@ -307,10 +307,10 @@ EVERY_PAIR_RELEVANT = {"reach_focal": EVERYWHERE_KM, "reach_regional": EVERYWHER
 
 def test_crisis_draws_follow_the_hazard(tiny):
     scenario = tiny_scenario(
-        crises={"intercept": 0.0, "tension": 0.0, "trust": 0.0, "interoperability": 0.0},
+        crises={"intercept": 0.0, "tension": 0.0, "trust": 0.0, "interoperability": 0.0, "distant": 0.0},
         geography=EVERY_PAIR_RELEVANT,
     )
-    world = build_world(scenario)  # hazard sigmoid(0) = 0.5 per year for every dyad
+    world = build_world(scenario)  # hazard sigmoid(0) = 0.5 per year for every dyad, neighbours or not
     count = sum(crises.step(world, scenario.parameters, rng(t), t)[0].crisis_count for t in range(400))
     expected = 400 * 6 * per_step(0.5, 4)
     assert abs(count - expected) < 4 * np.sqrt(expected)
@@ -320,7 +320,7 @@ def test_crises_are_drawn_only_in_politically_relevant_pairs():
     """The tiny world with every reach 1,000 km and a crisis hazard of 0.95 a year in every pair:
     LAO borders VNM and CHN, so those pairs have crises; USA (13,700 km away) and VNM-CHN (2,300 km
     apart, no border) never do, until an alliance or a longer reach makes them relevant."""
-    hot = {"intercept": 3.0, "tension": 0.0, "trust": 0.0, "interoperability": 0.0}
+    hot = {"intercept": 3.0, "tension": 0.0, "trust": 0.0, "interoperability": 0.0, "distant": 0.0}
     scenario = tiny_scenario(crises=hot, geography={"reach_focal": 1000.0, "reach_regional": 1000.0})
     world = build_world(scenario)
     lao, vnm, usa = idx(world, "LAO", "VNM", "USA")

@@ -24,14 +24,15 @@ APPLY = contract(
 )
 """What the effects of crises (:func:`apply`) touch, for this mechanism and scheduled crises."""
 
-CONTRACT = APPLY | contract(reads="interoperability relevant", writes="", draws=True)
+CONTRACT = APPLY | contract(reads="interoperability relevant border", writes="", draws=True)
 
 
 def hazard(world: World, params: Parameters, at: tuple = (...,), runs: np.ndarray | None = None) -> np.ndarray | float:
     """Crisis probability per step of the dyads ``at``, an index into the dyadic arrays: ``(i, j)``,
     or ``(runs, i, j)`` in a stack (default all, (N, N), or (runs, N, N)); ``runs``: each picked
     dyad's run, when ``at`` picks dyads of several runs. 0 for a pair that is not politically
-    relevant (and for a state with itself)."""
+    relevant (and for a state with itself); a relevant pair that shares no border has its
+    log-odds lowered by ``crises.distant``."""
     c = params.crises
     tension, trust, interop = world.tension[at], world.trust[at], world.interoperability[at]
 
@@ -39,6 +40,7 @@ def hazard(world: World, params: Parameters, at: tuple = (...,), runs: np.ndarra
         return along(value, tension) if runs is None else at_runs(value, runs, tension)
 
     logit = k(c.intercept) + k(c.tension) * tension - k(c.trust) * trust - k(c.interoperability) * interop
+    logit = np.where(world.border[at], logit, logit - k(c.distant))  # disputes are mostly between neighbours
     return np.where(world.relevant[at], per_step(1.0 / (1.0 + np.exp(-logit)), world.steps_per_year), 0.0)
 
 

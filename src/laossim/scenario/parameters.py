@@ -234,6 +234,12 @@ class CrisisParams(Frozen):
     tension: Real = param(4.0, "phi1. judgement", typical=(0.0, 10.0))
     trust: Real = param(2.0, "phi2. judgement")
     interoperability: Real = param(1.0, "phi3. judgement")
+    distant: Real = param(
+        3.0,
+        "phi_D: how much lower the log-odds of a crisis are for a relevant pair that shares no border (e^-3, "
+        "about a twentieth of the odds), since contiguity is the strongest correlate of militarised disputes "
+        "(Bremer 1992); chosen so that crises between Laos and distant powers are rare. judgement",
+    )
     severity_min: Real = param(0.2, "Smallest severity (uniform draw). judgement", le=1)
     severity_max: Real = param(1.0, "Largest severity. judgement", le=1)
     tension_gain: Real = param(0.3, "Tension gain per unit of severity. judgement", le=1)
