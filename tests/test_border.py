@@ -1,5 +1,5 @@
 """The border (mechanism 7c): transnational incidents on shared borders, fewer with more border
-cooperation; the stock built by border patrols and lapsing."""
+cooperation; the stock built by border patrols and lapsing; the Mekong patrols scenario."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from conftest import BASELINE, tiny_scenario
+from conftest import BASELINE, SCENARIOS, tiny_scenario
 from laossim.errors import ScenarioError
 from laossim.mechanisms import border, engagement
 from laossim.scenario import load_scenario
 from laossim.simulation import Simulation
 from laossim.world import DYAD, World, build_world
+
+MEKONG = SCENARIOS / "mekong_patrols.yaml"
 
 
 def bordered(world: World, cooperation: float) -> World:
@@ -102,6 +104,33 @@ def test_a_run_begins_at_rest_with_incidents_at_their_expected_rate():
     np.testing.assert_allclose(np.mean(tally, axis=0), expected, rtol=0.03)
     cooperation = sim.world.border_cooperation.mean(axis=0)
     np.testing.assert_allclose(cooperation, start.border_cooperation[0], atol=0.035)
+
+
+def test_the_mekong_patrols_lower_laoss_incidents_against_the_baseline_with_paired_seeds():
+    import laossim
+
+    patrols = laossim.run(MEKONG, replications=4, seed=9)
+    steps = patrols.provenance["steps"]
+    base = laossim.run(BASELINE, replications=4, seed=9, steps=steps)
+
+    def laos(result) -> np.ndarray:
+        events = result.events
+        mine = events[(events.kind == border.KIND) & ((events.source == "LAO") | (events.target == "LAO"))]
+        return (
+            mine.groupby(["replication", "step"])
+            .magnitude.sum()
+            .unstack(fill_value=0)
+            .reindex(columns=range(1, steps + 1), fill_value=0)
+            .to_numpy()
+        )
+
+    campaign = slice(4, 24)  # 2026-2030: steps 5-24
+    with_patrols, without = laos(patrols), laos(base)
+    assert (with_patrols <= without).all()  # the same draws, more cooperation: never more
+    yearly = lambda counts: counts[:, campaign].sum(axis=1) / 5  # noqa: E731
+    assert (yearly(with_patrols) < 0.8 * yearly(without)).all()
+    before = slice(0, 4)  # 2025: nothing has changed yet
+    np.testing.assert_array_equal(with_patrols[:, before], without[:, before])
 
 
 def test_a_bad_border_cooperation_in_a_file_is_reported_at_its_line(tmp_path):
