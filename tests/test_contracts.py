@@ -25,7 +25,7 @@ from laossim.seeding import Streams, root_sequence
 from laossim.simulation import Simulation
 from laossim.world import DYAD, THIS_STEP, Sightings, World, build_world
 
-BOUNDED = ("trust", "tension", "interoperability", "autonomy", "trade", "aid", "debt")
+BOUNDED = ("trust", "tension", "interoperability", "border_cooperation", "autonomy", "trade", "aid", "debt")
 
 extreme = st.sampled_from([0.0, 1e-6, 0.5, 1.0])
 big = st.sampled_from([0.0, 1.0, 50.0])  # 50: the most an open-ended coefficient takes (OPEN_BOUND)
@@ -41,6 +41,8 @@ def check_world(w: World) -> None:
         assert (arr >= 0).all() and (arr <= 1).all(), name
     assert (w.capability > 0).all() and np.isfinite(w.capability).all()
     assert np.allclose(w.tension, w.tension.T) and np.allclose(w.trust, w.trust.T)
+    assert np.array_equal(w.border_cooperation, w.border_cooperation.T)
+    assert (w.incidents >= 0).all() and np.isfinite(w.incidents).all()
     assert w.pressure >= 0 and np.isfinite(w.pressure)
 
 

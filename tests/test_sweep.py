@@ -72,7 +72,7 @@ def test_experiment_mistakes_are_all_reported_with_lines(tmp_path):
     assert "vary.states.LAO.doctrine: a sobol design samples numeric ranges" in text
     assert (
         "outputs[1]: unknown output (expected a score or component of docs/model.md, alignment.STATE.POLE or "
-        "position.STATE.AXIS or capability.STATE or defence_budget.STATE or military_stock.STATE, "
+        "position.STATE.AXIS or capability.STATE or defence_budget.STATE or military_stock.STATE or incidents.STATE, "
         "got 'alignment.LAO.RUS'); did you mean 'alignment.LAO.USA'?" in text
     )
 

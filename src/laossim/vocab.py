@@ -157,6 +157,14 @@ FAMILIES: tuple[Family, ...] = (
         "a state's stock of equipment built by procurement, US$ bn, depreciating (docs/model.md, 7b)",
         bounded=False,
     ),
+    Family(
+        "incidents",
+        "incidents",
+        None,
+        "{state}'s border incidents",
+        "transnational incidents on a state's borders a year, a one-year weighted mean (docs/model.md, 7c)",
+        bounded=False,
+    ),
 )
 """Every family of per-state outputs a sweep can record."""
 
@@ -228,7 +236,8 @@ KINDS: tuple[Kind, ...] = (
     Kind("disaster_response", "cooperate in disaster response", "disaster", (("weight", 3.0), ("cost", 1.0),
          ("trust_gain", 0.08), ("interoperability_gain", 0.03), ("visibility", 0.2))),
     Kind("border_patrol", "patrol their border together", "border", (("weight", 1.0), ("cost", 0.5),
-         ("trust_gain", 0.03), ("interoperability_gain", 0.03), ("capability_gain", 0.001), ("visibility", 0.2))),
+         ("trust_gain", 0.03), ("interoperability_gain", 0.03), ("capability_gain", 0.001), ("visibility", 0.2),
+         ("border_cooperation_gain", 0.05))),
     Kind("peacekeeping", "serve together in UN peacekeeping", None, (("weight", 0.5), ("cost", 1.0),
          ("trust_gain", 0.02), ("interoperability_gain", 0.04), ("capability_gain", 0.003), ("visibility", 0.1))),
     Kind("defence_project", "launch a defence project", None, (("weight", 0.5), ("cost", 2.0), ("trust_gain", 0.02),

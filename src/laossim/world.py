@@ -8,7 +8,7 @@ Conventions: index i is a state in scenario order; ``poles`` holds the state
 indices of the K poles and ``alignment[i, k]`` is state i's share on pole k.
 Directed arrays (``trade``, ``aid``, ``debt``) are read by row: ``debt[i, j]``
 is what i owes j. Symmetric arrays (``affinity``, ``trust``, ``tension``,
-``interoperability``, ``border``, ``alliance``) hold both triangles.
+``interoperability``, ``border``, ``alliance``, ``border_cooperation``) hold both triangles.
 """
 
 from __future__ import annotations
@@ -37,11 +37,11 @@ FloatArray = np.ndarray
 STRUCTURE: tuple[str, ...] = ("ids", "poles", "focal", "steps_per_year", "forum_ids")
 """The fields that never change during a run: the states, poles and forums, and the calendar."""
 
-RESTING: tuple[str, ...] = ("trust", "tension", "interoperability", "trade", "aid", "debt")
-ECONOMY: tuple[str, ...] = ("gdp", "gdp_growth", "defence_share", "external_debt")
-"""Each state's economic figures: from its file, else the data (:mod:`laossim.scenario.budgets`)."""
+RESTING: tuple[str, ...] = ("trust", "tension", "interoperability", "trade", "aid", "debt", "border_cooperation")
 """The dyadic figures a run holds at rest (:mod:`laossim.mechanisms.rest`), in the order of
 ``World.drift``'s first axis."""
+ECONOMY: tuple[str, ...] = ("gdp", "gdp_growth", "defence_share", "external_debt")
+"""Each state's economic figures: from its file, else the data (:mod:`laossim.scenario.budgets`)."""
 
 TALLIES: tuple[str, ...] = (
     "pressure",
@@ -52,9 +52,10 @@ TALLIES: tuple[str, ...] = (
     "forum_expected",
     "churn",
     "norm_pull",
+    "incidents",
 )
-"""The fading tallies (the scores read all but the forums' pull); a run starts them at their expected
-values."""
+"""The fading tallies (the scores read all but the forums' pull and the incidents, a per-state output);
+a run starts them at their expected values."""
 
 THIS_STEP: tuple[str, ...] = ("leverage", "visibility", "capability_gain", "crisis_count", "prev_alignment")
 """The fields that hold what happened in the current step: a mechanism that reads one must come
@@ -219,6 +220,13 @@ class World:
     """The defence ministry's budget a year, US$ m: the share of GDP less the debt service's squeeze."""
     military_stock: FloatArray = field(default_factory=lambda: np.zeros(0))
     """The stock of equipment procurement has built, US$ bn, depreciating (capability in absolute units)."""
+    # the border (mechanisms/border.py)
+    border_cooperation: FloatArray = field(default_factory=lambda: np.zeros((0, 0), dtype=DYAD))
+    """Each pair's stock of border cooperation in [0, 1] (joint patrols, liaison offices, agreements):
+    it lowers the pair's transnational incidents (mechanisms/border.py)."""
+    incidents: FloatArray = field(default_factory=lambda: np.zeros(0))
+    """Transnational incidents on each state's borders a year: an exponentially weighted mean with a
+    one-year memory of each step's count times the steps in a year (a fading tally)."""
 
     @property
     def n(self) -> int:
@@ -343,7 +351,7 @@ def build_world(scenario: Scenario) -> World:
     aid: FloatArray
     debt: FloatArray
     trade, aid, debt = np.zeros((n, n)), np.zeros((n, n)), np.zeros((n, n))
-    given = {name: np.full((n, n), np.nan) for name in ("trust", "tension", "interoperability")}
+    given = {name: np.full((n, n), np.nan) for name in ("trust", "tension", "interoperability", "border_cooperation")}
     for rel in scenario.relations:
         a, b = index[rel.between[0]], index[rel.between[1]]
         for i, j in ((a, b), (b, a)):
@@ -365,9 +373,12 @@ def build_world(scenario: Scenario) -> World:
     trust = np.where(np.isnan(given["trust"]), trust_default, given["trust"])
     tension = np.where(np.isnan(given["tension"]), tension_default, given["tension"])
     interop = np.where(np.isnan(given["interoperability"]), interop_default, given["interoperability"])
-    for arr in (trust, tension, interop):
+    cooperation_default = np.where(border, d.border_cooperation, 0.0)
+    cooperation = np.where(np.isnan(given["border_cooperation"]), cooperation_default, given["border_cooperation"])
+    for arr in (trust, tension, interop, cooperation):
         np.fill_diagonal(arr, 0.0)
     trust, tension, interop, affinity = (a.astype(DYAD) for a in (trust, tension, interop, affinity))
+    cooperation = cooperation.astype(DYAD)
     trade, aid, debt = (a.astype(DYAD) for a in (trade, aid, debt))
 
     fids = tuple(f.id for f in scenario.forums)
@@ -425,6 +436,7 @@ def build_world(scenario: Scenario) -> World:
         trust=trust,
         tension=tension,
         interoperability=interop,
+        border_cooperation=cooperation,
         forum_ids=fids,
         forum_members=members,
         forum_period=np.array([f.period for f in scenario.forums], dtype=np.int64),
@@ -452,6 +464,7 @@ def build_world(scenario: Scenario) -> World:
         military_stock=budgets.steady_stock(
             spent, m.procurement_share, m.depreciation, scenario.simulation.steps_per_year
         ),
+        incidents=np.zeros(n),
     )
 
 

@@ -21,6 +21,7 @@ import numpy as np
 from laossim.batch import along, each
 from laossim.mechanisms import (
     alignment,
+    border,
     camps,
     crises,
     economy,
@@ -70,13 +71,16 @@ STEP_ORDER: tuple[Declared, ...] = (
     Declared("crises", crises.step, 5, crises.CONTRACT),
     Declared("economy", economy.step, 6, economy.CONTRACT),
     Declared("ministry", ministry.step, 10, ministry.CONTRACT),
+    Declared("border", border.step, 11, border.CONTRACT),
     Declared("rest", rest.step, 8, rest.CONTRACT),
 )
 MECHANISMS: tuple[str, ...] = tuple(m.name for m in STEP_ORDER)
 STREAMS: dict[str, int] = {m.name: m.stream for m in STEP_ORDER}
 """Each mechanism's stream key, by name."""
 
-_AGED = "pressure disaster crisis_load engaged_units budget_units forum_attended forum_expected churn norm_pull"
+_AGED = (
+    "pressure disaster crisis_load engaged_units budget_units forum_attended forum_expected churn norm_pull incidents"
+)
 BEGIN = contract(
     reads=f"{_AGED} crisis_count alignment prev_alignment",
     writes=f"{_AGED} visibility capability_gain crisis_count prev_alignment",
@@ -99,7 +103,8 @@ def begin_step(world: World, params: Parameters) -> World:
     Engagement and forum tallies are exponential sums with a one-year
     memory, and so is the churn, which adds the last step's change of the
     alignments; the forums' pull on targets fades over ``forums.norm_memory``
-    years; the crisis load forgets over ``scores.crisis_window`` years;
+    years; the crisis load forgets over ``scores.crisis_window`` years; the border incidents have a
+    one-year memory;
     polarisation pressure and disasters decay at their yearly rates.
     """
     spy = world.steps_per_year
@@ -118,6 +123,7 @@ def begin_step(world: World, params: Parameters) -> World:
         forum_expected=world.forum_expected * year,
         churn=world.churn * year + churn(world.prev_alignment, world.alignment, world.is_pole),
         norm_pull=world.norm_pull * along(keep_norm, world.norm_pull),
+        incidents=world.incidents * year,
         visibility=Sightings.none(),
         capability_gain=np.zeros_like(world.capability),
         crisis_count=world.crisis_count * 0,  # 0, for each run of a stack

@@ -25,12 +25,21 @@ KINDS: tuple[EngagementKind, ...] = tuple(EngagementKind)
 KIND_NAMES: tuple[str, ...] = tuple(kind.value for kind in KINDS)
 KIND_COLUMN = np.array(KIND_NAMES, dtype=object)
 """The kinds' names, to pick each engagement's from its kind's index."""
-KIND_FIELDS = ("weight", "cost", "trust_gain", "interoperability_gain", "capability_gain", "finance", "visibility")
+KIND_FIELDS = (
+    "weight",
+    "cost",
+    "trust_gain",
+    "interoperability_gain",
+    "capability_gain",
+    "finance",
+    "visibility",
+    "border_cooperation_gain",
+)
 _TABLES: dict[int, tuple[object, dict[str, np.ndarray]]] = {}
 
 APPLY = contract(
-    reads="trust interoperability visibility capability capability_gain debt engaged_units",
-    writes="trust interoperability visibility capability_gain debt engaged_units",
+    reads="trust interoperability border_cooperation visibility capability capability_gain debt engaged_units",
+    writes="trust interoperability border_cooperation visibility capability_gain debt engaged_units",
 )
 """What the effects of engagements (:func:`apply`) touch, for this mechanism and scripted engagements."""
 
@@ -89,8 +98,8 @@ def apply(
     runs: np.ndarray,
     owned: bool = False,
 ) -> tuple[World, Records]:
-    """Effects of engagements (i, j, kind) that went ahead: trust, interoperability,
-    capability for the weaker side, project debt, visibility. Shared by the
+    """Effects of engagements (i, j, kind) that went ahead: trust, interoperability, border
+    cooperation (border patrols), capability for the weaker side, project debt, visibility. Shared by the
     engagement mechanism and scripted engagement events.
 
     ``owned``: the world's trust and interoperability arrays are fresh copies
@@ -120,6 +129,11 @@ def apply(
     )
     trust.flat[touched] = bounded(trust.flat[touched], 1.0 - np.exp(-summed("trust_gain")), 0.0)
     interop.flat[touched] = bounded(interop.flat[touched], 1.0 - np.exp(-summed("interoperability_gain")), 0.0)
+    cooperation = world.border_cooperation
+    built = summed("border_cooperation_gain")
+    if built.any():  # most engagements build none: the N x N copy only when one does
+        cooperation = cooperation.copy()
+        cooperation.flat[touched] = bounded(cooperation.flat[touched], 1.0 - np.exp(-built), 0.0)
     visibility = world.visibility.plus(touched // n, touched % n, summed("visibility"))
     c = world.capability
     lower = c[(*at, i)] <= c[(*at, j)]
@@ -130,7 +144,13 @@ def apply(
     debt = world.debt.copy()
     np.add.at(debt, (*at, weaker, stronger), of("finance").astype(debt.dtype))
     np.minimum(debt, 1.0, out=debt)
-    changes = {"trust": trust, "interoperability": interop, "visibility": visibility, "capability_gain": cap_gain}
+    changes = {
+        "trust": trust,
+        "interoperability": interop,
+        "border_cooperation": cooperation,
+        "visibility": visibility,
+        "capability_gain": cap_gain,
+    }
     units = totals(world, of("cost"), runs)
     ids = names(world.ids)
     records = Records.columns(KIND_COLUMN[k], ids[i], ids[j], of("trust_gain"), run=runs)

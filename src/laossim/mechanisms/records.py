@@ -181,6 +181,10 @@ def describe(record: Record) -> str:
     if record.kind == "camp_switch":
         shed = f"sheds {record.magnitude:.3f} of its frustration beyond the cost"
         return f"{record.source} joins the camp of {record.target} ({shed})"
+    if record.kind == "border_incident":
+        count = int(record.magnitude)
+        what = "a transnational incident" if count == 1 else f"{count} transnational incidents"
+        return f"{what} on the {record.source}-{record.target} border (trafficking, armed smuggling, scam compounds)"
     if record.kind == "crisis":
         return f"crisis between {record.source} and {record.target} (severity {record.magnitude:.2f})"
     return f"{record.kind}: {record.source} {record.target} ({record.magnitude:.3g})"

@@ -84,6 +84,9 @@ class EngagementType(Frozen):
     )
     finance: Real = param(0.0, "Debt the receiving side takes on toward the provider, share of GDP. judgement", le=1)
     visibility: Real = param(0.3, "How visible it is to third parties (read by mechanism 5). judgement", le=1)
+    border_cooperation_gain: Real = param(
+        0.0, "Border cooperation gain of the pair (read by the border mechanism, 7c). judgement", le=1
+    )
 
 
 def _types() -> dict[EngagementKind, EngagementType]:
@@ -329,6 +332,30 @@ class MinistryParams(Frozen):
     )
 
 
+class BorderParams(Frozen):
+    """Mechanism 7c: transnational incidents on shared borders, lowered by border cooperation. No data
+    for incidents or patrols are at hand: every coefficient here is a judgement."""
+
+    incident_rate: Real = param(
+        10.0,
+        "lambda0: transnational incidents a year (trafficking, armed smuggling, scam compounds) on a shared "
+        "border with no border cooperation. judgement",
+        le=100,
+    )
+    cooperation_effect: Real = param(
+        2.0,
+        "kappa: a pair's incident rate is lambda0 exp(-kappa B), B its border cooperation (2: full cooperation "
+        "cuts the rate to 14%). judgement",
+        le=20,
+    )
+    cooperation_decay: Real = param(
+        0.2,
+        "Share of a pair's border cooperation that lapses per year unless patrols renew it (held at rest like "
+        "trust). judgement",
+        le=1,
+    )
+
+
 class ScoreParams(Frozen):
     """Scores and their components."""
 
@@ -377,6 +404,9 @@ class DefaultParams(Frozen):
     tension_hostility: Real = param(0.5, "Tension per unit of negative affinity. judgement")
     interoperability_base: Real = param(0.05, "Interoperability of non-allies. judgement", le=1)
     interoperability_alliance: Real = param(0.3, "Interoperability of allies. judgement", le=1)
+    border_cooperation: Real = param(
+        0.2, "Border cooperation of a pair with a shared border (0 without one). judgement", le=1
+    )
 
 
 class Parameters(Frozen):
@@ -391,6 +421,7 @@ class Parameters(Frozen):
     geography: GeographyParams = Field(default_factory=GeographyParams)
     economy: EconomyParams = Field(default_factory=EconomyParams)
     ministry: MinistryParams = Field(default_factory=MinistryParams)
+    border: BorderParams = Field(default_factory=BorderParams)
     scores: ScoreParams = Field(default_factory=ScoreParams)
     landscape: LandscapeParams = Field(default_factory=LandscapeParams)
     defaults: DefaultParams = Field(default_factory=DefaultParams)

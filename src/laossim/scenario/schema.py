@@ -150,6 +150,12 @@ class Relation(Frozen):
     trust: Share | None = None
     tension: Share | None = None
     interoperability: Share | None = None
+    border_cooperation: Share | None = Field(
+        None,
+        description="Stock of border cooperation (joint patrols, liaison offices, agreements), which lowers the "
+        "pair's transnational incidents; default parameters.defaults.border_cooperation on a shared border, "
+        "else 0 (a judgement: no data at hand).",
+    )
     trade: DirectedShares = Field(default_factory=dict, description="Share of each side's trade with the other.")
     aid: DirectedShares = Field(
         default_factory=dict, description="Aid from the other as a share of each side's budget."
@@ -263,6 +269,7 @@ PAIR_FIELDS: dict[str, Changeable] = {
     "trust": Changeable(_NUMERIC, 0.0, 1.0),
     "tension": Changeable(_NUMERIC, 0.0, 1.0),
     "interoperability": Changeable(_NUMERIC, 0.0, 1.0),
+    "border_cooperation": Changeable(_NUMERIC, 0.0, 1.0),
     "affinity": Changeable(_NUMERIC, -1.0, 1.0),
     "border": Changeable((Op.set,)),
     "alliance": Changeable((Op.set,)),
