@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+
+import pytest
+
 from conftest import ROOT
 from laossim.scenario.docs import parameter_table
 
@@ -29,16 +33,33 @@ def test_documents_exist_and_name_every_mechanism_and_score():
         assert (ROOT / "docs" / name).stat().st_size > 1000
 
 
-def test_every_table_line_of_the_scenarios_doc_comes_from_its_script(capsys):
-    """docs/scenarios.md quotes docs/make_scenarios_table.py; rerun it and find each line in the doc."""
+@pytest.mark.slow
+def test_every_table_line_of_the_scenarios_doc_comes_from_its_script(capsys, monkeypatch):
+    """docs/scenarios.md quotes docs/make_scenarios_table.py; rerun it (about a minute: its MIDs and
+    its 20 draws of the judgement coefficients) and find each line in the doc."""
     import runpy
 
+    monkeypatch.setattr(sys, "argv", ["make_scenarios_table.py"])
     runpy.run_path(str(ROOT / "docs" / "make_scenarios_table.py"), run_name="__main__")
     rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| ") and "---" not in line]
     text = (ROOT / "docs" / "scenarios.md").read_text()
     assert len(rows) >= 6 * 9
     missing = [row for row in rows if row not in text]
     assert not missing, f"rerun docs/make_scenarios_table.py and update docs/scenarios.md: {missing}"
+
+
+def test_the_scenarios_script_runs_in_its_short_mode_with_every_table(capsys, monkeypatch):
+    """What CI's fast run checks: the script's short mode (2 replications, 3 draws) prints the MIDs
+    first and every variant's table with its effect over the MID and its sign under the draws."""
+    import runpy
+
+    monkeypatch.setattr(sys, "argv", ["make_scenarios_table.py", "--short"])
+    script = runpy.run_path(str(ROOT / "docs" / "make_scenarios_table.py"), run_name="__main__")
+    out = capsys.readouterr().out
+    assert out.startswith("Minimal important differences: 0.1 of each headline score's range")
+    assert out.count("| / MID | sign kept in 3 draws |") == len(script["VARIANTS"])
+    for name in script["VARIANTS"]:
+        assert f"\n{name} (" in out
 
 
 def test_scenarios_doc_covers_every_shipped_scenario():
