@@ -29,19 +29,20 @@ def test_judgement_draws_scale_each_judgement_within_its_factors_and_bounds():
     spec = load_scenario(BASELINE)
     paths = importance.judgement_paths(spec.parameters)
     assert "parameters.crises.tension" in paths and "parameters.scores.polarisation_alpha" not in paths  # sourced
+    assert "parameters.engagement.types.training.trust_gain" in paths  # the engagement kinds' judgements too
     draws = importance.judgement_draws(spec, 12, seed=5)
     assert draws == importance.judgement_draws(spec, 12, seed=5) and draws != importance.judgement_draws(spec, 12, 6)
     for draw in draws:
         assert set(draw) == set(paths)
         override_scenario(spec, draw)  # every draw is a valid scenario
+    defaults = {p: float(importance.value_at(spec.parameters, p.removeprefix("parameters."))) for p in paths}
+    for draw in draws:
         for path, value in draw.items():
-            _, group, name = path.split(".")
-            default = getattr(getattr(spec.parameters, group), name)
-            low, high = importance.bounds(type(getattr(spec.parameters, group)).model_fields[name].metadata)
-            ratio = value / default
-            assert (0.5 - 1e-12 <= ratio <= 2 + 1e-12) or value in (low, high)
-    factors = np.array([[d[p] / getattr(getattr(spec.parameters, p.split(".")[1]), p.split(".")[2]) for p in paths]
-                        for d in draws])  # fmt: skip
+            ratio = value / defaults[path]
+            assert (0.5 - 1e-12 <= ratio <= 2 + 1e-12) or value in importance.field_bounds(
+                spec.parameters, path.removeprefix("parameters.")
+            )
+    factors = np.array([[d[p] / defaults[p] for p in paths] for d in draws])
     assert factors.min() < 0.7 and factors.max() > 1.4  # the draws span the range
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from laossim.scenario.docs import parameter_rows
 from laossim.scenario.parameters import Parameters
 from laossim.scenario.schema import Scenario
 
@@ -68,16 +69,32 @@ def minimal_important_differences(means: Mapping[str, Mapping[str, float]], scor
 
 
 def judgement_paths(params: Parameters) -> list[str]:
-    """The dotted paths (``parameters.crises.tension``) of every real coefficient whose description
-    marks it a judgement, and whose default is not 0 (a factor cannot move 0)."""
-    out = []
-    for group_name, group in params:
-        for name, field in type(group).model_fields.items():
-            value = getattr(group, name)
-            judged = (field.description or "").rstrip().endswith("judgement")
-            if judged and isinstance(value, float) and value != 0.0:
-                out.append(f"parameters.{group_name}.{name}")
-    return out
+    """The dotted paths (``parameters.crises.tension``, ``parameters.engagement.types.training.cost``)
+    of every coefficient the parameter table marks a judgement (:func:`laossim.scenario.docs.parameter_rows`)
+    whose value is a non-zero real (a factor cannot move 0, nor a whole number of steps)."""
+    return [
+        f"parameters.{path}"
+        for path, _default, provenance, _meaning in parameter_rows()
+        if provenance == "judgement" and isinstance(value_at(params, path), float) and value_at(params, path) != 0.0
+    ]
+
+
+def value_at(params: Parameters, path: str) -> object:
+    """A coefficient's value by its dotted path under ``parameters`` (an engagement kind's by its name)."""
+    node: object = params
+    for part in path.split("."):
+        if isinstance(node, dict):
+            node = {str(getattr(key, "value", key)): item for key, item in node.items()}[part]
+        else:
+            node = getattr(node, part)
+    return node
+
+
+def field_bounds(params: Parameters, path: str) -> tuple[float, float]:
+    """The (low, high) a coefficient's field admits, found through the path's last parent."""
+    parent, name = path.rsplit(".", 1)
+    owner = value_at(params, parent)
+    return bounds(type(owner).model_fields[name].metadata)  # type: ignore[attr-defined]
 
 
 def judgement_draws(scenario: Scenario, draws: int = DRAWS, seed: int = 0) -> list[dict[str, float]]:
@@ -92,10 +109,10 @@ def judgement_draws(scenario: Scenario, draws: int = DRAWS, seed: int = 0) -> li
         factors = np.exp(rng.uniform(low, high, len(paths)))
         chosen = {}
         for path, factor in zip(paths, factors, strict=True):
-            _, group_name, name = path.split(".")
-            group = getattr(params, group_name)
-            low_bound, high_bound = bounds(type(group).model_fields[name].metadata)
-            chosen[path] = float(np.clip(getattr(group, name) * float(factor), low_bound, high_bound))
+            inner = path.removeprefix("parameters.")
+            low_bound, high_bound = field_bounds(params, inner)
+            value = float(value_at(params, inner)) * float(factor)  # type: ignore[arg-type]
+            chosen[path] = float(np.clip(value, low_bound, high_bound))
         out.append(chosen)
     return out
 

@@ -36,8 +36,8 @@ def replication_overrides(
         estimate anything.
     """
     rolling.check_covers(scenario, file, use="--posterior draws the error correction estimated on")
-    last = min(int(scenario.simulation.start[:4]) - 1, int(ideal_points.load().year.max()))
     points, cinc = ideal_points.load(), data.cinc()
+    last = min(int(scenario.simulation.start[:4]) - 1, int(points.year.max()))
     try:
         estimate = rolling.anchors(points[points.year <= last], cinc[cinc.year <= last], last)
     except ValueError as exc:
