@@ -7,8 +7,9 @@ baseline's scores, and each variant's paired difference from the baseline on
 every score (same seeds: common random numbers), each headline effect also
 divided by its MID and with the share of 20 draws of the judgement coefficients
 (each scaled by 0.5 to 2) in which the paired effect keeps its sign; for the
-Mekong patrols, Laos's transnational incidents a year (which no score reads
-yet), counted from the runs' records. ``--short`` (what CI's fast test runs)
+Mekong patrols, Laos's transnational incidents a year, counted from the runs'
+records; for the debt squeeze, Laos's engagements a year (self-funded, financed),
+its share of them with China and its budget, with each one's replication SD. ``--short`` (what CI's fast test runs)
 uses 2 replications and 3 draws: the same tables, not the doc's figures.
 """
 
@@ -32,8 +33,20 @@ VARIANTS = [
     "mekong_disaster_response",
     "vietnam_special_relationship",
     "mekong_patrols",
+    "laos_debt_squeeze",
 ]
-EXTRA = ("dependence_concentration", "mean_tension", "mean_trust", "engagement_volume", "crisis_intensity")
+EXTRA = (
+    "crisis_probability",
+    "focal_incidents",
+    "partner_diversity",
+    "dependence_concentration",
+    "mean_tension",
+    "mean_trust",
+    "engagement_volume",
+    "crisis_intensity",
+)
+MINISTRY = ("self_funded", "financed", "engagement_share_CHN", "defence_budget")
+"""Laos's per-state outputs the debt squeeze is asked about, in their own units."""
 REPLICATIONS = 10
 DRAW_REPLICATIONS = 5
 """Replications of each draw's paired runs (the sign of a paired mean needs fewer than its interval)."""
@@ -62,6 +75,26 @@ def incidents_table(variant, base, replications: int = REPLICATIONS) -> None:
         mean, low, high, _, _ = mean_ci(b - a)
         years = f"{first}" if first == last else f"{first}-{last}"
         print(f"| {years} | {a.mean():.1f} | {b.mean():.1f} | {mean:+.1f} [{low:+.1f}, {high:+.1f}] |")
+
+
+def ministry_table(variant, base, first: str = "2026-Q1", last: str = "2030-Q4") -> None:
+    """Laos's ministry in the squeeze's years: each replication's mean, baseline and variant with their
+    replication SDs, and the paired difference."""
+    print(f"\nLaos's ministry, {first} to {last}, each replication's mean (replication SD), paired, 95% CI:\n")
+    print("| output | baseline (SD) | variant (SD) | difference [95% CI] |\n|---|---|---|---|")
+
+    def means(result):
+        s = result.states
+        rows = s[(s.state == "LAO") & s.period.between(first, last)]
+        return rows.groupby("replication")[list(MINISTRY)].mean()
+
+    a, b = means(base), means(variant)
+    for column in MINISTRY:
+        mean, low, high, _, _ = mean_ci((b[column] - a[column]).to_numpy())
+        print(
+            f"| {column} | {a[column].mean():.3f} ({a[column].std():.3f}) | {b[column].mean():.3f} "
+            f"({b[column].std():.3f}) | {mean:+.3f} [{low:+.3f}, {high:+.3f}] |"
+        )
 
 
 def run(name: str, replications: int, **extra):
@@ -138,6 +171,8 @@ def main() -> None:
             print(f"| {score} | {fmt(diff.loc[score])} |")
         if name == "mekong_patrols":
             incidents_table(variant, base, replications)
+        if name == "laos_debt_squeeze":
+            ministry_table(variant, base)
 
 
 if __name__ == "__main__":

@@ -55,6 +55,55 @@ def test_focal_security_falls_with_a_strong_neighbours_tension(world: World, tin
     assert threat[2] == pytest.approx(0.9 * 0.2 / (0.001 + 0.2))
 
 
+def test_focal_security_is_one_minus_the_five_year_crisis_probability_discounted_by_incidents(world: World, tiny):
+    """The score in units a person can check: from the crises' own hazard, 1 - prod (1 - h)^(5 s),
+    times exp(-incidents / scale)."""
+    from laossim.mechanisms import crises
+
+    tension = world.tension.copy()
+    tension[0, 1] = tension[1, 0] = 0.8
+    tense = world.evolve(tension=tension, incidents=np.array([50.0, 0.0, 0.0, 0.0]))
+    h = np.asarray(crises.hazard(tense, tiny.parameters), dtype=float)[0]
+    expected = 1.0 - np.prod((1.0 - h) ** (5 * tense.steps_per_year))
+    scores = metrics.scores(tense, tiny.parameters)
+    assert scores["crisis_probability"] == pytest.approx(expected, rel=1e-9)
+    assert expected > 0.05  # a tense neighbour: a real risk
+    assert scores["focal_incidents"] == 50.0
+    assert scores["focal_security"] == pytest.approx((1.0 - expected) * np.exp(-50.0 / 100.0), rel=1e-9)
+
+
+def test_the_hedging_index_is_the_mean_of_its_parts_and_falls_as_partners_concentrate(world: World, tiny):
+    """Autonomy is the mean of five checkable parts; one partner for every engagement lowers it."""
+    spread = np.zeros((4, 4), dtype=np.float32)
+    spread[0, 1:] = spread[1:, 0] = 4.0
+    even = metrics.scores(world.evolve(engagement_tally=spread), tiny.parameters)
+    assert even["partner_diversity"] == pytest.approx(1 - 3 * (1 / 3) ** 2)
+    finance = (1.0 - even["dependence_concentration"]) * 2.0
+    parts = [even[k] for k in ("alignment_entropy", "pole_distance", "partner_diversity", "option_value")]
+    assert even["focal_autonomy"] == pytest.approx((sum(parts) + finance) / 5)
+    one = np.zeros((4, 4), dtype=np.float32)
+    one[0, 2] = one[2, 0] = 12.0
+    concentrated = metrics.scores(world.evolve(engagement_tally=one), tiny.parameters)
+    assert concentrated["partner_diversity"] == 0.0
+    assert concentrated["focal_autonomy"] < even["focal_autonomy"] - 0.1
+
+
+def test_volatility_is_the_alignment_noise_read_back_so_stability_leaves_it_out(baseline):
+    """With the alignments at rest, volatility's level follows the noise coefficient: near 0 without
+    noise, about doubling with it (docs/model.md 3.4: why it weighs 0 in stability)."""
+    from laossim import run
+    from laossim.scenario import override_scenario
+
+    def volatility(noise: float) -> float:
+        spec = override_scenario(baseline, {"parameters.alignment.noise": noise})
+        return float(run(spec, replications=2, steps=20).timeseries["volatility"].mean())
+
+    off, on, double = volatility(0.0), volatility(0.02), volatility(0.04)
+    assert off < 0.03 < 0.08 < on
+    assert double == pytest.approx(2 * on, rel=0.25)
+    assert baseline.parameters.scores.w_volatility == 0.0
+
+
 def test_a_threat_from_beyond_reach_is_discounted_by_distance(world: World, tiny):
     """CHN (Beijing, 2,770 km from the tiny world's Vientiane) reaching 1,500 km: its capability
     counts exp(-(d - 1,500) / decay) at LAO."""

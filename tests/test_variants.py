@@ -1,5 +1,5 @@
-"""Each shipped variant moves its headline score (or, where no score reads what it changes, a
-state's output: Laos's border incidents for the Mekong patrols) in the documented direction,
+"""Each shipped variant moves its headline score (or a state's output in its own units: Laos's border
+incidents for the Mekong patrols, its self-funded engagements for the debt squeeze) in the documented direction,
 measured against the baseline with the same seeds (a paired 95% CI that excludes zero).
 
 The directions are the ones docs/scenarios.md states; the figures there come from
@@ -25,6 +25,7 @@ HEADLINES = {
     "mekong_disaster_response": ("cooperation", +1),
     "vietnam_special_relationship": ("dependence_concentration", -1),
     "mekong_patrols": ("incidents.LAO", -1),
+    "laos_debt_squeeze": ("self_funded.LAO", -1),
 }
 
 

@@ -1,11 +1,14 @@
-"""The scores of MODEL.md as pure functions of the world, each in [0, 1].
+"""The scores of docs/model.md (3.4) as pure functions of the world, each in [0, 1], higher better,
+with the checkable figures they are made of beside them as components.
 
-stability = 1 - weighted mean of (crisis intensity, mean tension,
-polarisation, volatility, frustration); cooperation = weighted mean of
-(mean trust, engagement volume, forum participation, interoperability);
-focal_autonomy = normalised entropy of the focal state's alignment;
-focal_security = 1 - the largest threat toward the focal state (each discounted by distance beyond
-the threatening state's reach).
+stability = 1 - weighted mean of (crisis intensity, mean tension, polarisation, frustration, and
+volatility at weight 0 by default); cooperation = weighted mean of (mean trust, engagement volume,
+forum participation, interoperability); focal_security = (1 - the probability of a militarised
+crisis involving the focal state within ``scores.security_horizon`` years) times
+exp(-incidents a year on its borders / ``scores.incident_scale``); focal_autonomy = the mean of
+the hedging index's parts: the alignment's entropy, its distance from the nearest pole, the
+diversity of its finance and trade dependence over the poles, the diversity of its defence
+partners, and the option value of its ties with the poles.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import numpy as np
 
 from laossim import geography, landscape, vocab
 from laossim.batch import Coefficient, along, each, is_stack, power
+from laossim.mechanisms import crises
 from laossim.scenario.parameters import Parameters
 from laossim.world import World
 
@@ -116,6 +120,43 @@ def threat_toward(world: World, params: Parameters, i: int) -> np.ndarray:
     return threat
 
 
+def crisis_probability(world: World, params: Parameters) -> np.ndarray:
+    """The probability of at least one militarised crisis involving the focal state within
+    ``scores.security_horizon`` years, were every pair's hazard to stay as it is now:
+    1 - prod_j (1 - h_fj)^(H s), h the crises' own per-step hazard (:func:`laossim.mechanisms.crises.hazard`,
+    so the score and the draws never differ), H the horizon in years and s the steps in a year."""
+    f = world.focal
+    h = np.asarray(crises.hazard(world, params, (..., f, slice(None))), dtype=np.float64)  # (N,) or (runs, N)
+    steps = each(lambda years: years * world.steps_per_year, params.scores.security_horizon)
+    survive = np.log1p(-np.minimum(h, 1.0 - 1e-12)).sum(axis=-1)
+    return -np.expm1(steps * survive)
+
+
+def pole_distance(alignment: np.ndarray) -> np.ndarray:
+    """How far an alignment is from the nearest pole, K / (K - 1) min_k (1 - a_k): 0 at a pole, 1 at the
+    even hedge (one per alignment on the last axis)."""
+    k = alignment.shape[-1]
+    return (1.0 - alignment.max(axis=-1)) * (k / (k - 1))
+
+
+def partner_diversity(tally: np.ndarray) -> np.ndarray:
+    """1 - the Herfindahl index of a state's engagements over its partners (0 with one partner, or none;
+    toward 1 with many in even shares), from its row of the engagements tally."""
+    tally = np.asarray(tally, dtype=np.float64)
+    total = tally.sum(axis=-1)
+    shares = _share(tally, total[..., None])
+    return np.where(total > 0, 1.0 - (shares * shares).sum(axis=-1), 0.0)
+
+
+def option_value(world: World) -> np.ndarray:
+    """The focal state's ties with the poles it could activate: the mean over the poles of trust times
+    (1 - tension) (1 when it trusts every pole fully and fears none)."""
+    f, poles = world.focal, world.poles
+    trust = world.trust[..., f, poles].astype(np.float64)
+    calm = 1.0 - world.tension[..., f, poles].astype(np.float64)
+    return (trust * calm).mean(axis=-1)
+
+
 def entropy_share(p: np.ndarray) -> np.ndarray:
     """Shannon entropy of a distribution over its maximum log K: 1 = perfectly balanced (one per
     distribution on the last axis; only the outcomes with p > 0 count toward K)."""
@@ -139,6 +180,10 @@ def _share(part: np.ndarray | float, whole: np.ndarray | float) -> np.ndarray:
     return part / np.where(np.asarray(whole) > 0, whole, np.inf)
 
 
+HEDGING: tuple[str, ...] = ("alignment_entropy", "pole_distance", "partner_diversity", "option_value", "finance")
+"""The hedging index's parts, averaged with equal weights into focal autonomy (the last, the diversity
+of finance and trade dependence, is 1 - ``dependence_concentration`` scaled to [0, 1])."""
+
 Scores = dict[str, float] | dict[str, np.ndarray]
 """Every score and component: floats for one world, one array over the runs for a stack."""
 
@@ -161,6 +206,13 @@ def scores(world: World, params: Parameters) -> Scores:
         "forum_participation": _share(world.forum_attended, world.forum_expected),
         "interoperability": interoperability,
         "dependence_concentration": dependence_concentration(world),
+        "crisis_probability": crisis_probability(world, params),
+        "focal_incidents": np.asarray(world.incidents[..., world.focal], dtype=float),
+        "largest_threat": threat_toward(world, params, world.focal).max(axis=-1),
+        "alignment_entropy": entropy_share(world.alignment[..., world.focal, :]),
+        "pole_distance": pole_distance(world.alignment[..., world.focal, :]),
+        "partner_diversity": partner_diversity(world.engagement_tally[..., world.focal, :]),
+        "option_value": option_value(world),
         "crisis_count": np.asarray(world.crisis_count, dtype=float),
         "polarisation_pressure": np.asarray(world.pressure, dtype=float),
     }
@@ -172,11 +224,14 @@ def scores(world: World, params: Parameters) -> Scores:
         [comp[k] for k in ("mean_trust", "engagement_volume", "forum_participation", "interoperability")],
         [s.w_trust, s.w_engagement, s.w_forums, s.w_interoperability],
     )
+    finance_diversity = (1.0 - comp["dependence_concentration"]) * (world.k / (world.k - 1))
+    hedging = [comp[k] for k in HEDGING[:-1]] + [finance_diversity]
+    incidents = each(lambda scale: 1.0 / scale, s.incident_scale)
     every = {
         "stability": 1.0 - unstable,
         "cooperation": cooperation,
-        "focal_autonomy": entropy_share(world.alignment[..., world.focal, :]),
-        "focal_security": 1.0 - threat_toward(world, params, world.focal).max(axis=-1),
+        "focal_autonomy": weighted_mean(hedging, [1.0] * len(hedging)),
+        "focal_security": (1.0 - comp["crisis_probability"]) * np.exp(-comp["focal_incidents"] * incidents),
     } | comp
     if is_stack(world):
         return every

@@ -132,6 +132,12 @@ UNSAMPLED = frozenset({"events", "noise", "rest"})
 (mean zero: sampled, it would only add error) and the rest itself."""
 
 
+CHOSEN_FROM = ("engagement_tally",)
+"""The tallies a mechanism chooses by (the engagements' partner shares, which a hedger spreads): a sampled
+step reads their expected values as the samples before it measured them, so the choices sampled are
+those of the run at rest."""
+
+
 def _expected(increment: np.ndarray, kept: float | np.ndarray, now: float | np.ndarray) -> np.ndarray:
     """A fading tally's expected value, its mean increment a step over the share a step forgets; as
     it is where it forgets nothing (it has no expected value)."""
@@ -191,7 +197,8 @@ class Simulation:
         (default :func:`rest_samples`: every regular meeting comes round in proportion) of every
         mechanism but the scheduled events and the noise, each drawing from its own sampling stream,
         with the forums founded during the run left out (their founding is a change); and start
-        every tally at its expected value, the mean increment of a step over what a step keeps of it.
+        every tally at its expected value, the mean increment of a step over what a step keeps of it
+        (a sampled step reads the :data:`CHOSEN_FROM` tallies as the samples before it measured them).
         Step 0 is then recorded again. ``at_rest=False`` defers this, so a stack of runs can do it
         as one.
 
@@ -213,8 +220,9 @@ class Simulation:
         added = {name: np.zeros(np.shape(getattr(start, name))) for name in TALLIES}
         growth = start.growth
         modernisation = np.power(1.0 + start.modernization, 1.0 / start.steps_per_year) - 1.0  # not held: a scenario's
+        known: dict[str, np.ndarray] = {}  # the read tallies' expected values from the samples so far
         for sample in range(samples + 1):  # sample 0 only carries the growth (read a step later) in
-            world = begin_step(sampled.evolve(growth=growth), params)
+            world = begin_step(sampled.evolve(growth=growth, **known), params)
             for m in self.mechanisms:
                 if m.name not in UNSAMPLED:
                     world, _ = m.step(world, params, self.streams.sampling(m.stream, sample), max(sample, 1))
@@ -225,9 +233,16 @@ class Simulation:
                 moved[..., k, :, :] += getattr(world, name).astype(float) - getattr(start, name)
             moved_capability += world.capability - start.capability
             for name in TALLIES:
-                added[name] += np.asarray(getattr(world, name)) - np.asarray(getattr(kept, name)) * getattr(start, name)
+                began = known.get(name, getattr(start, name))  # what the sampled step's tally began at
+                added[name] += np.asarray(getattr(world, name)) - np.asarray(getattr(kept, name)) * began
             noisy, _ = NOISE.step(world, params, self.streams.sampling(NOISE.stream, sample), sample)
             added["churn"] += churn(start.alignment, noisy.alignment, start.is_pole)  # a step's change, noise too
+            known = {
+                name: _expected(added[name] / sample, getattr(kept, name), getattr(start, name)).astype(
+                    np.asarray(getattr(start, name)).dtype
+                )
+                for name in CHOSEN_FROM
+            }
         tallies = {
             name: _expected(added[name] / samples, getattr(kept, name), getattr(start, name)) for name in TALLIES
         }

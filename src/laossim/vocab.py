@@ -53,9 +53,11 @@ OUTPUTS: tuple[Output, ...] = (
            "polarisation, volatility and frustration; higher is more stable", colour="#1f77b4"),
     Output("cooperation", "cooperation", "score", "weighted mean of trust, engagement volume, forum "
            "participation and interoperability; higher is more cooperative", colour="#2ca02c"),
-    Output("focal_autonomy", "focal autonomy", "score", "normalised entropy of the focal state's alignment "
-           "over the poles; 1 is an even hedge", colour="#9467bd"),
-    Output("focal_security", "focal security", "score", "1 minus the largest threat toward the focal state",
+    Output("focal_autonomy", "focal autonomy", "score", "the focal state's hedging index: the mean of its "
+           "alignment's entropy, its distance from the nearest pole, the diversity of its finance and trade "
+           "dependence, of its defence partners, and the option value of its ties with the poles", colour="#9467bd"),
+    Output("focal_security", "focal security", "score", "1 minus the probability of a militarised crisis "
+           "involving the focal state within five years, discounted by the incidents on its borders",
            colour="#ff7f0e"),
     Output("crisis_intensity", "crisis intensity", "component", "1 - exp(-C / crisis_scale), C the fading sum "
            "of recent crisis severities"),
@@ -72,6 +74,20 @@ OUTPUTS: tuple[Output, ...] = (
     Output("interoperability", "interoperability", "component", "capability-weighted mean interoperability"),
     Output("dependence_concentration", "dependence concentration", "component",
            "Herfindahl index of the focal state's positive leverage shares over the poles"),
+    Output("crisis_probability", "crisis probability", "component", "probability of a militarised crisis "
+           "involving the focal state within five years, at the hazards of this step"),
+    Output("focal_incidents", "border incidents", "component", "transnational incidents a year on the focal "
+           "state's borders, a one-year weighted mean", bounded=False),
+    Output("largest_threat", "largest threat", "component", "the largest threat toward the focal state, "
+           "tension times capability felt at its distance"),
+    Output("alignment_entropy", "alignment entropy", "component", "normalised entropy of the focal state's "
+           "alignment over the poles; 1 is an even hedge"),
+    Output("pole_distance", "distance from the poles", "component", "the focal state's distance from the "
+           "nearest pole, 0 at a pole, 1 at the even hedge"),
+    Output("partner_diversity", "partner diversity", "component", "1 minus the Herfindahl index of the focal "
+           "state's engagements of the last year over its partners"),
+    Output("option_value", "option value", "component", "mean over the poles of the focal state's trust times "
+           "1 minus tension with each: ties it could activate"),
     Output("crisis_count", "crises", "component", "crises this step", bounded=False),
     Output("polarisation_pressure", "polarisation pressure", "component", "fading sum of the severities of "
            "crises involving a pole, which makes alignments more responsive", bounded=False),
@@ -164,6 +180,37 @@ FAMILIES: tuple[Family, ...] = (
         "{state}'s border incidents",
         "transnational incidents on a state's borders a year, a one-year weighted mean (docs/model.md, 7c)",
         bounded=False,
+    ),
+    Family(
+        "engagements",
+        "engagements",
+        None,
+        "{state}'s engagements",
+        "engagements a year with every partner, either side initiating, a one-year weighted mean (docs/model.md, 3)",
+        bounded=False,
+    ),
+    Family(
+        "self_funded",
+        "self_funded",
+        None,
+        "{state}'s self-funded engagements",
+        "engagements a year a state initiated and paid from its own budget (docs/model.md, 3)",
+        bounded=False,
+    ),
+    Family(
+        "financed",
+        "financed",
+        None,
+        "{state}'s financed engagements",
+        "engagements a year a creditor financed for a state, adding to its debt (docs/model.md, 3)",
+        bounded=False,
+    ),
+    Family(
+        "engagement_share",
+        "engagement_share",
+        "pole",
+        "{state}'s engagement share with {part}",
+        "a state's share of its last year's engagements held with a pole (docs/model.md, 3)",
     ),
 )
 """Every family of per-state outputs a sweep can record."""

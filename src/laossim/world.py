@@ -21,7 +21,7 @@ import numpy as np
 
 from laossim import geography, geometry
 from laossim.scenario import budgets
-from laossim.scenario.parameters import Parameters
+from laossim.scenario.parameters import EngagementKind, Parameters
 from laossim.scenario.schema import NONALIGNED, Doctrine, Scenario
 
 DYAD = np.float32
@@ -53,6 +53,9 @@ TALLIES: tuple[str, ...] = (
     "churn",
     "norm_pull",
     "incidents",
+    "engagement_tally",
+    "self_funded",
+    "financed",
 )
 """The fading tallies (the scores read all but the forums' pull and the incidents, a per-state output);
 a run starts them at their expected values."""
@@ -227,6 +230,24 @@ class World:
     incidents: FloatArray = field(default_factory=lambda: np.zeros(0))
     """Transnational incidents on each state's borders a year: an exponentially weighted mean with a
     one-year memory of each step's count times the steps in a year (a fading tally)."""
+    # the ministry's engagements (mechanisms/engagement.py)
+    budget_expected: FloatArray = field(default_factory=lambda: np.zeros(0))
+    """(N,): the defence budget the ministry planned on, US$ m a year: its budget when the run began,
+    grown at the economy's growth then (``growth_expected``). The engagement units the file gives are
+    what the budget buys on that path; they follow the budget's departure from it (a squeeze)."""
+    growth_expected: FloatArray = field(default_factory=lambda: np.zeros(0))
+    """(N,): the real GDP growth a year when the run began, which the planned budget grows at."""
+    kind_weight: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
+    """(N, kinds): each state's doctrine's emphasis on each engagement kind, times the kind's weight."""
+    partner_cap: FloatArray = field(default_factory=lambda: np.zeros(0))
+    """(N,): the largest share of a state's engagements of the last year any one partner may hold."""
+    engagement_tally: FloatArray = field(default_factory=lambda: np.zeros((0, 0), dtype=DYAD))
+    """(N, N), symmetric: engagements a year between each pair, either side initiating (a one-year
+    weighted mean, like the incidents)."""
+    self_funded: FloatArray = field(default_factory=lambda: np.zeros(0))
+    """(N,): engagements a year a state initiated and paid from its own budget (a one-year weighted mean)."""
+    financed: FloatArray = field(default_factory=lambda: np.zeros(0))
+    """(N,): engagements a year a creditor financed for a state (a one-year weighted mean)."""
 
     @property
     def n(self) -> int:
@@ -246,6 +267,18 @@ class World:
 
     def index(self, state_id: str) -> int:
         return self.ids.index(state_id)
+
+    @property
+    def engagements(self) -> FloatArray:
+        """(N,): each state's engagements a year with every partner (a one-year weighted mean)."""
+        return self.engagement_tally.sum(axis=-1, dtype=np.float64)
+
+    @property
+    def engagement_share(self) -> FloatArray:
+        """(N, K): each state's share of its engagements of the last year held with each pole (0 with none)."""
+        total = self.engagements
+        with_poles = self.engagement_tally[..., self.poles].astype(np.float64)
+        return with_poles / np.where(total > 0, total, np.inf)[..., None]
 
     def evolve(self, **changes: object) -> Self:
         """A copy with some fields replaced (arrays are never modified in place).
@@ -465,6 +498,13 @@ def build_world(scenario: Scenario) -> World:
             spent, m.procurement_share, m.depreciation, scenario.simulation.steps_per_year
         ),
         incidents=np.zeros(n),
+        budget_expected=1e3 * spent,
+        growth_expected=economy["gdp_growth"].copy(),
+        kind_weight=np.array([[s.kind_weights.get(kind, 1.0) for kind in EngagementKind] for s in states]),
+        partner_cap=vec("partner_cap"),
+        engagement_tally=np.zeros((n, n), dtype=DYAD),
+        self_funded=np.zeros(n),
+        financed=np.zeros(n),
     )
 
 

@@ -79,7 +79,8 @@ STREAMS: dict[str, int] = {m.name: m.stream for m in STEP_ORDER}
 """Each mechanism's stream key, by name."""
 
 _AGED = (
-    "pressure disaster crisis_load engaged_units budget_units forum_attended forum_expected churn norm_pull incidents"
+    "pressure disaster crisis_load engaged_units budget_units forum_attended forum_expected churn norm_pull incidents "
+    "engagement_tally self_funded financed"
 )
 BEGIN = contract(
     reads=f"{_AGED} crisis_count alignment prev_alignment",
@@ -103,8 +104,8 @@ def begin_step(world: World, params: Parameters) -> World:
     Engagement and forum tallies are exponential sums with a one-year
     memory, and so is the churn, which adds the last step's change of the
     alignments; the forums' pull on targets fades over ``forums.norm_memory``
-    years; the crisis load forgets over ``scores.crisis_window`` years; the border incidents have a
-    one-year memory;
+    years; the crisis load forgets over ``scores.crisis_window`` years; the border incidents and the
+    engagements by partner (and those paid or financed) have a one-year memory;
     polarisation pressure and disasters decay at their yearly rates.
     """
     spy = world.steps_per_year
@@ -124,6 +125,9 @@ def begin_step(world: World, params: Parameters) -> World:
         churn=world.churn * year + churn(world.prev_alignment, world.alignment, world.is_pole),
         norm_pull=world.norm_pull * along(keep_norm, world.norm_pull),
         incidents=world.incidents * year,
+        engagement_tally=world.engagement_tally * np.float32(year),
+        self_funded=world.self_funded * year,
+        financed=world.financed * year,
         visibility=Sightings.none(),
         capability_gain=np.zeros_like(world.capability),
         crisis_count=world.crisis_count * 0,  # 0, for each run of a stack

@@ -1,13 +1,23 @@
-"""Mechanism 3: military engagements, the levers of military diplomacy.
+"""Mechanism 3: military engagements, the levers of military diplomacy, as the defence ministry
+allocates them.
 
-Each step a state has ``budget / steps_per_year`` engagement units and draws
-up to ``max_per_step`` slots (fixed-shape draws, for common random numbers).
-A used slot picks a partner by softmax over the value of engaging it, then a
-kind with probability proportional to weight / cost among the kinds available
-to the pair (border patrols need a border; disaster response a disaster in
-the partner); a kind of cost c goes ahead with probability 1 / c, so spending
-matches the budget in expectation. The partner accepts with probability
-sigmoid(slope * its own value + bias).
+Each step a state has ``(u + f) / steps_per_year`` engagement units and draws up to
+``max_per_step`` slots (fixed-shape draws, for common random numbers). ``u`` is what its own
+budget buys: the file's ``engagement_budget`` at the start, following the ministry's budget since
+(u_t = u_0 B_t / E_t, E_t the budget it planned on, :func:`capacity`); ``f`` is what its creditors
+finance when the budget falls short of the plan (``ministry.gap_financing`` of the units lost), as
+in a debt squeeze. A used slot is
+financed with probability f / (u + f): its partner is a creditor, drawn in proportion to what the
+state owes each, and its kind one of the kinds with partner finance (a defence project), which
+adds to the debt. Any other slot picks a partner by softmax over the value of engaging it (a
+hedger's value falls with the marginal Herfindahl of the partner's share of its last year's
+engagements, and a partner at the state's ``partner_cap`` is not chosen), then a kind with
+probability proportional to the doctrine's kind weight times weight / cost among the kinds
+available to the pair (border patrols need a border; disaster response a disaster in the
+partner); a kind of cost c goes ahead with probability 1 / c, so spending matches the units in
+expectation. The partner accepts with probability sigmoid(slope * its own value + bias); a
+creditor's offer is its own. Each state's engagements a year with each partner, and how many it
+paid itself or had financed, are one-year weighted means.
 """
 
 from __future__ import annotations
@@ -38,13 +48,16 @@ KIND_FIELDS = (
 _TABLES: dict[int, tuple[object, dict[str, np.ndarray]]] = {}
 
 APPLY = contract(
-    reads="trust interoperability border_cooperation visibility capability capability_gain debt engaged_units",
-    writes="trust interoperability border_cooperation visibility capability_gain debt engaged_units",
+    reads="trust interoperability border_cooperation visibility capability capability_gain debt engaged_units "
+    "engagement_tally self_funded financed",
+    writes="trust interoperability border_cooperation visibility capability_gain debt engaged_units "
+    "engagement_tally self_funded financed",
 )
 """What the effects of engagements (:func:`apply`) touch, for this mechanism and scripted engagements."""
 
 CONTRACT = APPLY | contract(
-    reads="budget tension leverage doctrine alignment autonomy border disaster budget_units",
+    reads="budget tension leverage doctrine alignment autonomy border disaster budget_units defence_budget "
+    "budget_expected kind_weight partner_cap",
     writes="budget_units",
     draws=True,
 )
@@ -67,17 +80,41 @@ def kind_table(params: Parameters) -> dict[str, np.ndarray]:
     return table
 
 
-def partner_value(world: World, params: Parameters) -> np.ndarray:
+def capacity(world: World, params: Parameters) -> tuple[np.ndarray, np.ndarray]:
+    """(own, lent), (N,) each: the engagement units a year a state's own budget buys, the file's
+    units u_0 times B_t / E_t (its budget over the budget it planned on, the budget when the run
+    began grown at the economy's growth then; the file's units where it has no modelled budget), and
+    those its creditors finance when its budget falls short of the plan: ``ministry.gap_financing``
+    of the units lost, u_0 max(1 - B_t / E_t, 0), for a state that owes anyone (the gap a debt
+    squeeze opens, filled by projects paid now and owed later)."""
+    planned = world.budget_expected
+    known = planned > 0
+    ratio = np.where(known, world.defence_budget / np.where(known, planned, 1.0), 1.0)
+    owes = world.debt.sum(axis=-1, dtype=np.float64) > 0
+    lost = world.budget * np.where(owes, np.maximum(1.0 - ratio, 0.0), 0.0)
+    return world.budget * ratio, along(params.ministry.gap_financing, lost) * lost
+
+
+def partner_shares(world: World) -> np.ndarray:
+    """S (N, N): each partner's share of each state's engagements of the last year (0 with none)."""
+    tally = world.engagement_tally.astype(np.float64)
+    total = tally.sum(axis=-1, keepdims=True)
+    return tally / np.where(total > 0, total, np.inf)
+
+
+def partner_value(world: World, params: Parameters, shares: np.ndarray | None = None) -> np.ndarray:
     """V (N, N): what engaging j is worth to i: trust, minus tension, relative capability,
-    leverage, minus a hedger's autonomy cost of engaging partners aligned like itself."""
+    leverage, minus a hedger's autonomy cost of engaging partners aligned like itself and its cost of
+    concentration, ``concentration_penalty`` times the marginal Herfindahl 2 s_ij of j's share of its
+    engagements (``shares``, :func:`partner_shares`, computed when not given)."""
     e = params.engagement
     c = world.capability.astype(DYAD)
     value = along(e.trust_weight, world.trust) * world.trust - along(e.tension_weight, world.tension) * world.tension
     value += along(e.capability_weight, value) * (c[..., None, :] / (c[..., :, None] + c[..., None, :]))
     lev = np.maximum(world.leverage, 0.0)
     total = lev.sum(axis=-1, keepdims=True)
-    shares = np.divide(lev, total, out=np.zeros_like(lev), where=total > 0)
-    value[..., world.poles] += (along(e.leverage_weight, shares) * shares).astype(DYAD)
+    pulls = np.divide(lev, total, out=np.zeros_like(lev), where=total > 0)
+    value[..., world.poles] += (along(e.leverage_weight, pulls) * pulls).astype(DYAD)
     hedger = (world.doctrine == 0) & ~world.is_pole
     a = world.alignment.astype(DYAD)
     overlap = a[..., :, None, 0] * a[..., None, :, 0]
@@ -85,7 +122,26 @@ def partner_value(world: World, params: Parameters) -> np.ndarray:
         overlap += a[..., :, None, k] * a[..., None, :, k]
     overlap *= (along(e.autonomy_cost, world.autonomy) * world.autonomy * hedger).astype(DYAD)[..., None]
     value -= overlap
+    shares = partner_shares(world) if shares is None else shares
+    value -= (along(2.0 * e.concentration_penalty, shares) * shares * hedger[..., None]).astype(DYAD)
     return value
+
+
+def pick(weights: np.ndarray, draws: np.ndarray) -> np.ndarray:
+    """For each row i of ``weights`` (..., N, N), non-negative, and each of its draws (..., N, m) in
+    [0, 1): the column j whose cumulative weight first exceeds draw times the row's total (inverse-CDF
+    sampling); never i itself, and only meaningful for a row with weight. One cumulative sum over a
+    world's flattened rows, row i occupying [base_i, base_i + total_i), so one sorted search serves
+    all its rows."""
+    n, m = weights.shape[-1], draws.shape[-1]
+    cum = np.cumsum(weights.reshape(-1, n * n), axis=-1, dtype=np.float64)
+    total = weights.sum(axis=-1, dtype=np.float64).reshape(-1, n)
+    base = np.concatenate([np.zeros((len(cum), 1)), cum[:, n - 1 :: n][:, :-1]], axis=1)
+    wanted = (base[:, :, None] + draws.reshape(-1, n, m) * total[:, :, None]).reshape(-1, n * m)
+    found = np.stack([np.searchsorted(c, q, side="right") for c, q in zip(cum, wanted, strict=True)])
+    rows = np.repeat(np.arange(n)[:, None], m, axis=1)
+    column = np.minimum(np.maximum(found.reshape(draws.shape) - rows * n, 0), n - 1)
+    return np.where(column == rows, (column + 1) % n, column)  # rounding at a row's end: never oneself
 
 
 def apply(
@@ -97,10 +153,16 @@ def apply(
     *,
     runs: np.ndarray,
     owned: bool = False,
+    financed: np.ndarray | None = None,
 ) -> tuple[World, Records]:
     """Effects of engagements (i, j, kind) that went ahead: trust, interoperability, border
-    cooperation (border patrols), capability for the weaker side, project debt, visibility. Shared by the
+    cooperation (border patrols), capability for the weaker side, project debt, visibility, and the
+    tallies of engagements by partner and of those the initiator paid or had financed. Shared by the
     engagement mechanism and scripted engagement events.
+
+    ``financed``: which engagements the partner financed for the initiator (its creditor: the
+    initiator owes it the kind's ``finance``); none when not given. A project the initiator paid
+    itself puts its ``finance`` on the weaker side, owed to the stronger.
 
     ``owned``: the world's trust and interoperability arrays are fresh copies
     made by the caller and may be updated in place (saves two N x N copies).
@@ -141,15 +203,26 @@ def apply(
     stronger = np.where(lower, j, i)
     gained = np.bincount(base + weaker, weights=of("capability_gain"), minlength=c.size)
     cap_gain = world.capability_gain + gained.reshape(c.shape)
+    lent = np.zeros(len(i), dtype=bool) if financed is None else financed
     debt = world.debt.copy()
-    np.add.at(debt, (*at, weaker, stronger), of("finance").astype(debt.dtype))
+    np.add.at(debt, (*at, np.where(lent, i, weaker), np.where(lent, j, stronger)), of("finance").astype(debt.dtype))
     np.minimum(debt, 1.0, out=debt)
+    spy = world.steps_per_year
+    weight = (1.0 - float(np.exp(-1.0 / spy))) * spy  # a one-year weighted mean of a yearly count
+    tally = world.engagement_tally.copy()
+    tally.flat[touched] += (weight * np.bincount(slot, minlength=len(touched))).astype(tally.dtype)
+    size, shape = np.size(world.self_funded), np.shape(world.self_funded)
+    own = np.bincount(base + i, weights=(~lent).astype(float), minlength=size).reshape(shape)
+    paid_by_others = np.bincount(base + i, weights=lent.astype(float), minlength=size).reshape(shape)
     changes = {
         "trust": trust,
         "interoperability": interop,
         "border_cooperation": cooperation,
         "visibility": visibility,
         "capability_gain": cap_gain,
+        "engagement_tally": tally,
+        "self_funded": world.self_funded + weight * own,
+        "financed": world.financed + weight * paid_by_others,
     }
     units = totals(world, of("cost"), runs)
     ids = names(world.ids)
@@ -170,32 +243,32 @@ def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> 
     e = params.engagement
     n, m = world.n, e.max_per_step
     table = kind_table(params)
-    draws = rng.random((5, n, m))  # slot use, partner, kind, cost, acceptance: fixed shape
-    slot_draw, partner_draw, kind_draw, cost_draw, accept_draw = (draws[..., d, :, :] for d in range(5))
+    draws = rng.random((6, n, m))  # slot use, partner, kind, cost, acceptance, finance: fixed shape
+    slot_draw, partner_draw, kind_draw, cost_draw, accept_draw, lent_draw = (draws[..., d, :, :] for d in range(6))
 
-    units = world.budget / world.steps_per_year
+    own, lent = capacity(world, params)
+    spy = world.steps_per_year
+    units = (own + lent) / spy
     whole = np.floor(units)
     used = (np.arange(m) < whole[..., None]) | (
         (np.arange(m) == whole[..., None]) & (slot_draw < (units - whole)[..., None])
     )
+    financed = used & (lent_draw * (own + lent)[..., None] < lent[..., None])
 
-    value = partner_value(world, params)
+    shares = partner_shares(world)
+    value = partner_value(world, params, shares)
     weights = value - value.max(axis=-1, keepdims=True)  # softmax over partners, in place
     weights *= along(1.0 / e.temperature, weights)
     np.exp(weights, out=weights)
     diagonal = np.arange(n)
     weights[..., diagonal, diagonal] = 0.0
-    # inverse-CDF sampling of every row at once: one cumulative sum over a world's flattened rows,
-    # row i occupying [base_i, base_i + total_i), so one sorted search serves all its rows
-    cum = np.cumsum(weights.reshape(-1, n * n), axis=-1, dtype=np.float64)
-    total = weights.sum(axis=-1, dtype=np.float64).reshape(-1, n)
-    base = np.concatenate([np.zeros((len(cum), 1)), cum[:, n - 1 :: n][:, :-1]], axis=1)
-    wanted = (base[:, :, None] + partner_draw.reshape(-1, n, m) * total[:, :, None]).reshape(-1, n * m)
-    found = np.stack([np.searchsorted(c, q, side="right") for c, q in zip(cum, wanted, strict=True)])
+    weights *= (shares < world.partner_cap[..., None]) | (world.partner_cap[..., None] >= 1)  # none at the cap
+    chosen = weights.sum(axis=-1) > 0
+    partner = pick(weights, partner_draw)
+    if financed.any():
+        partner = np.where(financed, pick(world.debt, partner_draw), partner)  # creditors, by what is owed
     rows = np.repeat(np.arange(n)[:, None], m, axis=1)
     run = run_index(world, 2)  # before (rows, partner): each run's own pairs
-    partner = np.minimum(np.maximum(found.reshape(partner_draw.shape) - rows * n, 0), n - 1)
-    partner = np.where(partner == rows, (partner + 1) % n, partner)  # rounding at a row's end: never oneself
 
     avail = np.ones((*partner.shape, len(KINDS)), dtype=bool)
     needs = {"border": world.border[(*run, rows, partner)], "disaster": world.disaster[(*run, partner)] > 0}
@@ -203,22 +276,24 @@ def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> 
         if kind.needs is not None:
             avail[..., k] = needs[kind.needs]
     cost, ratio = table["cost"], table["weight"] / table["cost"]  # (runs, kinds) if the runs differ in them
-    w = avail * (ratio[:, None, None, :] if ratio.ndim > 1 else ratio)
+    lends = table["finance"] > 0
+    ratio, lends = (c[:, None, None, :] if c.ndim > 1 else c for c in (ratio, lends))
+    w = avail * ratio * world.kind_weight[..., :, None, :]
+    w = np.where(financed[..., None], w * lends, w)  # a creditor finances projects
     wcum = np.cumsum(w, axis=-1)
     total = wcum[..., -1]
     kind = np.minimum((wcum < (kind_draw * total)[..., None]).sum(axis=-1), len(KINDS) - 1)
-    goes = used & (total > 0) & (cost_draw < 1.0 / table_at(cost, run, kind))
+    goes = used & (total > 0) & (financed | chosen[..., None]) & (cost_draw < 1.0 / table_at(cost, run, kind))
 
     their_value = value[(*run, partner, rows)]  # what i is worth to its partner
     slope, bias = along(e.acceptance_slope, their_value), along(e.acceptance_bias, their_value)
     accept = 1.0 / (1.0 + np.exp(-(slope * their_value + bias)))
-    done = goes & (accept_draw < accept)
+    done = goes & (financed | (accept_draw < accept))
 
-    spy = world.steps_per_year
     decayed = world.evolve(
         trust=_eroded(world.trust, e.trust_decay, spy),
         interoperability=_eroded(world.interoperability, e.interoperability_decay, spy),
         budget_units=world.budget_units + units.sum(axis=-1),
     )
     runs, (initiators, _) = located(world, np.nonzero(done))
-    return apply(decayed, params, initiators, partner[done], kind[done], runs=runs, owned=True)
+    return apply(decayed, params, initiators, partner[done], kind[done], runs=runs, owned=True, financed=financed[done])

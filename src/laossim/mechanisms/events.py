@@ -54,7 +54,12 @@ touch what a crisis, an engagement or a meeting does."""
 
 
 def _operate(old: np.ndarray, op: Op, value: float | np.ndarray) -> np.ndarray:
-    return {Op.set: np.full_like(old, value), Op.add: old + value, Op.scale: old * value}[op]
+    """The changed value before its clip to the field's range: a huge add or scale may overflow to
+    infinity, which the clip brings back to the range's end."""
+    with np.errstate(over="ignore"):
+        if op is Op.set:
+            return np.full_like(old, value)
+        return old + value if op is Op.add else old * value
 
 
 def _amount(ev: ChangeEvent) -> float | np.ndarray:

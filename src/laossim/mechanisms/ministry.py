@@ -15,9 +15,9 @@ procurement, a share ``pi_P`` of the budget (``ministry.procurement_share``), ad
 it and it wears out at ``delta`` a year (``ministry.depreciation``); a run starts it
 where it stays put (:func:`laossim.scenario.budgets.steady_stock`). The budget and the
 stock are reported per state and step (``defence_budget``, US$ m a year;
-``military_stock``, US$ bn); how the ministry spends the rest between operations and
-engagements, and what the stock deters, are the next parts of the defence-establishment
-design (docs/model.md, 7b).
+``military_stock``, US$ bn). The budget the ministry planned on, ``E``, starts at B_0 and grows
+at the economy's growth when the run began, E_t+1 = E_t (1 + g_0)^(1/s): the engagements its
+budget buys follow B_t / E_t (mechanism 3), so a squeeze cuts them and growth as planned does not.
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ from laossim.scenario.parameters import Parameters
 from laossim.world import World
 
 CONTRACT = contract(
-    reads="gdp gdp_growth defence_share external_debt military_stock", writes="gdp defence_budget military_stock"
+    reads="gdp gdp_growth defence_share external_debt military_stock budget_expected growth_expected",
+    writes="gdp defence_budget military_stock budget_expected",
 )
 
 
@@ -46,4 +47,5 @@ def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> 
     kept = each(lambda d: (1.0 - d) ** (1.0 / spy), m.depreciation)
     bought = along(m.procurement_share, spent) * spent / spy
     stock = along(kept, world.military_stock) * world.military_stock + bought
-    return world.evolve(gdp=gdp, defence_budget=1e3 * spent, military_stock=stock), NONE
+    planned = world.budget_expected * np.power(1.0 + world.growth_expected, 1.0 / spy)
+    return world.evolve(gdp=gdp, defence_budget=1e3 * spent, military_stock=stock, budget_expected=planned), NONE

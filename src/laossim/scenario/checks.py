@@ -47,6 +47,12 @@ class _Checker:
         self.start_label = start
         self.start = start if self.unit is not None and _parses(start, self.unit) else None
         self.steps = sim.get("steps", DEFAULTS.steps)
+        self.unallied = {
+            sid
+            for _, s, _ in _items(doc, "states")
+            if isinstance(sid := s.get("id"), str) and s.get("no_alliance") is True
+        }
+        """The states whose doctrine forbids an alliance."""
         self.founded: dict[str, int] = {}
         """Forum id -> step of its first meeting, for forums founded during the run."""
 
@@ -278,6 +284,8 @@ class _Checker:
                     hint=f"merge it with relations[{seen[key]}]",
                 )
             seen.setdefault(key, i)
+            if rel.get("alliance") is True:
+                self.forbidden_alliance(rel, "alliance", f"relations.{label}.alliance", pair)
             for field in ("trade", "aid", "debt"):
                 shares = rel.get(field)
                 if not isinstance(shares, LMap):
@@ -339,6 +347,20 @@ class _Checker:
             if since is not None and isinstance(fid, str):
                 self.founded[fid] = since
 
+    def forbidden_alliance(self, node: LMap, key: str, path: str, pair: list[str]) -> None:
+        """An alliance given to a state whose doctrine forbids one (``no_alliance``) is an error."""
+        for sid in pair:
+            if sid in self.unallied:
+                self.add(
+                    node,
+                    key,
+                    path,
+                    f"{sid}'s doctrine forbids a military alliance (no_alliance: true)",
+                    "no alliance with this state",
+                    True,
+                    f"remove the alliance, or set no_alliance: false on {sid} if its doctrine has changed",
+                )
+
     def events(self) -> None:
         if self.unit is not None and self.start is None:
             self.add(
@@ -364,6 +386,9 @@ class _Checker:
                     f"unknown forum '{forum}'",
                     hint=did_you_mean(forum, forum_ids) or "declare it under forums:",
                 )
+            pair = ev.get("between")
+            if ev.get("field") == "alliance" and ev.get("value") is True and isinstance(pair, LList):
+                self.forbidden_alliance(ev, "value", f"{path}.value", [p for p in pair if isinstance(p, str)])
             step = self.time(ev, "at", f"{path}.at", "event")
             if step is not None and isinstance(forum, str) and step < self.founded.get(forum, 0):
                 self.add(

@@ -190,6 +190,11 @@ class EngagementParams(Frozen):
         2.0,
         "Hedgers' cost of engaging partners aligned like themselves (times autonomy). judgement",
     )
+    concentration_penalty: Real = param(
+        1.0,
+        "Hedgers' cost of concentrating engagements: a partner's value falls by this times the marginal Herfindahl "
+        "2 s_ij of adding to its share s_ij of the last year's engagements (Kuik's fallback options). judgement",
+    )
     acceptance_slope: Real = param(4.0, "Slope of the partner's acceptance in its own value. judgement")
     acceptance_bias: Real = param(1.0, "Acceptance log-odds at zero value. judgement", ge=None)
     trust_decay: Real = param(0.15, "Share of trust lost per year without engagement. judgement", le=1)
@@ -330,6 +335,12 @@ class MinistryParams(Frozen):
         ge=0.001,
         le=0.999,
     )
+    gap_financing: Real = param(
+        0.5,
+        "phi: share of the engagement units a ministry loses when its budget falls below where it began that its "
+        "creditors finance instead (projects paid now, owed later). judgement",
+        le=1,
+    )
 
 
 class BorderParams(Frozen):
@@ -369,10 +380,28 @@ class ScoreParams(Frozen):
         "Yearly mean |delta a| (total variation) that counts as fully volatile. judgement",
         ge=1e-6,
     )
+    security_horizon: Real = param(
+        5.0,
+        "Years ahead over which focal security counts the probability of a militarised crisis involving the "
+        "focal state (the definition of the score)",
+        ge=0.25,
+        le=100,
+    )
+    incident_scale: Real = param(
+        100.0,
+        "Border incidents a year on the focal state's borders that cut its security by a factor e (one hundred "
+        "incidents weigh as much as a crisis probability of 63%). judgement",
+        ge=1e-6,
+        le=1e4,
+    )
     w_crisis: Real = param(0.2, "Stability weight of crisis intensity. judgement")
     w_tension: Real = param(0.25, "Stability weight of mean tension. judgement")
     w_polarisation: Real = param(0.2, "Stability weight of polarisation. judgement")
-    w_volatility: Real = param(0.1, "Stability weight of volatility. judgement")
+    w_volatility: Real = param(
+        0.0,
+        "Stability weight of volatility; 0 since its level is the alignment noise's coefficient read back "
+        "(docs/model.md, 3.4). judgement",
+    )
     w_frustration: Real = param(0.25, "Stability weight of landscape frustration. judgement")
     w_trust: Real = param(0.3, "Cooperation weight of mean trust. judgement")
     w_engagement: Real = param(0.3, "Cooperation weight of engagement volume. judgement")

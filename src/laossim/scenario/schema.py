@@ -106,6 +106,21 @@ class State(Frozen):
         description="Most capability absorbed from partners per year, share of own.",
     )
     responsiveness: Share | None = Field(None, description="Own lambda; default parameters.alignment.responsiveness.")
+    kind_weights: dict[EngagementKind, Annotated[Real, Field(ge=0, le=100)]] = Field(
+        default_factory=dict,
+        description="The doctrine's emphasis on each engagement kind, a factor on the kind's weight (default 1; 0 "
+        "rules a kind out). judgement",
+    )
+    partner_cap: Share = Field(
+        1.0,
+        description="The largest share of the state's engagements of the last year any one partner may hold: a "
+        "partner at the cap is not chosen (1: no cap). judgement",
+    )
+    no_alliance: StrictBool = Field(
+        False,
+        description="A hard constraint of the doctrine: no military alliance (and so no foreign bases); a file "
+        "or an event that gives the state an alliance is refused.",
+    )
     gdp: Real | None = Field(
         None, ge=0, le=1e6, description="GDP, US$ bn; default from the data for the start year (docs/model.md, 9)."
     )
@@ -254,11 +269,13 @@ STATE_FIELDS: dict[str, Changeable] = {
     "capability": Changeable(_NUMERIC, 1e-12, 1.0),
     "autonomy": Changeable(_NUMERIC, 0.0, 1.0),
     "engagement_budget": Changeable(_NUMERIC, 0.0, 1000.0),
+    "partner_cap": Changeable(_NUMERIC, 0.0, 1.0),
     "threat_sensitivity": Changeable(_NUMERIC, 0.0, OPEN_BOUND),
     "modernization": Changeable(_NUMERIC, -0.5, 1.0),
     "absorption": Changeable(_NUMERIC, 0.0, 1.0),
     "responsiveness": Changeable(_NUMERIC, 0.0, 1.0),
     "doctrine": Changeable((Op.set,)),
+    "gdp": Changeable(_NUMERIC, 0.0, 1e6),
     "gdp_growth": Changeable(_NUMERIC, -0.5, 1.0),
     "defence_share": Changeable(_NUMERIC, 0.0, 0.5),
     "external_debt": Changeable(_NUMERIC, 0.0, 1e6),
