@@ -157,6 +157,7 @@ def test_map_plots_and_feed_render_and_step_advances_the_scores(browser, app_url
     settled(page)
     expect(page.locator(".laossim-feed").first).to_contain_text("2026-Q1")  # step 5 of a 2025-Q1 start
     expect(page.locator(".laossim-ministry")).to_contain_text("defence ministry: US$")
+    expect(page.locator(".laossim-allocation")).to_contain_text("border incidents")
     page.screenshot(path=ARTIFACTS / "app-step5.png", full_page=True)
     off = [u for u in requests if not u.startswith(LOOPBACK)]
     assert requests and not off, off

@@ -140,6 +140,7 @@ def test_the_page_renders_without_a_browser(monkeypatch):
     assert rc.find(class_="laossim-scenario").widget.v_model == "teaching_minimal"
     assert "autonomy" in rc.find(class_="laossim-settings").widget.children[0]
     assert "defence ministry: US$" in rc.find(class_="laossim-ministry").widget.children[0]
+    assert "border incidents" in rc.find(class_="laossim-allocation").widget.children[0]
 
 
 def test_the_ministry_line_reads_the_running_world():
@@ -150,6 +151,18 @@ def test_the_ministry_line_reads_the_running_world():
     for _ in range(4):
         model.step()
     assert f"{model.world.gdp[lao]:,.1f} bn" in vm.ministry(model) and vm.ministry(model) != line
+
+
+def test_the_allocation_line_shows_the_ministrys_partners_and_the_border_incidents():
+    model = laossim.LaosModel(SCENARIOS / "laos_debt_squeeze.yaml")
+    for _ in range(8):  # into the squeeze: creditors finance part of the gap
+        model.step()
+    line = vm.allocation(model)
+    w, lao = model.world, model.world.focal
+    assert line.startswith("Equipment 25% of the budget (US$ ")
+    assert f"{w.self_funded[lao]:.1f} self-funded, {w.financed[lao]:.1f} financed by creditors" in line
+    first = w.ids[int(np.argmax(w.engagement_tally[lao]))]
+    assert f"partners {first} " in line and f"border incidents {w.incidents[lao]:.0f} a year" in line
 
 
 def test_reset_under_mesa_35_passes_its_own_scenario_object_which_the_model_ignores():

@@ -208,6 +208,7 @@ def FeedView(model: LaosModel):
         solara.Text(vm.settings(model), classes=["laossim-settings"])
         if budget := vm.ministry(model):
             solara.Text(budget, classes=["laossim-ministry"])
+        solara.Text(vm.allocation(model), classes=["laossim-allocation"])
         rises = vm.last_step_tension(model)
         if rises:
             solara.Text("Largest tension rises: " + "; ".join(rises), classes=["laossim-tension"])

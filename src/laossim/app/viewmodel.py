@@ -162,3 +162,22 @@ def ministry(model: LaosModel) -> str:
         f"{focal.name or focal.id}'s defence ministry: US$ {w.defence_budget[i]:,.1f} m a year "
         f"({share:.2f}% of a GDP of US$ {w.gdp[i]:,.1f} bn, less {min(squeeze, 100):.1f}% for debt service)"
     )
+
+
+def allocation(model: LaosModel, partners: int = 4) -> str:
+    """How the focal state's ministry spends its budget and with whom it engages: the procurement
+    share, its engagements a year (self-funded and creditor-financed), its largest partners' shares
+    of them, and the incidents a year on its borders (the last year's weighted means)."""
+    w, i = model.world, model.world.focal
+    tally = np.asarray(w.engagement_tally[i], dtype=float)
+    total = tally.sum()
+    top = np.argsort(-tally, kind="stable")[:partners]
+    shares = ", ".join(f"{w.ids[j]} {100 * tally[j] / total:.0f}%" for j in top if tally[j] > 0) if total else "none"
+    line = (
+        f"Engagements a year: {w.self_funded[i]:.1f} self-funded, {w.financed[i]:.1f} financed by creditors; "
+        f"partners {shares}; border incidents {w.incidents[i]:.0f} a year"
+    )
+    if w.gdp[i] > 0:
+        buys = model.params.ministry.procurement_share
+        line = f"Equipment {100 * buys:.0f}% of the budget (US$ {buys * w.defence_budget[i]:,.1f} m). " + line
+    return line
