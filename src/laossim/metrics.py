@@ -157,6 +157,19 @@ def option_value(world: World) -> np.ndarray:
     return (trust * calm).mean(axis=-1)
 
 
+def framework_alignment(world: World) -> np.ndarray:
+    """How far the focal state's defence activity matches its regional frameworks' priorities: the
+    cosine similarity of its engagements of the last year by kind with the priorities of the forums it
+    belongs to (each forum's a 0-1 vector over the kinds, summed); 0 with no engagements or no
+    priorities, 1 when it engages only in the kinds the frameworks prioritise, in their proportions."""
+    f = world.focal
+    member = world.forum_members[..., :, f].astype(float)  # (..., F)
+    wanted = (member[..., :, None] * world.forum_priority).sum(axis=-2)  # (..., kinds)
+    done = np.asarray(world.kind_tally[..., f, :], dtype=float)
+    norms = np.sqrt((wanted * wanted).sum(axis=-1)) * np.sqrt((done * done).sum(axis=-1))
+    return _share((wanted * done).sum(axis=-1), norms)
+
+
 def entropy_share(p: np.ndarray) -> np.ndarray:
     """Shannon entropy of a distribution over its maximum log K: 1 = perfectly balanced (one per
     distribution on the last axis; only the outcomes with p > 0 count toward K)."""
@@ -213,6 +226,7 @@ def scores(world: World, params: Parameters) -> Scores:
         "pole_distance": pole_distance(world.alignment[..., world.focal, :]),
         "partner_diversity": partner_diversity(world.engagement_tally[..., world.focal, :]),
         "option_value": option_value(world),
+        "framework_alignment": framework_alignment(world),
         "crisis_count": np.asarray(world.crisis_count, dtype=float),
         "polarisation_pressure": np.asarray(world.pressure, dtype=float),
     }

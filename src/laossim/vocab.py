@@ -88,6 +88,8 @@ OUTPUTS: tuple[Output, ...] = (
            "state's engagements of the last year over its partners"),
     Output("option_value", "option value", "component", "mean over the poles of the focal state's trust times "
            "1 minus tension with each: ties it could activate"),
+    Output("framework_alignment", "framework alignment", "component", "cosine similarity of the focal state's "
+           "engagements of the last year by kind with the priorities of the forums it belongs to"),
     Output("crisis_count", "crises", "component", "crises this step", bounded=False),
     Output("polarisation_pressure", "polarisation pressure", "component", "fading sum of the severities of "
            "crises involving a pole, which makes alignments more responsive", bounded=False),

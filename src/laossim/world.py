@@ -56,6 +56,7 @@ TALLIES: tuple[str, ...] = (
     "engagement_tally",
     "self_funded",
     "financed",
+    "kind_tally",
 )
 """The fading tallies (the scores read all but the forums' pull and the incidents, a per-state output);
 a run starts them at their expected values."""
@@ -177,6 +178,8 @@ class World:
     forum_since: np.ndarray
     forum_strength: FloatArray
     forum_norm: FloatArray
+    forum_priority: np.ndarray
+    """(F, kinds) bool: the engagement kinds each forum's frameworks prioritise."""
     forum_chair: np.ndarray
     forum_chair_until: np.ndarray
     # slow state read by the scores (exponential moving sums; see metrics)
@@ -248,6 +251,9 @@ class World:
     """(N,): engagements a year a state initiated and paid from its own budget (a one-year weighted mean)."""
     financed: FloatArray = field(default_factory=lambda: np.zeros(0))
     """(N,): engagements a year a creditor financed for a state (a one-year weighted mean)."""
+    kind_tally: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
+    """(N, kinds): engagements a year of each kind a state took part in, either side initiating (a one-year
+    weighted mean): its defence activity's portfolio."""
 
     @property
     def n(self) -> int:
@@ -478,6 +484,9 @@ def build_world(scenario: Scenario) -> World:
         ),
         forum_strength=np.array([f.strength for f in scenario.forums], dtype=float),
         forum_norm=norms,
+        forum_priority=np.array(
+            [[kind in f.priorities for kind in EngagementKind] for f in scenario.forums], dtype=bool
+        ).reshape(len(fids), len(EngagementKind)),
         forum_chair=np.full(len(fids), -1, dtype=np.int64),
         forum_chair_until=np.zeros(len(fids), dtype=np.int64),
         leverage=np.zeros((n, k)),
@@ -505,6 +514,7 @@ def build_world(scenario: Scenario) -> World:
         engagement_tally=np.zeros((n, n), dtype=DYAD),
         self_funded=np.zeros(n),
         financed=np.zeros(n),
+        kind_tally=np.zeros((n, len(EngagementKind))),
     )
 
 

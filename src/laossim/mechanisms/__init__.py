@@ -80,7 +80,7 @@ STREAMS: dict[str, int] = {m.name: m.stream for m in STEP_ORDER}
 
 _AGED = (
     "pressure disaster crisis_load engaged_units budget_units forum_attended forum_expected churn norm_pull incidents "
-    "engagement_tally self_funded financed"
+    "engagement_tally self_funded financed kind_tally"
 )
 BEGIN = contract(
     reads=f"{_AGED} crisis_count alignment prev_alignment",
@@ -128,6 +128,7 @@ def begin_step(world: World, params: Parameters) -> World:
         engagement_tally=world.engagement_tally * np.float32(year),
         self_funded=world.self_funded * year,
         financed=world.financed * year,
+        kind_tally=world.kind_tally * year,
         visibility=Sightings.none(),
         capability_gain=np.zeros_like(world.capability),
         crisis_count=world.crisis_count * 0,  # 0, for each run of a stack

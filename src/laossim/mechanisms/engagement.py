@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from laossim import vocab
-from laossim.batch import along, before, each, located, run_index, table_at, totals
+from laossim.batch import along, at_runs, before, each, located, run_index, table_at, totals
 from laossim.mechanisms.contract import contract
 from laossim.mechanisms.records import NONE, Records, names
 from laossim.scenario.parameters import EngagementKind, Parameters
@@ -49,9 +49,9 @@ _TABLES: dict[int, tuple[object, dict[str, np.ndarray]]] = {}
 
 APPLY = contract(
     reads="trust interoperability border_cooperation visibility capability capability_gain debt engaged_units "
-    "engagement_tally self_funded financed",
+    "engagement_tally self_funded financed kind_tally forum_members forum_priority",
     writes="trust interoperability border_cooperation visibility capability_gain debt engaged_units "
-    "engagement_tally self_funded financed",
+    "engagement_tally self_funded financed kind_tally",
 )
 """What the effects of engagements (:func:`apply`) touch, for this mechanism and scripted engagements."""
 
@@ -196,7 +196,11 @@ def apply(
     if built.any():  # most engagements build none: the N x N copy only when one does
         cooperation = cooperation.copy()
         cooperation.flat[touched] = bounded(cooperation.flat[touched], 1.0 - np.exp(-built), 0.0)
-    visibility = world.visibility.plus(touched // n, touched % n, summed("visibility"))
+    discount = at_runs(params.forums.multilateral_discount, runs, np.float64(0))
+    seen = of("visibility") * (1.0 - discount * framed(world, i, j, k, at))
+    visibility = world.visibility.plus(
+        touched // n, touched % n, np.bincount(slot, weights=np.concatenate([seen, seen]), minlength=len(touched))
+    )
     c = world.capability
     lower = c[(*at, i)] <= c[(*at, j)]
     weaker = np.where(lower, i, j)
@@ -214,7 +218,10 @@ def apply(
     size, shape = np.size(world.self_funded), np.shape(world.self_funded)
     own = np.bincount(base + i, weights=(~lent).astype(float), minlength=size).reshape(shape)
     paid_by_others = np.bincount(base + i, weights=lent.astype(float), minlength=size).reshape(shape)
+    kinds_seen = np.zeros(world.kind_tally.size)
+    np.add.at(kinds_seen, np.concatenate([(base + i) * len(KINDS) + k, (base + j) * len(KINDS) + k]), weight)
     changes = {
+        "kind_tally": world.kind_tally + kinds_seen.reshape(world.kind_tally.shape),
         "trust": trust,
         "interoperability": interop,
         "border_cooperation": cooperation,
@@ -228,6 +235,16 @@ def apply(
     ids = names(world.ids)
     records = Records.columns(KIND_COLUMN[k], ids[i], ids[j], of("trust_gain"), run=runs)
     return world.evolve(**changes, debt=debt, engaged_units=world.engaged_units + units), records
+
+
+def framed(world: World, i: np.ndarray, j: np.ndarray, k: np.ndarray, at: tuple[np.ndarray, ...]) -> np.ndarray:
+    """Which engagements (i, j, kind k) are held within a framework: both sides members of a forum whose
+    priorities include the kind (``at``: each engagement's run, :func:`laossim.batch.before`)."""
+    if not len(world.forum_ids):
+        return np.zeros(len(i), dtype=bool)
+    members = np.moveaxis(world.forum_members, -2, -1)  # (..., N, F)
+    priority = np.moveaxis(world.forum_priority, -2, -1)  # (..., kinds, F)
+    return (members[(*at, i)] & members[(*at, j)] & priority[(*at, k)]).any(axis=-1)
 
 
 def _eroded(x: np.ndarray, rate_per_year: float | np.ndarray, spy: int) -> np.ndarray:

@@ -216,6 +216,12 @@ class ForumParams(Frozen):
         1.0, "Years over which a meeting's pull on its members' targets fades (e-folding time). judgement", ge=0.01
     )
     advocacy_gain: Real = param(0.5, "Extra norm pull per advocate (the focal hedger; the chair). judgement")
+    multilateral_discount: Real = param(
+        0.5,
+        "Share of an engagement's visibility to rivals that falls away when it is held within a framework: both "
+        "sides members of a forum whose priorities include its kind (ADMM-Plus working groups). judgement",
+        le=1,
+    )
 
 
 class SecurityParams(Frozen):

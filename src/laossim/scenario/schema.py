@@ -96,7 +96,13 @@ class State(Frozen):
     capital: tuple[Annotated[Real, Field(ge=-90, le=90)], Annotated[Real, Field(ge=-180, le=180)]]
     capability: Real = Field(ge=1e-12, le=1, description="CINC-like share of world capability.")
     autonomy: Share = 0.5
-    engagement_budget: Real = Field(4.0, ge=0, le=1000, description="Engagement units per year.")
+    engagement_budget: Real = Field(
+        4.0,
+        ge=0,
+        le=1000,
+        description="Engagement units a year the ministry's planned budget buys; they follow the budget's departure "
+        "from the plan (docs/model.md, (3)).",
+    )
     threat_sensitivity: Real = Field(1.0, ge=0, le=OPEN_BOUND)
     modernization: Real = Field(0.02, ge=-0.5, le=1, description="Capability growth per year.")
     absorption: Real = Field(
@@ -187,6 +193,13 @@ class Forum(Frozen):
     period: Whole = Field(4, ge=1, description="Steps between meetings.")
     strength: Share = 0.2
     norm: str = Field(NONALIGNED, description="nonaligned (the uniform point), a pole id, or none.")
+    priorities: list[EngagementKind] = Field(
+        default_factory=list,
+        description="The engagement kinds the forum's frameworks prioritise (e.g. the ADMM-Plus expert working "
+        "groups'): engagements of these kinds between two members are read by rivals at a discount "
+        "(parameters.forums.multilateral_discount), and a state's framework alignment compares its engagements "
+        "with them.",
+    )
     since: Whole | str | None = Field(
         None,
         description="Step or calendar label of the first meeting, for a forum founded during the run "
