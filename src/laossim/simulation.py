@@ -25,7 +25,7 @@ from laossim.errors import NonFiniteScoreError
 from laossim.mechanisms import STEP_ORDER, Declared, alignment, begin_step, camps, churn, events
 from laossim.mechanisms.records import Record, Records
 from laossim.scenario import Scenario
-from laossim.scenario.schema import ChangeEvent, Event
+from laossim.scenario.schema import ChangeEvent, Event, ProgrammeEvent
 from laossim.seeding import StackedStreams, Streams
 from laossim.world import DYAD, RESTING, TALLIES, World, build_world
 
@@ -146,10 +146,14 @@ def _expected(increment: np.ndarray, kept: float | np.ndarray, now: float | np.n
 
 
 def _bound(spec: Scenario, timeline: Sequence[Event]) -> tuple[Declared, ...]:
-    """:data:`STEP_ORDER` with the events mechanism bound to ``timeline``, each event at its step."""
+    """:data:`STEP_ORDER` with the events mechanism bound to ``timeline``, each event at its step (a
+    programme at its step and once a year after, for its years)."""
     schedule: dict[int, list] = defaultdict(list)
+    spy = spec.simulation.steps_per_year
     for ev in timeline:
-        schedule[spec.event_step(ev.at)].append(ev)
+        first = spec.event_step(ev.at)
+        for year in range(ev.years if isinstance(ev, ProgrammeEvent) else 1):  # a programme: once a year
+            schedule[first + year * spy].append(ev)
     return tuple(
         replace(m, step=partial(events.step, schedule=dict(schedule))) if m.name == "events" else m for m in STEP_ORDER
     )

@@ -195,7 +195,7 @@ def _problem(err: dict, file: str, line: int | None, path: str, tree_path: tuple
             line,
             path,
             "event has no type",
-            "type: change | disaster | crisis | engagement | summit | chair",
+            "type: change | disaster | crisis | engagement | summit | chair | programme",
         )
     if kind == "number_not_bool":
         return Problem(

@@ -304,7 +304,8 @@ def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> 
 
     their_value = value[(*run, partner, rows)]  # what i is worth to its partner
     slope, bias = along(e.acceptance_slope, their_value), along(e.acceptance_bias, their_value)
-    accept = 1.0 / (1.0 + np.exp(-(slope * their_value + bias)))
+    odds = np.clip(slope * their_value + bias, -60.0, 60.0)  # beyond, acceptance is 0 or 1 to any precision
+    accept = 1.0 / (1.0 + np.exp(-odds))
     done = goes & (financed | (accept_draw < accept))
 
     decayed = world.evolve(

@@ -1,8 +1,9 @@
 """Mechanism 1: the scenario's timeline, applied first in each step.
 
 Field changes (``op: set | add | scale``), disasters, crises, scripted
-engagements (a policy lever), extra forum meetings (summits) and chair
-terms. Every applied event is logged in plain words.
+engagements (a policy lever), extra forum meetings (summits), chair
+terms and forums' multi-year programmes (the simulation schedules a programme
+once a year for its years). Every applied event is logged in plain words.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from laossim.scenario.schema import (
     EngagementEvent,
     Event,
     Op,
+    ProgrammeEvent,
     SummitEvent,
 )
 from laossim.world import DOCTRINES, World
@@ -148,6 +150,15 @@ def apply_event(world: World, params: Parameters, ev: Event, t: int, attend: np.
     if isinstance(ev, SummitEvent):
         f = world.forum_ids.index(ev.forum)
         return forums.hold_meeting(world, params, f, attend[..., f, :], t, label="holds a summit")
+    if isinstance(ev, ProgrammeEvent):
+        f, kind = world.forum_ids.index(ev.forum), KINDS.index(ev.kind)
+        members = np.flatnonzero(np.asarray(world.forum_members)[(0,) * (world.forum_members.ndim - 2) + (f,)])
+        chairs = [world.index(c) for c in ev.chairs]
+        pairs = [(c, m) for c in chairs for m in members if m != c and not (m in chairs and m < c)]
+        i = np.tile(np.array([p[0] for p in pairs]), len(runs))
+        j = np.tile(np.array([p[1] for p in pairs]), len(runs))
+        whose = np.repeat(runs, len(pairs))
+        return engagement.apply(world, params, i, j, np.full(len(i), kind), runs=whose)
     if isinstance(ev, ChairEvent):
         f = world.forum_ids.index(ev.forum)
         chair, until = world.forum_chair.copy(), world.forum_chair_until.copy()

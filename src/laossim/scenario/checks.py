@@ -386,6 +386,8 @@ class _Checker:
                     f"unknown forum '{forum}'",
                     hint=did_you_mean(forum, forum_ids) or "declare it under forums:",
                 )
+            if ev.get("type") == "programme":
+                self.programme(ev, path)
             pair = ev.get("between")
             if ev.get("field") == "alliance" and ev.get("value") is True and isinstance(pair, LList):
                 self.forbidden_alliance(ev, "value", f"{path}.value", [p for p in pair if isinstance(p, str)])
@@ -402,6 +404,32 @@ class _Checker:
                 )
             if ev.get("type") == "change":
                 self.change(ev, path)
+
+    def programme(self, ev: LMap, path: str) -> None:
+        """A programme's co-chairs are known states, two, distinct, and members of its forum."""
+        chairs, forum = ev.get("chairs"), ev.get("forum")
+        if not isinstance(chairs, LList):
+            return
+        for k, sid in enumerate(chairs):
+            self.state_ref(chairs, k, f"{path}.chairs[{k}]", sid)
+        members = next(
+            (f.get("members") for _, f, _ in _items(self.doc, "forums") if f.get("id") == forum),
+            None,
+        )
+        if isinstance(members, LList):
+            for k, sid in enumerate(chairs):
+                if isinstance(sid, str) and sid in self.ids and sid not in members:
+                    self.add(
+                        chairs,
+                        k,
+                        f"{path}.chairs[{k}]",
+                        f"{sid} is not a member of {forum}",
+                        f"one of {', '.join(str(m) for m in members)}",
+                        sid,
+                        f"add {sid} to forums.{forum}.members, or choose a member",
+                    )
+        if len(chairs) == 2 and chairs[0] == chairs[1]:
+            self.add(chairs, 1, f"{path}.chairs", "the two co-chairs are the same state", "two different members")
 
     def time(self, node: LMap, key: str, path: str, what: str) -> int | None:
         """The step of ``node[key]`` (a step or a calendar label), checked to fall in the run;

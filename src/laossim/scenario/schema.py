@@ -261,8 +261,20 @@ class ChairEvent(_Event):
     steps: Whole = Field(4, ge=1)
 
 
+class ProgrammeEvent(_Event):
+    """A multi-year programme of a forum, like an ADMM-Plus expert working group's cycle: two co-chairs,
+    members of the forum, each hold one engagement of the programme's kind with every other member once
+    a year, from ``at`` for ``years`` years."""
+
+    type: Literal["programme"]
+    forum: StateId
+    kind: EngagementKind
+    chairs: Pair = Field(description="[co-chair, co-chair], both members of the forum")
+    years: Whole = Field(3, ge=1, le=20, description="Years the cycle runs (the working groups' cycle is three).")
+
+
 Event = Annotated[
-    ChangeEvent | DisasterEvent | CrisisEvent | EngagementEvent | SummitEvent | ChairEvent,
+    ChangeEvent | DisasterEvent | CrisisEvent | EngagementEvent | SummitEvent | ChairEvent | ProgrammeEvent,
     Field(discriminator="type"),
 ]
 
