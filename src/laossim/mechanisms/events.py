@@ -155,10 +155,10 @@ def apply_event(world: World, params: Parameters, ev: Event, t: int, attend: np.
         members = np.flatnonzero(np.asarray(world.forum_members)[(0,) * (world.forum_members.ndim - 2) + (f,)])
         chairs = [world.index(c) for c in ev.chairs]
         pairs = [(c, m) for c in chairs for m in members if m != c and not (m in chairs and m < c)]
-        i = np.tile(np.array([p[0] for p in pairs]), len(runs))
-        j = np.tile(np.array([p[1] for p in pairs]), len(runs))
+        initiators = np.tile(np.array([p[0] for p in pairs]), len(runs))
+        partners = np.tile(np.array([p[1] for p in pairs]), len(runs))
         whose = np.repeat(runs, len(pairs))
-        return engagement.apply(world, params, i, j, np.full(len(i), kind), runs=whose)
+        return engagement.apply(world, params, initiators, partners, np.full(len(initiators), kind), runs=whose)
     if isinstance(ev, ChairEvent):
         f = world.forum_ids.index(ev.forum)
         chair, until = world.forum_chair.copy(), world.forum_chair_until.copy()
