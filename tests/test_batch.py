@@ -26,7 +26,7 @@ from laossim.world import World, build_world
 SCENARIOS = sorted((Path(__file__).resolve().parents[1] / "scenarios").glob("*.yaml"))
 
 
-STACK_READY = ("alignment", "engagement", "forums", "security", "crises", "economy")
+STACK_READY = ("alignment", "engagement", "forums", "security", "crises", "economy", "arms")
 """Every mechanism but events, which applies at its scheduled steps (tested over all of them below)."""
 
 

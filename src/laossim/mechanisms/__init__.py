@@ -21,6 +21,7 @@ import numpy as np
 from laossim.batch import along, each
 from laossim.mechanisms import (
     alignment,
+    arms,
     border,
     camps,
     crises,
@@ -71,6 +72,7 @@ STEP_ORDER: tuple[Declared, ...] = (
     Declared("crises", crises.step, 5, crises.CONTRACT),
     Declared("economy", economy.step, 6, economy.CONTRACT),
     Declared("ministry", ministry.step, 10, ministry.CONTRACT),
+    Declared("arms", arms.step, 12, arms.CONTRACT),
     Declared("border", border.step, 11, border.CONTRACT),
     Declared("rest", rest.step, 8, rest.CONTRACT),
 )

@@ -1,0 +1,106 @@
+"""Mechanism 9b: arms imports from suppliers that lock their buyers in, absorbed as far as training
+allows.
+
+After the ministry (mechanism 9) has added this step's procurement ``P = pi_P B / s`` to the military
+stock K, the part bought abroad, ``M_i = m_i P_i`` (``m`` the role's import share,
+``arms.import_<role>``, a judgement), is bought from the arms exporters (states with SIPRI deliveries
+before the start: :mod:`laossim.scenario.transfers`) in the shares::
+
+    p_ij = (T_ij + o)^lambda exp(v (R_ij + I_ij - tau_ij)) / sum over exporters k != i of the same
+
+``T`` the supplier ties (row: recipient; the shares of i's arms imports from each supplier, a fading
+stock), ``o`` the openness (the tie a supplier never used counts as), ``lambda`` the lock-in (spares,
+doctrine and interoperability tie a buyer to the suppliers it has: with lambda > 1 a dominant supplier
+gains share; Kuik's hedger keeps options open through ``o``), and partner value from trust R,
+interoperability I and tension tau weighted by ``v``. The ties then fade toward this step's purchases::
+
+    T <- (1 - mu) T + mu p,   mu = 1 - exp(-1 / (memory s))
+
+(a row with no tie yet takes p whole, so each row sums to 1 once a state has bought; a state that buys
+nothing keeps its ties). Deliveries ``1000 p_ij M_i`` (US$ m) add to ``arms_deliveries``.
+
+**Absorptive capacity.** A state absorbs imported equipment up to a share of its stock a year, its
+absorption ``A_i = min(absorption_i + L_i, 1)``: the scenario's level plus ``L``, what training built
+(``L <- L (1 - phi)^(1/s) + eta G_i``, G the capability gain received from partners this step, eta
+``arms.absorption_learning``, phi ``arms.absorption_fade``; the economy's cap on capability gain reads
+the same A). Imports beyond ``A_i K_i / s`` in a step are wasted: the stock loses what it cannot
+absorb, ``K <- K - max(M_i - A_i K_i / s, 0)``. At the steady stock the imports a year are
+``m delta K`` (0.09 K for Laos, under its default absorption of 0.1), so only a fast-growing budget
+outruns the capacity to absorb.
+
+Draws nothing. Each rate is a judgement (no data give import shares or lock-in); the initial ties are
+SIPRI's (:func:`laossim.world.supplier_ties`). :func:`arms_shares` gives each state's arms shares by
+supplier, from which a supplier Herfindahl follows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from laossim.batch import along, each, power
+from laossim.mechanisms.contract import contract
+from laossim.mechanisms.records import NONE, Records
+from laossim.scenario.parameters import Parameters
+from laossim.world import World, per_step
+
+CONTRACT = contract(
+    reads="defence_budget military_stock absorption learned_absorption capability_gain supplier_ties "
+    "arms_deliveries arms_exporter arms_import_share trust interoperability tension",
+    writes="military_stock learned_absorption supplier_ties arms_deliveries",
+)
+
+
+def arms_shares(world: World) -> np.ndarray:
+    """(..., N, N): each state's (row) shares of its arms imports by supplier (column): the supplier
+    ties, each row summing to 1 for a state with any supplier and 0 otherwise. A copy."""
+    return np.array(world.supplier_ties, dtype=np.float64, copy=True)
+
+
+def capacity(world: World) -> np.ndarray:
+    """(..., N): each state's absorption, its scenario level plus what training built, at most 1."""
+    return np.minimum(world.absorption + world.learned_absorption, 1.0)
+
+
+def purchase_shares(world: World, params: Parameters) -> np.ndarray:
+    """(..., N, N): the shares p_ij of i's arms purchases this step from each exporter j (rows sum
+    to 1 where i has an exporter other than itself to buy from, else 0)."""
+    a = params.arms
+    ties = world.supplier_ties
+    value = world.trust.astype(np.float64) + world.interoperability.astype(np.float64)
+    value -= world.tension.astype(np.float64)
+    value *= along(a.partner_value, value)
+    weight = power(ties + along(a.openness, ties), a.lock_in)
+    weight *= np.exp(value)
+    n = world.n
+    allowed = world.arms_exporter[..., None, :] & ~np.eye(n, dtype=bool)
+    weight = np.where(allowed, weight, 0.0)
+    total = weight.sum(axis=-1, keepdims=True)
+    return np.divide(weight, total, out=np.zeros_like(weight), where=total > 0)
+
+
+def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> tuple[World, Records]:
+    """Buy this step's arms imports, write off what cannot be absorbed, and let the ties fade toward
+    the purchases and absorption toward its scenario level."""
+    a = params.arms
+    spy = world.steps_per_year
+    procurement = along(params.ministry.procurement_share, world.defence_budget) * world.defence_budget
+    imports = world.arms_import_share * procurement * (1e-3 / spy)  # US$ bn this step
+    absorbable = capacity(world) * world.military_stock / spy
+    stock = world.military_stock - np.maximum(imports - absorbable, 0.0)
+    bought = purchase_shares(world, params)
+    deliveries = world.arms_deliveries + bought * (1e3 * imports)[..., :, None]
+    mu = each(lambda years: 1.0 - float(np.exp(-1.0 / (years * spy))), a.memory)
+    ties = world.supplier_ties
+    faded = ties * (1.0 - along(mu, ties)) + bought * along(mu, ties)
+    tied = (ties.sum(axis=-1) > 0)[..., None]
+    buying = ((imports > 0) & (bought.sum(axis=-1) > 0))[..., None]
+    ties = np.where(buying, np.where(tied, faded, bought), ties)
+    keep = each(lambda rate: 1.0 - per_step(rate, spy), a.absorption_fade)
+    learned = world.learned_absorption * along(keep, world.learned_absorption)
+    learned = learned + along(a.absorption_learning, learned) * world.capability_gain
+    return world.evolve(
+        military_stock=stock, supplier_ties=ties, arms_deliveries=deliveries, learned_absorption=learned
+    ), NONE
+
+
+__all__ = ["CONTRACT", "arms_shares", "capacity", "purchase_shares", "step"]
