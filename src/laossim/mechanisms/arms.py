@@ -1,5 +1,6 @@
-"""Mechanism 9b: arms imports from suppliers that lock their buyers in, absorbed as far as training
-allows.
+"""Mechanism 9b (docs/model.md, 7b2): arms imports from suppliers that lock their buyers in, absorbed as
+far as training allows. (What the stock deters is a term of the crisis hazard:
+:func:`laossim.mechanisms.crises.deterrence_term`.)
 
 After the ministry (mechanism 9) has added this step's procurement ``P = pi_P B / s`` to the military
 stock K, the part bought abroad, ``M_i = m_i P_i`` (``m`` the role's import share,
@@ -61,21 +62,42 @@ def capacity(world: World) -> np.ndarray:
     return np.minimum(world.absorption + world.learned_absorption, 1.0)
 
 
-def purchase_shares(world: World, params: Parameters) -> np.ndarray:
-    """(..., N, N): the shares p_ij of i's arms purchases this step from each exporter j (rows sum
-    to 1 where i has an exporter other than itself to buy from, else 0)."""
+def exporters(world: World) -> np.ndarray:
+    """The columns arms can be bought from: the exporters (of any run of a stack), in order. Only
+    these columns of the ties ever move, so a step's work is N times the exporters, not N^2."""
+    return np.flatnonzero(np.asarray(world.arms_exporter).reshape(-1, world.n).any(axis=0))
+
+
+def row_sums(x: np.ndarray) -> np.ndarray:
+    """The sums over the last axis, taken in order (an accumulation, never pairwise): adding a column
+    of zeros changes no bit, so a run alone and a stack over more exporters (zero for it) sum alike."""
+    if x.shape[-1] == 0:
+        return np.zeros(x.shape[:-1])
+    return np.cumsum(x, axis=-1)[..., -1]
+
+
+def purchase_shares(world: World, params: Parameters, cols: np.ndarray | None = None) -> np.ndarray:
+    """(..., N, N), or (..., N, len(cols)) for the columns ``cols`` (default every exporter's, as
+    :func:`exporters`, spread over all N): the shares p_ij of i's arms purchases this step from
+    each exporter j (rows sum to 1 where i has an exporter other than itself, else 0)."""
     a = params.arms
-    ties = world.supplier_ties
-    value = world.trust.astype(np.float64) + world.interoperability.astype(np.float64)
-    value -= world.tension.astype(np.float64)
+    n = world.n
+    picked = exporters(world) if cols is None else cols
+    ties = world.supplier_ties[..., picked]
+    value = world.trust[..., picked] + world.interoperability[..., picked]  # single precision, as stored
+    value -= world.tension[..., picked]
+    value = value.astype(np.float64)
     value *= along(a.partner_value, value)
     weight = power(ties + along(a.openness, ties), a.lock_in)
     weight *= np.exp(value)
-    n = world.n
-    allowed = world.arms_exporter[..., None, :] & ~np.eye(n, dtype=bool)
-    weight = np.where(allowed, weight, 0.0)
-    total = weight.sum(axis=-1, keepdims=True)
-    return np.divide(weight, total, out=np.zeros_like(weight), where=total > 0)
+    weight *= np.asarray(world.arms_exporter)[..., None, picked] & (np.arange(n)[:, None] != picked)
+    total = row_sums(weight)[..., None]
+    shares = weight / np.where(total > 0, total, 1.0)  # a row with no exporter stays 0
+    if cols is not None:
+        return shares
+    out = np.zeros(np.shape(world.supplier_ties))
+    out[..., picked] = shares
+    return out
 
 
 def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> tuple[World, Records]:
@@ -87,20 +109,24 @@ def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> 
     imports = world.arms_import_share * procurement * (1e-3 / spy)  # US$ bn this step
     absorbable = capacity(world) * world.military_stock / spy
     stock = world.military_stock - np.maximum(imports - absorbable, 0.0)
-    bought = purchase_shares(world, params)
-    deliveries = world.arms_deliveries + bought * (1e3 * imports)[..., :, None]
-    mu = each(lambda years: 1.0 - float(np.exp(-1.0 / (years * spy))), a.memory)
-    ties = world.supplier_ties
-    faded = ties * (1.0 - along(mu, ties)) + bought * along(mu, ties)
-    tied = (ties.sum(axis=-1) > 0)[..., None]
-    buying = ((imports > 0) & (bought.sum(axis=-1) > 0))[..., None]
-    ties = np.where(buying, np.where(tied, faded, bought), ties)
     keep = each(lambda rate: 1.0 - per_step(rate, spy), a.absorption_fade)
     learned = world.learned_absorption * along(keep, world.learned_absorption)
     learned = learned + along(a.absorption_learning, learned) * world.capability_gain
-    return world.evolve(
-        military_stock=stock, supplier_ties=ties, arms_deliveries=deliveries, learned_absorption=learned
-    ), NONE
+    changes: dict[str, object] = {"military_stock": stock, "learned_absorption": learned}
+    cols = exporters(world)
+    if len(cols):  # a world without exporters buys nothing: its ties and deliveries stay
+        bought = purchase_shares(world, params, cols)
+        mu = each(lambda years: 1.0 - float(np.exp(-1.0 / (years * spy))), a.memory)
+        old = world.supplier_ties[..., cols]
+        faded = old * (1.0 - along(mu, old)) + bought * along(mu, old)
+        tied = (row_sums(old) > 0)[..., None]
+        buying = ((imports > 0) & (row_sums(bought) > 0))[..., None]
+        ties = world.supplier_ties.copy()
+        ties[..., cols] = np.where(buying, np.where(tied, faded, bought), old)
+        deliveries = world.arms_deliveries.copy()
+        deliveries[..., cols] += bought * (1e3 * imports)[..., :, None]
+        changes |= {"supplier_ties": ties, "arms_deliveries": deliveries}
+    return world.evolve(**changes), NONE
 
 
-__all__ = ["CONTRACT", "arms_shares", "capacity", "purchase_shares", "step"]
+__all__ = ["CONTRACT", "arms_shares", "capacity", "exporters", "purchase_shares", "row_sums", "step"]

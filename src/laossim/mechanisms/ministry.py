@@ -15,9 +15,10 @@ procurement, a share ``pi_P`` of the budget (``ministry.procurement_share``), ad
 it and it wears out at ``delta`` a year (``ministry.depreciation``); a run starts it
 where it stays put (:func:`laossim.scenario.budgets.steady_stock`). The budget and the
 stock are reported per state and step (``defence_budget``, US$ m a year;
-``military_stock``, US$ bn); how the ministry spends the rest between operations and
-engagements, and what the stock deters, are the next parts of the defence-establishment
-design (docs/model.md, 7b).
+``military_stock``, US$ bn). The arms mechanism that follows (:mod:`laossim.mechanisms.arms`,
+docs/model.md 7b2) buys the imported part of procurement from suppliers and writes off what
+cannot be absorbed; what the stock deters is a term of the crisis hazard. How the ministry
+spends the rest between operations and engagements is the next part of the design (7b).
 """
 
 from __future__ import annotations

@@ -334,7 +334,7 @@ class MinistryParams(Frozen):
 
 class ArmsParams(Frozen):
     """Mechanism 9b: arms imports, supplier lock-in, absorptive capacity and deterrence (docs/model.md,
-    7b). No data give the imported share of procurement or the lock-in: every coefficient here is a
+    7b2). No data give the imported share of procurement or the lock-in: every coefficient here is a
     judgement; the initial supplier ties come from SIPRI's deliveries (:mod:`laossim.scenario.transfers`)."""
 
     import_focal: Real = param(

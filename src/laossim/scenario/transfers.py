@@ -51,7 +51,13 @@ def deliveries() -> pd.DataFrame:
 
 def tiv(year: int, ids: tuple[str, ...]) -> np.ndarray:
     """(N, N): TIV m delivered to state i (row) by state j (column) in the :data:`WINDOW` years
-    before ``year``, summed in the table's order (0 for states outside the table)."""
+    before ``year``, summed in the table's order (0 for states outside the table). A copy of the
+    one worked out per year and states (a world is built for every run)."""
+    return _tiv(year, ids).copy()
+
+
+@lru_cache(maxsize=64)
+def _tiv(year: int, ids: tuple[str, ...]) -> np.ndarray:
     frame = deliveries()
     index = {sid: i for i, sid in enumerate(ids)}
     window = frame[(frame.year >= year - WINDOW) & (frame.year < year)]
@@ -64,7 +70,12 @@ def tiv(year: int, ids: tuple[str, ...]) -> np.ndarray:
 
 
 def exporters(year: int, ids: tuple[str, ...]) -> np.ndarray:
-    """(N,) bool: the states with any delivery in the table in the window before ``year``."""
+    """(N,) bool: the states with any delivery in the table in the window before ``year`` (a copy)."""
+    return _exporters(year, ids).copy()
+
+
+@lru_cache(maxsize=64)
+def _exporters(year: int, ids: tuple[str, ...]) -> np.ndarray:
     frame = deliveries()
     window = frame[(frame.year >= year - WINDOW) & (frame.year < year) & (frame.tiv_musd > 0)]
     sold = set(window.supplier_iso3)
