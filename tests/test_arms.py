@@ -116,13 +116,21 @@ def test_imports_beyond_absorption_are_wasted_and_training_builds_absorption_tha
     stepped, _ = arms.step(poor, params, np.random.default_rng(0), 1)
     waste = imports - 0.02 * world.military_stock[lao] / spy
     assert stepped.military_stock[lao] == pytest.approx(world.military_stock[lao] - waste, rel=1e-12)
-    # a step's capability gain from partners adds to absorption; it fades at its yearly rate
+    # a step's capability gain from partners adds to absorption; it fades at its yearly rate (begin_step)
     trained = world.evolve(capability_gain=np.where(np.arange(world.n) == lao, 0.05, 0.0))
     stepped, _ = arms.step(trained, params, np.random.default_rng(0), 1)
     assert stepped.learned_absorption[lao] == pytest.approx(0.05) and arms.capacity(stepped)[lao] == pytest.approx(0.15)
     for t in range(2, spy + 2):
-        stepped, _ = arms.step(stepped.evolve(capability_gain=np.zeros(world.n)), params, np.random.default_rng(0), t)
+        stepped, _ = arms.step(begin_step(stepped, params), params, np.random.default_rng(0), t)
     assert stepped.learned_absorption[lao] == pytest.approx(0.05 * 0.5, rel=1e-9)  # half fades in a year
+
+
+def test_a_run_starts_the_absorption_training_built_at_its_expected_value():
+    """A fading tally: the baseline's Laos receives training and exercises, so it begins with some."""
+    sim = Simulation.replicated(load_scenario(SCENARIOS / "laos_baseline.yaml"), 2, 4, seed=1)
+    lao = sim.world.index("LAO")
+    assert (sim.world.learned_absorption[:, lao] > 0).all()
+    assert (sim.world.learned_absorption[:, lao] < 1).all()
 
 
 def test_arms_on_a_stack_gives_each_run_its_own_world_to_the_bit():

@@ -53,8 +53,10 @@ TALLIES: tuple[str, ...] = (
     "churn",
     "norm_pull",
     "incidents",
+    "learned_absorption",
 )
-"""The fading tallies (the scores read all but the forums' pull and the incidents, a per-state output);
+"""The fading tallies (the scores read all but the forums' pull, the incidents, a per-state output, and
+the absorption training built, read by the economy and the arms);
 a run starts them at their expected values."""
 
 THIS_STEP: tuple[str, ...] = ("leverage", "visibility", "capability_gain", "crisis_count", "prev_alignment")
@@ -239,7 +241,8 @@ class World:
     arms_import_share: FloatArray = field(default_factory=lambda: np.zeros(0))
     """(N,): the share of each state's procurement bought abroad (its role's, ``arms.import_<role>``)."""
     learned_absorption: FloatArray = field(default_factory=lambda: np.zeros(0))
-    """(N,): absorption built by training received, on top of the scenario's ``absorption``; fades."""
+    """(N,): absorption built by training received, on top of the scenario's ``absorption``: a fading
+    tally (:data:`TALLIES`), started at its expected value."""
 
     @property
     def n(self) -> int:

@@ -81,7 +81,8 @@ STREAMS: dict[str, int] = {m.name: m.stream for m in STEP_ORDER}
 """Each mechanism's stream key, by name."""
 
 _AGED = (
-    "pressure disaster crisis_load engaged_units budget_units forum_attended forum_expected churn norm_pull incidents"
+    "pressure disaster crisis_load engaged_units budget_units forum_attended forum_expected churn norm_pull incidents "
+    "learned_absorption"
 )
 BEGIN = contract(
     reads=f"{_AGED} crisis_count alignment prev_alignment",
@@ -106,7 +107,7 @@ def begin_step(world: World, params: Parameters) -> World:
     memory, and so is the churn, which adds the last step's change of the
     alignments; the forums' pull on targets fades over ``forums.norm_memory``
     years; the crisis load forgets over ``scores.crisis_window`` years; the border incidents have a
-    one-year memory;
+    one-year memory; the absorption training built fades at ``arms.absorption_fade`` a year;
     polarisation pressure and disasters decay at their yearly rates.
     """
     spy = world.steps_per_year
@@ -115,6 +116,7 @@ def begin_step(world: World, params: Parameters) -> World:
     keep_pressure = each(lambda rate: 1.0 - per_step(rate, spy), params.crises.pressure_decay)
     keep_disaster = each(lambda rate: 1.0 - per_step(rate, spy), params.crises.disaster_decay)
     keep_norm = each(lambda years: float(np.exp(-1.0 / (years * spy))), params.forums.norm_memory)
+    keep_learned = each(lambda rate: 1.0 - per_step(rate, spy), params.arms.absorption_fade)
     return world.evolve(
         pressure=world.pressure * keep_pressure,
         disaster=world.disaster * along(keep_disaster, world.disaster),
@@ -126,6 +128,7 @@ def begin_step(world: World, params: Parameters) -> World:
         churn=world.churn * year + churn(world.prev_alignment, world.alignment, world.is_pole),
         norm_pull=world.norm_pull * along(keep_norm, world.norm_pull),
         incidents=world.incidents * year,
+        learned_absorption=world.learned_absorption * along(keep_learned, world.learned_absorption),
         visibility=Sightings.none(),
         capability_gain=np.zeros_like(world.capability),
         crisis_count=world.crisis_count * 0,  # 0, for each run of a stack

@@ -23,8 +23,9 @@ nothing keeps its ties). Deliveries ``1000 p_ij M_i`` (US$ m) add to ``arms_deli
 **Absorptive capacity.** A state absorbs imported equipment up to a share of its stock a year, its
 absorption ``A_i = min(absorption_i + L_i, 1)``: the scenario's level plus ``L``, what training built
 (``L <- L (1 - phi)^(1/s) + eta G_i``, G the capability gain received from partners this step, eta
-``arms.absorption_learning``, phi ``arms.absorption_fade``; the economy's cap on capability gain reads
-the same A). Imports beyond ``A_i K_i / s`` in a step are wasted: the stock loses what it cannot
+``arms.absorption_learning``, phi ``arms.absorption_fade``: a fading tally, aged in
+:func:`laossim.mechanisms.begin_step` and started at its expected value; the economy's cap on
+capability gain reads the same A). Imports beyond ``A_i K_i / s`` in a step are wasted: the stock loses what it cannot
 absorb, ``K <- K - max(M_i - A_i K_i / s, 0)``. At the steady stock the imports a year are
 ``m delta K`` (0.09 K for Laos, under its default absorption of 0.1), so only a fast-growing budget
 outruns the capacity to absorb.
@@ -42,7 +43,7 @@ from laossim.batch import along, each, power
 from laossim.mechanisms.contract import contract
 from laossim.mechanisms.records import NONE, Records
 from laossim.scenario.parameters import Parameters
-from laossim.world import World, per_step
+from laossim.world import World
 
 CONTRACT = contract(
     reads="defence_budget military_stock absorption learned_absorption capability_gain supplier_ties "
@@ -109,8 +110,7 @@ def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> 
     imports = world.arms_import_share * procurement * (1e-3 / spy)  # US$ bn this step
     absorbable = capacity(world) * world.military_stock / spy
     stock = world.military_stock - np.maximum(imports - absorbable, 0.0)
-    keep = each(lambda rate: 1.0 - per_step(rate, spy), a.absorption_fade)
-    learned = world.learned_absorption * along(keep, world.learned_absorption)
+    learned = world.learned_absorption  # faded by a step in begin_step, like the other tallies
     learned = learned + along(a.absorption_learning, learned) * world.capability_gain
     changes: dict[str, object] = {"military_stock": stock, "learned_absorption": learned}
     cols = exporters(world)
