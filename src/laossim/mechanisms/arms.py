@@ -66,7 +66,28 @@ def capacity(world: World) -> np.ndarray:
 def exporters(world: World) -> np.ndarray:
     """The columns arms can be bought from: the exporters (of any run of a stack), in order. Only
     these columns of the ties ever move, so a step's work is N times the exporters, not N^2."""
-    return np.flatnonzero(np.asarray(world.arms_exporter).reshape(-1, world.n).any(axis=0))
+    return _market(world.arms_exporter)[0]
+
+
+_MARKETS: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+
+
+def _market(exporter: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For a world's exporters: their columns, the (..., N, E) mask of who may buy from whom (an
+    exporter, not oneself) and the (..., N, 1) mask of who has anyone to buy from. The exporters
+    never change during a run (arrays are never changed in place), so the few last are kept, each
+    with the array it was worked out from (an identity check: no stale answer)."""
+    for held, cols, allowed, any_seller in _MARKETS:
+        if held is exporter:
+            return cols, allowed, any_seller
+    exporter = np.asarray(exporter)
+    n = exporter.shape[-1]
+    cols = np.flatnonzero(exporter.reshape(-1, n).any(axis=0))
+    allowed = exporter[..., None, cols] & (np.arange(n)[:, None] != cols)
+    any_seller = allowed.any(axis=-1, keepdims=True)
+    _MARKETS.insert(0, (exporter, cols, allowed, any_seller))
+    del _MARKETS[8:]
+    return cols, allowed, any_seller
 
 
 def row_sums(x: np.ndarray) -> np.ndarray:
@@ -78,22 +99,11 @@ def row_sums(x: np.ndarray) -> np.ndarray:
 
 
 def purchase_shares(world: World, params: Parameters, cols: np.ndarray | None = None) -> np.ndarray:
-    """(..., N, N), or (..., N, len(cols)) for the columns ``cols`` (default every exporter's, as
-    :func:`exporters`, spread over all N): the shares p_ij of i's arms purchases this step from
-    each exporter j (rows sum to 1 where i has an exporter other than itself, else 0)."""
-    a = params.arms
-    n = world.n
-    picked = exporters(world) if cols is None else cols
-    ties = world.supplier_ties[..., picked]
-    value = world.trust[..., picked] + world.interoperability[..., picked]  # single precision, as stored
-    value -= world.tension[..., picked]
-    value = value.astype(np.float64)
-    value *= along(a.partner_value, value)
-    weight = power(ties + along(a.openness, ties), a.lock_in)
-    weight *= np.exp(value)
-    weight *= np.asarray(world.arms_exporter)[..., None, picked] & (np.arange(n)[:, None] != picked)
-    total = row_sums(weight)[..., None]
-    shares = weight / np.where(total > 0, total, 1.0)  # a row with no exporter stays 0
+    """(..., N, N), or (..., N, len(cols)) with ``cols`` the exporters' columns (:func:`exporters`):
+    the shares p_ij of i's arms purchases this step from each exporter j (rows sum to 1 where i has
+    an exporter other than itself, else 0)."""
+    picked, allowed, _ = _market(world.arms_exporter)
+    shares = _shares(world, params, world.supplier_ties[..., picked], picked, allowed)
     if cols is not None:
         return shares
     out = np.zeros(np.shape(world.supplier_ties))
@@ -101,9 +111,22 @@ def purchase_shares(world: World, params: Parameters, cols: np.ndarray | None = 
     return out
 
 
+def _shares(world: World, params: Parameters, ties: np.ndarray, picked: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+    a = params.arms
+    value = world.trust[..., picked] + world.interoperability[..., picked]  # single precision, as stored
+    value -= world.tension[..., picked]
+    value = value.astype(np.float64)
+    value *= along(a.partner_value, value)
+    weight = power(ties + along(a.openness, ties), a.lock_in)
+    weight *= np.exp(value)
+    weight *= allowed
+    total = row_sums(weight)[..., None]
+    return weight / np.where(total > 0, total, 1.0)  # a row with no exporter stays 0
+
+
 def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> tuple[World, Records]:
-    """Buy this step's arms imports, write off what cannot be absorbed, and let the ties fade toward
-    the purchases and absorption toward its scenario level."""
+    """Buy this step's arms imports, write off what cannot be absorbed, add the absorption this
+    step's training built, and let the ties fade toward the purchases."""
     a = params.arms
     spy = world.steps_per_year
     procurement = along(params.ministry.procurement_share, world.defence_budget) * world.defence_budget
@@ -113,16 +136,15 @@ def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> 
     learned = world.learned_absorption  # faded by a step in begin_step, like the other tallies
     learned = learned + along(a.absorption_learning, learned) * world.capability_gain
     changes: dict[str, object] = {"military_stock": stock, "learned_absorption": learned}
-    cols = exporters(world)
+    cols, allowed, any_seller = _market(world.arms_exporter)
     if len(cols):  # a world without exporters buys nothing: its ties and deliveries stay
-        bought = purchase_shares(world, params, cols)
-        mu = each(lambda years: 1.0 - float(np.exp(-1.0 / (years * spy))), a.memory)
         old = world.supplier_ties[..., cols]
-        faded = old * (1.0 - along(mu, old)) + bought * along(mu, old)
-        tied = (row_sums(old) > 0)[..., None]
-        buying = ((imports > 0) & (row_sums(bought) > 0))[..., None]
+        bought = _shares(world, params, old, cols, allowed)
+        mu = each(lambda years: 1.0 - float(np.exp(-1.0 / (years * spy))), a.memory)
+        faded = old + (bought - old) * along(mu, old)  # (1 - mu) T + mu p
+        buying = (imports > 0)[..., None] & any_seller
         ties = world.supplier_ties.copy()
-        ties[..., cols] = np.where(buying, np.where(tied, faded, bought), old)
+        ties[..., cols] = np.where(buying, np.where(old.any(axis=-1, keepdims=True), faded, bought), old)
         deliveries = world.arms_deliveries.copy()
         deliveries[..., cols] += bought * (1e3 * imports)[..., :, None]
         changes |= {"supplier_ties": ties, "arms_deliveries": deliveries}
