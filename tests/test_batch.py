@@ -26,7 +26,7 @@ from laossim.world import World, build_world
 SCENARIOS = sorted((Path(__file__).resolve().parents[1] / "scenarios").glob("*.yaml"))
 
 
-STACK_READY = ("alignment", "engagement", "forums", "security", "crises", "economy")
+STACK_READY = ("alignment", "engagement", "forums", "security", "crises", "economy", "arms")
 """Every mechanism but events, which applies at its scheduled steps (tested over all of them below)."""
 
 
@@ -188,7 +188,7 @@ STEPS = 10
 @pytest.fixture(scope="module")
 def eventful() -> Scenario:
     """The baseline with every shipped scenario's events of its first ten steps (on the baseline's
-    calendar and states): chairs, summits, engagements, changes, crises and disasters."""
+    calendar and states): chairs, summits, engagements, programmes, changes, crises and disasters."""
     base = load_scenario(BASELINE)
     ids = [s.id for s in base.states]
     events = []
@@ -197,7 +197,8 @@ def eventful() -> Scenario:
         if spec.simulation.start == base.simulation.start and [s.id for s in spec.states] == ids:
             events += [ev.model_dump(mode="json") for ev in spec.events if spec.event_step(ev.at) <= STEPS]
     eventful = Scenario.model_validate(base.model_dump(mode="json") | {"events": events})
-    assert {ev.type for ev in eventful.events} == {"chair", "change", "crisis", "disaster", "engagement", "summit"}
+    every = {"chair", "change", "crisis", "disaster", "engagement", "summit", "programme"}
+    assert {ev.type for ev in eventful.events} == every
     return eventful
 
 

@@ -43,6 +43,9 @@ def check_world(w: World) -> None:
     assert np.allclose(w.tension, w.tension.T) and np.allclose(w.trust, w.trust.T)
     assert np.array_equal(w.border_cooperation, w.border_cooperation.T)
     assert (w.incidents >= 0).all() and np.isfinite(w.incidents).all()
+    ties = w.supplier_ties.sum(axis=-1)
+    assert (w.supplier_ties >= 0).all() and np.allclose(ties[ties > 0], 1.0), ties
+    assert (w.military_stock >= 0).all() and np.isfinite(w.arms_deliveries).all()
     assert w.pressure >= 0 and np.isfinite(w.pressure)
 
 

@@ -125,8 +125,15 @@ def crisis_probability(world: World, params: Parameters) -> np.ndarray:
     ``scores.security_horizon`` years, were every pair's hazard to stay as it is now:
     1 - prod_j (1 - h_fj)^(H s), h the crises' own per-step hazard (:func:`laossim.mechanisms.crises.hazard`,
     so the score and the draws never differ), H the horizon in years and s the steps in a year."""
-    f = world.focal
-    h = np.asarray(crises.hazard(world, params, (..., f, slice(None))), dtype=np.float64)  # (N,) or (runs, N)
+    n, f = world.n, world.focal
+    partners = np.arange(n)
+    if is_stack(world):  # the focal state's row of every run, as (run, i, j) picks
+        count = world.capability.shape[0]
+        run = np.repeat(np.arange(count), n)
+        picked = crises.hazard(world, params, (run, np.full(count * n, f), np.tile(partners, count)), run)
+        h = np.asarray(picked, dtype=np.float64).reshape(count, n)
+    else:
+        h = np.asarray(crises.hazard(world, params, (np.full(n, f), partners)), dtype=np.float64)
     steps = each(lambda years: years * world.steps_per_year, params.scores.security_horizon)
     survive = np.log1p(-np.minimum(h, 1.0 - 1e-12)).sum(axis=-1)
     return -np.expm1(steps * survive)

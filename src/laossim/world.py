@@ -20,7 +20,7 @@ from typing import Self
 import numpy as np
 
 from laossim import geography, geometry
-from laossim.scenario import budgets
+from laossim.scenario import budgets, transfers
 from laossim.scenario.parameters import EngagementKind, Parameters
 from laossim.scenario.schema import NONALIGNED, Doctrine, Scenario
 
@@ -57,8 +57,10 @@ TALLIES: tuple[str, ...] = (
     "self_funded",
     "financed",
     "kind_tally",
+    "learned_absorption",
 )
-"""The fading tallies (the scores read all but the forums' pull and the incidents, a per-state output);
+"""The fading tallies (the scores read all but the forums' pull, the incidents, a per-state output, and
+the absorption training built, read by the economy and the arms);
 a run starts them at their expected values."""
 
 THIS_STEP: tuple[str, ...] = ("leverage", "visibility", "capability_gain", "crisis_count", "prev_alignment")
@@ -254,6 +256,20 @@ class World:
     kind_tally: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
     """(N, kinds): engagements a year of each kind a state took part in, either side initiating (a one-year
     weighted mean): its defence activity's portfolio."""
+    # arms imports (mechanisms/arms.py)
+    supplier_ties: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
+    """(N, N), double precision: row i (the recipient) holds the shares of i's arms imports from each
+    supplier j, a stock fading toward each step's purchases; each row sums to 1 when i has any supplier,
+    0 otherwise (:func:`laossim.mechanisms.arms.arms_shares`)."""
+    arms_deliveries: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
+    """(N, N): arms delivered to i (row) by j (column) since the run began, US$ m (a running total)."""
+    arms_exporter: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    """(N,): the states arms are bought from (:mod:`laossim.scenario.transfers`)."""
+    arms_import_share: FloatArray = field(default_factory=lambda: np.zeros(0))
+    """(N,): the share of each state's procurement bought abroad (its role's, ``arms.import_<role>``)."""
+    learned_absorption: FloatArray = field(default_factory=lambda: np.zeros(0))
+    """(N,): absorption built by training received, on top of the scenario's ``absorption``: a fading
+    tally (:data:`TALLIES`), started at its expected value."""
 
     @property
     def n(self) -> int:
@@ -442,6 +458,7 @@ def build_world(scenario: Scenario) -> World:
     capability = vec("capability")
     roles = params.geography
     reach = np.array([s.reach if s.reach is not None else getattr(roles, f"reach_{s.role.value}") for s in states])
+    ties, exporter = supplier_ties(scenario)
     distance = geography.great_circle_km(np.array([s.capital for s in states], dtype=float)).astype(DYAD)
     return World(
         ids=ids,
@@ -515,7 +532,46 @@ def build_world(scenario: Scenario) -> World:
         self_funded=np.zeros(n),
         financed=np.zeros(n),
         kind_tally=np.zeros((n, len(EngagementKind))),
+        supplier_ties=ties,
+        arms_deliveries=np.zeros((n, n)),
+        arms_exporter=exporter,
+        arms_import_share=np.array([getattr(params.arms, f"import_{s.role.value}") for s in states]),
+        learned_absorption=np.zeros(n),
     )
+
+
+def supplier_ties(scenario: Scenario) -> tuple[FloatArray, np.ndarray]:
+    """The initial arms-supplier ties, (N, N) (row: recipient), and the arms exporters, (N,).
+
+    Ties: SIPRI's deliveries in the ten years before the start year as shares
+    (:mod:`laossim.scenario.transfers`); a relation's ``arms`` share overrides the data for its
+    holder, the data's other suppliers of that holder fill the rest of its row in their
+    proportions, and a row the file gives in part with nothing of the data beside is scaled to sum
+    to 1. Exporters: the states with deliveries in that window and every supplier a file names; a
+    scenario with none of them (states outside the data) buys from its external powers."""
+    ids = scenario.state_ids
+    index = {sid: i for i, sid in enumerate(ids)}
+    year = int(scenario.simulation.start[:4])
+    data = transfers.shares(transfers.tiv(year, ids))
+    given = np.full(data.shape, np.nan)
+    for rel in scenario.relations:
+        a, b = index[rel.between[0]], index[rel.between[1]]
+        for holder, share in rel.arms.items():
+            i = index[holder]
+            given[i, b if i == a else a] = share
+    named = ~np.isnan(given)
+    fixed = np.where(named, given, 0.0).sum(axis=1, keepdims=True)
+    rest = np.where(named, 0.0, data)
+    rest_total = rest.sum(axis=1, keepdims=True)
+    fill = np.divide(rest * np.maximum(1.0 - fixed, 0.0), rest_total, out=np.zeros_like(rest), where=rest_total > 0)
+    ties = np.where(named, np.nan_to_num(given), fill)
+    partial = named.any(axis=1, keepdims=True) & (rest_total == 0) & (fixed > 0)
+    ties = np.where(partial, ties / np.where(fixed > 0, fixed, 1.0), ties)
+    exporter = transfers.exporters(year, ids) | named.any(axis=0)
+    if not exporter.any():
+        exporter = np.array([s.role.value == "external" for s in scenario.states])
+    np.fill_diagonal(ties, 0.0)
+    return ties, exporter
 
 
 def economies(scenario: Scenario) -> dict[str, FloatArray]:

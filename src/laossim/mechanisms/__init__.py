@@ -21,6 +21,7 @@ import numpy as np
 from laossim.batch import along, each
 from laossim.mechanisms import (
     alignment,
+    arms,
     border,
     camps,
     crises,
@@ -71,6 +72,7 @@ STEP_ORDER: tuple[Declared, ...] = (
     Declared("crises", crises.step, 5, crises.CONTRACT),
     Declared("economy", economy.step, 6, economy.CONTRACT),
     Declared("ministry", ministry.step, 10, ministry.CONTRACT),
+    Declared("arms", arms.step, 12, arms.CONTRACT),
     Declared("border", border.step, 11, border.CONTRACT),
     Declared("rest", rest.step, 8, rest.CONTRACT),
 )
@@ -80,7 +82,7 @@ STREAMS: dict[str, int] = {m.name: m.stream for m in STEP_ORDER}
 
 _AGED = (
     "pressure disaster crisis_load engaged_units budget_units forum_attended forum_expected churn norm_pull incidents "
-    "engagement_tally self_funded financed kind_tally"
+    "engagement_tally self_funded financed kind_tally learned_absorption"
 )
 BEGIN = contract(
     reads=f"{_AGED} crisis_count alignment prev_alignment",
@@ -105,7 +107,8 @@ def begin_step(world: World, params: Parameters) -> World:
     memory, and so is the churn, which adds the last step's change of the
     alignments; the forums' pull on targets fades over ``forums.norm_memory``
     years; the crisis load forgets over ``scores.crisis_window`` years; the border incidents and the
-    engagements by partner (and those paid or financed) have a one-year memory;
+    engagements by partner (and those paid or financed) have a one-year memory; the absorption
+    training built fades at ``arms.absorption_fade`` a year;
     polarisation pressure and disasters decay at their yearly rates.
     """
     spy = world.steps_per_year
@@ -114,6 +117,7 @@ def begin_step(world: World, params: Parameters) -> World:
     keep_pressure = each(lambda rate: 1.0 - per_step(rate, spy), params.crises.pressure_decay)
     keep_disaster = each(lambda rate: 1.0 - per_step(rate, spy), params.crises.disaster_decay)
     keep_norm = each(lambda years: float(np.exp(-1.0 / (years * spy))), params.forums.norm_memory)
+    keep_learned = each(lambda rate: 1.0 - per_step(rate, spy), params.arms.absorption_fade)
     return world.evolve(
         pressure=world.pressure * keep_pressure,
         disaster=world.disaster * along(keep_disaster, world.disaster),
@@ -129,6 +133,7 @@ def begin_step(world: World, params: Parameters) -> World:
         self_funded=world.self_funded * year,
         financed=world.financed * year,
         kind_tally=world.kind_tally * year,
+        learned_absorption=world.learned_absorption * along(keep_learned, world.learned_absorption),
         visibility=Sightings.none(),
         capability_gain=np.zeros_like(world.capability),
         crisis_count=world.crisis_count * 0,  # 0, for each run of a stack

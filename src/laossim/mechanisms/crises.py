@@ -1,5 +1,8 @@
-"""Mechanism 6: crises, drawn per dyad with hazard sigmoid(phi0 + phi1 tau - phi2 R - phi3 I) per year
-in the politically relevant pairs (:func:`laossim.geography.relevant`) and 0 in the others.
+"""Mechanism 6: crises, drawn per dyad with hazard sigmoid(phi0 + phi1 tau - phi2 R - phi3 I - d tau D) per
+year in the politically relevant pairs (:func:`laossim.geography.relevant`) and 0 in the others.
+
+The last term is deterrence by denial between states that share a border (:func:`deterrence_term`,
+docs/model.md 7b): D the weaker side's denial capacity from the military stocks, d ``arms.deterrence``.
 
 A crisis of severity s raises the dyad's tension (gain ``tension_gain * s``),
 cuts its trust (decay ``trust_loss * s``), and, when a pole is involved, adds s
@@ -8,15 +11,17 @@ to the polarisation pressure P that raises everyone's responsiveness.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 import numpy as np
 
 from laossim.batch import Coefficient, along, at_runs, before, counts, each, located, totals
+from laossim.geography import reach_discount
 from laossim.mechanisms.contract import contract
 from laossim.mechanisms.records import NONE, Records, names
 from laossim.scenario.parameters import Parameters
-from laossim.world import World, bounded, cells, per_step
+from laossim.world import DYAD, World, bounded, cells, per_step
 
 APPLY = contract(
     reads="tension trust pressure crisis_load crisis_count",
@@ -24,7 +29,36 @@ APPLY = contract(
 )
 """What the effects of crises (:func:`apply`) touch, for this mechanism and scheduled crises."""
 
-CONTRACT = APPLY | contract(reads="interoperability relevant border", writes="", draws=True)
+CONTRACT = APPLY | contract(
+    reads="interoperability relevant border military_stock distance reach", writes="", draws=True
+)
+
+
+def denial(world: World, decay: Coefficient, at: tuple = (...,)) -> np.ndarray:
+    """D of the dyads ``at`` (as :func:`hazard` takes them): the weaker side's capacity to deny the
+    other a quick victory, ``D = 2 min(b_ij, b_ji)`` with ``b_ij = K_i / (K_i + g_ij K_j)``, K the
+    military stocks and g_ij the share of j's stock felt at i (:func:`laossim.geography.reach_discount`):
+    1 at parity, toward 0 as one side dwarfs the other, 0 where neither has a stock. ``decay``: the
+    loss-of-strength gradient (``geography.decay``) shaped for the dyads picked. Single precision,
+    as the distances and the hazard's other terms."""
+    stock, reach = world.military_stock.astype(DYAD), world.reach.astype(DYAD)
+    if len(at) == 1 and at[0] is Ellipsis:
+        own, other = stock[..., :, None], stock[..., None, :]
+        reach_i, reach_j = reach[..., :, None], reach[..., None, :]
+    else:
+        *run, i, j = at
+        own, other = stock[(*run, i)], stock[(*run, j)]
+        reach_i, reach_j = reach[(*run, i)], reach[(*run, j)]
+    distance = world.distance[at]
+    felt_j = reach_discount(distance, reach_j, decay)  # j's stock as felt at i
+    felt_i = reach_discount(distance, reach_i, decay)
+    b_ij, b_ji = _share(own, felt_j * other), _share(other, felt_i * own)
+    return 2 * np.minimum(b_ij, b_ji)
+
+
+def _share(mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
+    total = mine + theirs
+    return np.divide(mine, total, out=np.zeros(np.broadcast(mine, total).shape, dtype=total.dtype), where=total > 0)
 
 
 def hazard(world: World, params: Parameters, at: tuple = (...,), runs: np.ndarray | None = None) -> np.ndarray | float:
@@ -41,7 +75,25 @@ def hazard(world: World, params: Parameters, at: tuple = (...,), runs: np.ndarra
 
     logit = k(c.intercept) + k(c.tension) * tension - k(c.trust) * trust - k(c.interoperability) * interop
     logit = np.where(world.border[at], logit, logit - k(c.distant))  # disputes are mostly between neighbours
+    logit = logit - deterrence_term(world, params, at, k)
     return np.where(world.relevant[at], per_step(1.0 / (1.0 + np.exp(-logit)), world.steps_per_year), 0.0)
+
+
+def deterrence_term(
+    world: World, params: Parameters, at: tuple, k: Callable[[Coefficient], Coefficient]
+) -> np.ndarray | float:
+    """What deterrence by denial takes off the log-odds of the dyads ``at``: ``d tau D`` on a shared
+    border (``arms.deterrence`` d, tension tau, :func:`denial` D), 0 elsewhere, in the precision of
+    the tension (each entry its own: a dyad gets the same term whatever else is picked beside it).
+    A separate term of the logit: deterrence matters where there is a threat to deter, so with a
+    hostile neighbour a state's growing stock lowers the risk, while with benign ones the security
+    dilemma's tension dominates."""
+    shared = world.border[at]
+    if not np.any(shared):
+        return 0.0
+    tension = world.tension[at]
+    term = k(params.arms.deterrence) * tension * denial(world, k(params.geography.decay), at)
+    return np.where(shared, term, tension.dtype.type(0))
 
 
 @lru_cache(maxsize=8)

@@ -1,7 +1,8 @@
 """Mechanism 7: economy and modernisation.
 
 Capability grows by the modernisation rate plus this step's capability gains
-from training and defence projects, the latter capped by absorption; as
+from training and defence projects, the latter capped by absorption (the scenario's, plus what
+training built: mechanism 9b, :mod:`laossim.mechanisms.arms`); as
 capability is a share of the world's, the states' total never passes 1 (a
 world whose states grew past it is scaled back to 1), so no horizon makes it
 overflow. Trade
@@ -23,7 +24,7 @@ from laossim.scenario.parameters import Parameters
 from laossim.world import World, per_step
 
 CONTRACT = contract(
-    reads="modernization capability_gain absorption capability alignment trust trade aid debt",
+    reads="modernization capability_gain absorption learned_absorption capability alignment trust trade aid debt",
     writes="capability growth trade aid debt",
 )
 
@@ -74,7 +75,8 @@ def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> 
     e = params.economy
     spy = world.steps_per_year
     growth = np.power(1.0 + world.modernization, 1.0 / spy) - 1.0
-    absorbed = np.minimum(world.capability_gain, world.absorption / spy)
+    absorption = np.minimum(world.absorption + world.learned_absorption, 1.0)  # with what training built (9b)
+    absorbed = np.minimum(world.capability_gain, absorption / spy)
     rate = growth + absorbed
     capability = np.maximum(world.capability * (1.0 + rate), 1e-12)
     total = capability.sum(axis=-1, keepdims=True)

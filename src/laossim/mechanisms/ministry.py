@@ -18,6 +18,9 @@ stock are reported per state and step (``defence_budget``, US$ m a year;
 ``military_stock``, US$ bn). The budget the ministry planned on, ``E``, starts at B_0 and grows
 at the economy's growth when the run began, E_t+1 = E_t (1 + g_0)^(1/s): the engagements its
 budget buys follow B_t / E_t (mechanism 3), so a squeeze cuts them and growth as planned does not.
+The arms mechanism that follows (:mod:`laossim.mechanisms.arms`, docs/model.md 7b2) buys the
+imported part of procurement from suppliers and writes off what cannot be absorbed; what the
+stock deters is a term of the crisis hazard.
 """
 
 from __future__ import annotations

@@ -268,7 +268,7 @@ class _Checker:
 
     def relations(self) -> None:
         seen: dict[frozenset[str], int] = {}
-        totals: dict[str, dict[str, float]] = {}
+        totals: dict[tuple[str, str], dict[str, float]] = {}
         for i, rel, _ in _items(self.doc, "relations"):
             pair = self.pair_refs(rel, f"relations[{i}]")
             if not pair or len(pair) != 2 or not set(pair) <= set(self.ids):
@@ -286,7 +286,7 @@ class _Checker:
             seen.setdefault(key, i)
             if rel.get("alliance") is True:
                 self.forbidden_alliance(rel, "alliance", f"relations.{label}.alliance", pair)
-            for field in ("trade", "aid", "debt"):
+            for field in ("trade", "aid", "debt", "arms"):
                 shares = rel.get(field)
                 if not isinstance(shares, LMap):
                     continue
@@ -300,10 +300,10 @@ class _Checker:
                             f"one of {', '.join(pair)}",
                             hint=did_you_mean(holder, pair),
                         )
-                    elif field == "trade" and isinstance(share, (int, float)) and not isinstance(share, bool):
-                        totals.setdefault(holder, {})[label] = float(share)
+                    elif field in ("trade", "arms") and isinstance(share, (int, float)) and not isinstance(share, bool):
+                        totals.setdefault((holder, field), {})[label] = float(share)
         # a single share above 1 is reported by the schema; totals only matter when each share is valid
-        for holder, shares in totals.items():
+        for (holder, field), shares in totals.items():
             if sum(shares.values()) > 1.0 + SIMPLEX_TOLERANCE and max(shares.values()) <= 1.0:
                 states = self.doc.get("states")
                 node = next((s for _, s, _ in _items(self.doc, "states") if s.get("id") == holder), None)
@@ -315,7 +315,7 @@ class _Checker:
                     target,
                     at,
                     f"states.{holder}",
-                    "trade shares add up to more than 1",
+                    f"{field} shares add up to more than 1",
                     "a total of at most 1",
                     Raw(f"{sum(shares.values()):.3g} over {', '.join(shares)}"),
                 )

@@ -5,7 +5,7 @@ child file, then ``--set`` overrides in the order given (set by
 :mod:`laossim.inputs.overrides`). Merging rules:
 
 * mappings merge key by key (``simulation``, ``parameters``, a relation's
-  ``trade``/``aid``/``debt``), except a state's ``alignment``, which is a
+  ``trade``/``aid``/``debt``/``arms``), except a state's ``alignment``, which is a
   distribution and is replaced whole;
 * ``states`` and ``forums`` merge by ``id`` and ``relations`` by their
   unordered pair: a child item overlays the parent's item with the same key,

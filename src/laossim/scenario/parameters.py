@@ -349,6 +349,61 @@ class MinistryParams(Frozen):
     )
 
 
+class ArmsParams(Frozen):
+    """Mechanism 9b: arms imports, supplier lock-in, absorptive capacity and deterrence (docs/model.md,
+    7b2). No data give the imported share of procurement or the lock-in: every coefficient here is a
+    judgement; the initial supplier ties come from SIPRI's deliveries (:mod:`laossim.scenario.transfers`)."""
+
+    import_focal: Real = param(
+        0.9,
+        "m: share of the focal state's procurement bought abroad (Laos has no arms industry to speak of). judgement",
+        le=1,
+    )
+    import_regional: Real = param(0.6, "m: share of a regional state's procurement bought abroad. judgement", le=1)
+    import_external: Real = param(
+        0.1, "m: share of an external power's procurement bought abroad (the powers build their own). judgement", le=1
+    )
+    lock_in: Real = param(
+        1.0,
+        "lambda: a supplier's share of this step's purchases goes with (tie + openness)^lambda: spares, doctrine "
+        "and training tie a buyer to its suppliers (1: in proportion, the neutral choice; above 1 the leading "
+        "supplier gains; 0: ties do not matter). judgement",
+        le=10,
+    )
+    openness: Real = param(
+        0.02,
+        "o: the tie an exporter a state has never bought from counts as, so a new supplier can enter. judgement",
+        ge=1e-6,
+        le=1,
+    )
+    partner_value: Real = param(
+        1.0,
+        "v: weight of trust + interoperability - tension in a supplier's share, exp(v (R + I - tau)). judgement",
+    )
+    memory: Real = param(
+        5.0,
+        "Years over which supplier ties fade toward this step's purchases (e-folding time; an arms relationship "
+        "lasts a generation of equipment). judgement",
+        ge=0.05,
+        le=100,
+    )
+    absorption_learning: Real = param(
+        1.0,
+        "Absorption gained per unit of capability gain received from partners (training, exercises, projects): "
+        "training builds the capacity to absorb imported equipment. judgement",
+    )
+    absorption_fade: Real = param(
+        0.5, "Share of the absorption training built that fades a year without more of it. judgement", le=1
+    )
+    deterrence: Real = param(
+        2.0,
+        "d: a contiguous pair's crisis log-odds fall by d tau D, tau their tension and D = 2 min(b_ij, b_ji) the "
+        "weaker side's denial capacity, b_ij = K_i / (K_i + g_ij K_j) (1 at parity, 0 with no stock): deterrence "
+        "by denial matters where there is a threat to deter. judgement",
+        typical=(0.0, 6.0),
+    )
+
+
 class BorderParams(Frozen):
     """Mechanism 7c: transnational incidents on shared borders, lowered by border cooperation. No data
     for incidents or patrols are at hand: every coefficient here is a judgement."""
@@ -456,6 +511,7 @@ class Parameters(Frozen):
     geography: GeographyParams = Field(default_factory=GeographyParams)
     economy: EconomyParams = Field(default_factory=EconomyParams)
     ministry: MinistryParams = Field(default_factory=MinistryParams)
+    arms: ArmsParams = Field(default_factory=ArmsParams)
     border: BorderParams = Field(default_factory=BorderParams)
     scores: ScoreParams = Field(default_factory=ScoreParams)
     landscape: LandscapeParams = Field(default_factory=LandscapeParams)

@@ -182,6 +182,11 @@ class Relation(Frozen):
         default_factory=dict, description="Aid from the other as a share of each side's budget."
     )
     debt: DirectedShares = Field(default_factory=dict, description="What each side owes the other, share of its GDP.")
+    arms: DirectedShares = Field(
+        default_factory=dict,
+        description="Share of each side's arms imports from the other (its supplier tie); default from SIPRI's "
+        "deliveries in the ten years before the start (docs/model.md, 7b).",
+    )
 
 
 class Forum(Frozen):
