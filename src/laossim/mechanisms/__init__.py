@@ -21,6 +21,7 @@ import numpy as np
 from laossim.batch import along, each
 from laossim.mechanisms import (
     alignment,
+    beliefs,
     border,
     camps,
     crises,
@@ -67,6 +68,7 @@ STEP_ORDER: tuple[Declared, ...] = (
     Declared("noise", noise.step, 7, noise.CONTRACT),
     Declared("engagement", engagement.step, 2, engagement.CONTRACT),
     Declared("forums", forums.step, 3, forums.CONTRACT),
+    Declared("beliefs", beliefs.step, 12, beliefs.CONTRACT),
     Declared("security", security.step, 4, security.CONTRACT),
     Declared("crises", crises.step, 5, crises.CONTRACT),
     Declared("economy", economy.step, 6, economy.CONTRACT),

@@ -1,5 +1,6 @@
 """Mechanism 6: crises, drawn per dyad with hazard sigmoid(phi0 + phi1 tau - phi2 R - phi3 I) per year
-in the politically relevant pairs (:func:`laossim.geography.relevant`) and 0 in the others.
+in the politically relevant pairs (:func:`laossim.geography.relevant`) and 0 in the others; tau is the
+pair's perceived tension, the larger of the two sides' beliefs (:func:`laossim.mechanisms.beliefs.perceived`).
 
 A crisis of severity s raises the dyad's tension (gain ``tension_gain * s``),
 cuts its trust (decay ``trust_loss * s``), and, when a pole is involved, adds s
@@ -13,6 +14,7 @@ from functools import lru_cache
 import numpy as np
 
 from laossim.batch import Coefficient, along, at_runs, before, counts, each, located, totals
+from laossim.mechanisms.beliefs import perceived
 from laossim.mechanisms.contract import contract
 from laossim.mechanisms.records import NONE, Records, names
 from laossim.scenario.parameters import Parameters
@@ -24,7 +26,7 @@ APPLY = contract(
 )
 """What the effects of crises (:func:`apply`) touch, for this mechanism and scheduled crises."""
 
-CONTRACT = APPLY | contract(reads="interoperability relevant border", writes="", draws=True)
+CONTRACT = APPLY | contract(reads="beliefs interoperability relevant border", writes="", draws=True)
 
 
 def hazard(world: World, params: Parameters, at: tuple = (...,), runs: np.ndarray | None = None) -> np.ndarray | float:
@@ -32,9 +34,9 @@ def hazard(world: World, params: Parameters, at: tuple = (...,), runs: np.ndarra
     or ``(runs, i, j)`` in a stack (default all, (N, N), or (runs, N, N)); ``runs``: each picked
     dyad's run, when ``at`` picks dyads of several runs. 0 for a pair that is not politically
     relevant (and for a state with itself); a relevant pair that shares no border has its
-    log-odds lowered by ``crises.distant``."""
+    log-odds lowered by ``crises.distant``. The tension read is the pair's perceived tension (5a)."""
     c = params.crises
-    tension, trust, interop = world.tension[at], world.trust[at], world.interoperability[at]
+    tension, trust, interop = perceived(world.beliefs, at), world.trust[at], world.interoperability[at]
 
     def k(value: Coefficient) -> Coefficient:  # a coefficient for the dyads picked
         return along(value, tension) if runs is None else at_runs(value, runs, tension)
@@ -89,7 +91,7 @@ def apply(
 def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> tuple[World, Records]:
     """Draw this step's crises: one uniform and one severity per unordered dyad, every step.
 
-    A dyad's crisis probability never exceeds that of the largest tension with
+    A dyad's crisis probability never exceeds that of the largest perceived tension with
     no trust, so the exact hazard is computed only for the few dyads whose
     uniform falls below that bound (the same draws, far less work). A pair that is not
     politically relevant draws its uniform too and never has a crisis, so no other pair's
@@ -100,7 +102,7 @@ def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> 
     draw = rng.random((2, len(iu)), dtype=np.float32)  # one draw per dyad: single precision halves the work
     uniform, severe = draw[..., 0, :], draw[..., 1, :]
     # the bound of a stack is its runs' largest: more candidates, the same hits
-    most, spy = world.tension.max(), world.steps_per_year
+    most, spy = world.beliefs.max(), world.steps_per_year
     bound = each(lambda a, b: per_step(1.0 / (1.0 + np.exp(-(a + b * most))), spy), c.intercept, c.tension)
     if isinstance(bound, np.ndarray):
         bound = bound.max()

@@ -34,12 +34,13 @@ KIND_FIELDS = (
     "finance",
     "visibility",
     "border_cooperation_gain",
+    "liaison_gain",
 )
 _TABLES: dict[int, tuple[object, dict[str, np.ndarray]]] = {}
 
 APPLY = contract(
-    reads="trust interoperability border_cooperation visibility capability capability_gain debt engaged_units",
-    writes="trust interoperability border_cooperation visibility capability_gain debt engaged_units",
+    reads="trust interoperability border_cooperation liaison visibility capability capability_gain debt engaged_units",
+    writes="trust interoperability border_cooperation liaison visibility capability_gain debt engaged_units",
 )
 """What the effects of engagements (:func:`apply`) touch, for this mechanism and scripted engagements."""
 
@@ -99,8 +100,8 @@ def apply(
     owned: bool = False,
 ) -> tuple[World, Records]:
     """Effects of engagements (i, j, kind) that went ahead: trust, interoperability, border
-    cooperation (border patrols), capability for the weaker side, project debt, visibility. Shared by the
-    engagement mechanism and scripted engagement events.
+    cooperation (border patrols), liaison (attaché exchanges), capability for the weaker side, project
+    debt, visibility. Shared by the engagement mechanism and scripted engagement events.
 
     ``owned``: the world's trust and interoperability arrays are fresh copies
     made by the caller and may be updated in place (saves two N x N copies).
@@ -129,11 +130,14 @@ def apply(
     )
     trust.flat[touched] = bounded(trust.flat[touched], 1.0 - np.exp(-summed("trust_gain")), 0.0)
     interop.flat[touched] = bounded(interop.flat[touched], 1.0 - np.exp(-summed("interoperability_gain")), 0.0)
-    cooperation = world.border_cooperation
-    built = summed("border_cooperation_gain")
-    if built.any():  # most engagements build none: the N x N copy only when one does
-        cooperation = cooperation.copy()
-        cooperation.flat[touched] = bounded(cooperation.flat[touched], 1.0 - np.exp(-built), 0.0)
+    stocks = {}
+    for name in ("border_cooperation", "liaison"):  # built by one kind each, like trust
+        stock = getattr(world, name)
+        built = summed(f"{name}_gain")
+        if built.any():  # most engagements build none: the N x N copy only when one does
+            stock = stock.copy()
+            stock.flat[touched] = bounded(stock.flat[touched], 1.0 - np.exp(-built), 0.0)
+        stocks[name] = stock
     visibility = world.visibility.plus(touched // n, touched % n, summed("visibility"))
     c = world.capability
     lower = c[(*at, i)] <= c[(*at, j)]
@@ -147,7 +151,7 @@ def apply(
     changes = {
         "trust": trust,
         "interoperability": interop,
-        "border_cooperation": cooperation,
+        **stocks,
         "visibility": visibility,
         "capability_gain": cap_gain,
     }
