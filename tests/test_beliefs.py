@@ -192,11 +192,11 @@ def comparative_static(liaison: float, replications: int, kappa: float | None = 
 
 def test_at_equal_engagement_volume_more_attache_links_give_fewer_crises_and_lower_tension_variance():
     """The issue's comparative static. 200 replications of the baseline without engagements: with full
-    liaison in every pair against none, crises fall from 619 to 544 (12%) and the variance of tension
-    across replications from 2.41e-4 to 2.25e-4 (6%); with seeds 1 to 4, by 10-14% and 3.4-5.6%. The
-    margins (5% and 2%) fail when the precision term is removed (kappa = 0: the two worlds are then the
+    liaison in every pair against none, crises fall from 615 to 545 (11%) and the variance of tension
+    across replications from 2.48e-4 to 2.29e-4 (7%); with seeds 1 to 4, by 11-13% and 4.7-6.1%. The
+    margins (5% and 3%) fail when the precision term is removed (kappa = 0: the two worlds are then the
     same run, to the bit)."""
     few, many = comparative_static(0.0, 200), comparative_static(1.0, 200)
     assert many[0] < 0.95 * few[0], (few, many)
-    assert many[1] < 0.98 * few[1], (few, many)
+    assert many[1] < 0.97 * few[1], (few, many)
     assert comparative_static(1.0, 200, kappa=0.0) == few  # liaison acts only through the precision
