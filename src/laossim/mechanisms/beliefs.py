@@ -5,8 +5,8 @@ No state sees another's intent: each state i holds a belief b_ij in [0, 1] of th
 it reads j's hostility (directed: i and j may read their relation differently), and the security
 dilemma (5) and crises (6) read these perceived quantities instead of the tension itself (Jervis
 1976: misperception; Fearon 1995: private information). Each step i receives a signal of the true
-tension, ``s_ij = tau_ij + sigma_ij eps_ij`` with eps of mean 0 and variance 1, and moves its belief
-toward it by a constant gain (constant-gain learning, the steady state of a Kalman filter; Evans and Honkapohja
+tension, ``s_ij = tau_ij + sigma_ij eps_ij`` with eps standard normal, and moves its belief toward it
+by a constant gain (constant-gain learning, the steady state of a Kalman filter; Evans and Honkapohja
 2001)::
 
     b_ij <- clip(b_ij + w (s_ij - b_ij), 0, 1),   sigma_ij = sigma0 sqrt(s) / sqrt(1 + kappa L_ij)
@@ -18,12 +18,10 @@ stock of attaché presence and information-sharing ties (``liaison`` in the scen
 or moved by change events, built by attaché exchanges). At rest the belief is unbiased and its error
 has variance w sigma^2 / (2 - w): more liaison, smaller errors. Beliefs start at the true tension
 (the unbiased learner's mean). Then the liaison lapses at ``beliefs.liaison_decay`` a year; the rest
-(mechanism 8) holds it where the scenario put it, as it holds trust. eps is uniform on [-sqrt 3, sqrt 3],
-one per ordered pair each step, in single precision (fixed shape: common random numbers; with them, a
-world with more liaison has every belief error scaled down): a belief's error is a weighted sum of many
-such shocks, close to normal, and a uniform draw costs a quarter of a normal one (the draw is most of
-the mechanism's cost in a large world). No data on misperception are at hand: every coefficient here
-is a judgement.
+(mechanism 8) holds it where the scenario put it, as it holds trust. One standard normal per ordered
+pair each step, in single precision (fixed shape: common random numbers; with them, a world with
+more liaison has every belief error scaled down). No data on misperception are at hand: every
+coefficient here is a judgement.
 """
 
 from __future__ import annotations
@@ -71,12 +69,9 @@ def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> 
     step of its yearly rate."""
     b = params.beliefs
     n, spy = world.n, world.steps_per_year
-    noise = rng.random((n, n), dtype=DYAD)  # one per ordered pair, every step: common random numbers
-    noise -= np.float32(0.5)  # becomes eps / (2 sqrt 3), uniform on [-1/2, 1/2]
+    noise = rng.standard_normal((n, n), dtype=DYAD)  # one per ordered pair, every step: common random numbers
     gain = each(lambda w: per_step(w, spy), b.update)
-    scale = each(
-        lambda w, sigma: per_step(w, spy) * sigma * math.sqrt(spy) * 2.0 * math.sqrt(3.0), b.update, b.signal_noise
-    )
+    scale = each(lambda w, sigma: per_step(w, spy) * sigma * math.sqrt(spy), b.update, b.signal_noise)
     liaison = world.liaison
     root = liaison * _single(b.liaison_precision, liaison)  # becomes sqrt(1 + kappa L)
     root += np.float32(1.0)
