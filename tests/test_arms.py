@@ -202,6 +202,7 @@ def five_years(spec: Scenario, modernising: bool) -> tuple[float, float, float]:
         world = begin_step(world, params)
         for mechanism in (security, economy, ministry, arms):
             world, _ = mechanism.step(world, params, rng, t)
+    world = world.evolve(beliefs=world.tension.copy())  # read without misperception (beliefs are not run here)
     at = (np.array([lao]), np.array([rival]))
     risk = float(crises.hazard(world, params, at)[0]) * world.steps_per_year
     return risk, float(world.tension[lao, rival]), float(crises.denial(world, params.geography.decay, at)[0])
@@ -229,7 +230,7 @@ def test_the_deterrence_term_is_zero_off_a_shared_border_and_without_tension():
     world, params = build_world(spec), spec.parameters
     term = crises.deterrence_term(world, params, (...,), lambda value: value)
     assert (term[~world.border] == 0).all() and (term[world.border] > 0).all()
-    calm = world.evolve(tension=np.zeros_like(world.tension))
+    calm = world.evolve(tension=np.zeros_like(world.tension), beliefs=np.zeros_like(world.beliefs))
     assert (crises.deterrence_term(calm, params, (...,), lambda value: value) == 0).all()
     assert (crises.denial(world.evolve(military_stock=np.zeros(world.n)), 1000.0) == 0).all()
 

@@ -25,7 +25,18 @@ from laossim.seeding import Streams, root_sequence
 from laossim.simulation import Simulation
 from laossim.world import DYAD, THIS_STEP, Sightings, World, build_world
 
-BOUNDED = ("trust", "tension", "interoperability", "border_cooperation", "autonomy", "trade", "aid", "debt")
+BOUNDED = (
+    "trust",
+    "tension",
+    "interoperability",
+    "border_cooperation",
+    "liaison",
+    "beliefs",
+    "autonomy",
+    "trade",
+    "aid",
+    "debt",
+)
 
 extreme = st.sampled_from([0.0, 1e-6, 0.5, 1.0])
 big = st.sampled_from([0.0, 1.0, 50.0])  # 50: the most an open-ended coefficient takes (OPEN_BOUND)
@@ -42,6 +53,7 @@ def check_world(w: World) -> None:
     assert (w.capability > 0).all() and np.isfinite(w.capability).all()
     assert np.allclose(w.tension, w.tension.T) and np.allclose(w.trust, w.trust.T)
     assert np.array_equal(w.border_cooperation, w.border_cooperation.T)
+    assert np.array_equal(w.liaison, w.liaison.T)  # a tie of the pair; beliefs are directed
     assert (w.incidents >= 0).all() and np.isfinite(w.incidents).all()
     ties = w.supplier_ties.sum(axis=-1)
     assert (w.supplier_ties >= 0).all() and np.allclose(ties[ties > 0], 1.0), ties
@@ -74,6 +86,8 @@ def test_every_mechanism_keeps_the_world_valid(
             "parameters.engagement.trust_decay": decay,
             "parameters.crises.intercept": intercept,
             "parameters.security.visibility_gain": threat,
+            "parameters.beliefs.signal_noise": strength,
+            "parameters.beliefs.liaison_precision": threat,
             "forums.GLOBAL.strength": strength,
         },
     )

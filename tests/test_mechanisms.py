@@ -283,7 +283,7 @@ def test_alignment_distance_is_total_variation():
 
 def test_hazard_rises_with_tension_and_falls_with_trust(world: World, tiny):
     h = crises.hazard(world, tiny.parameters)
-    tense = world.evolve(tension=np.minimum(world.tension + 0.4, 1.0))
+    tense = world.evolve(beliefs=np.minimum(world.beliefs + 0.4, 1.0))  # the tension perceived (5a)
     trusting = world.evolve(trust=np.minimum(world.trust + 0.4, 1.0))
     assert (crises.hazard(tense, tiny.parameters) >= h).all()
     assert (crises.hazard(trusting, tiny.parameters) <= h).all()

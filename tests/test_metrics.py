@@ -48,7 +48,8 @@ def test_focal_security_falls_with_a_strong_neighbours_tension(world: World, tin
     calm = metrics.scores(world, tiny.parameters)["focal_security"]
     tension = world.tension.copy()
     tension[0, 2] = tension[2, 0] = 0.9
-    tense = metrics.scores(world.evolve(tension=tension), tiny.parameters)["focal_security"]
+    perceived = {"tension": tension, "beliefs": tension.copy()}  # seen as it is
+    tense = metrics.scores(world.evolve(**perceived), tiny.parameters)["focal_security"]
     assert tense < calm
     everywhere = np.full(world.n, EVERYWHERE_KM)  # CHN reaches LAO: its whole capability counts
     threat = metrics.threat_toward(world.evolve(tension=tension, reach=everywhere), tiny.parameters, 0)
@@ -62,7 +63,7 @@ def test_focal_security_is_one_minus_the_five_year_crisis_probability_discounted
 
     tension = world.tension.copy()
     tension[0, 1] = tension[1, 0] = 0.8
-    tense = world.evolve(tension=tension, incidents=np.array([50.0, 0.0, 0.0, 0.0]))
+    tense = world.evolve(tension=tension, beliefs=tension.copy(), incidents=np.array([50.0, 0.0, 0.0, 0.0]))
     h = np.asarray(crises.hazard(tense, tiny.parameters), dtype=float)[0]
     expected = 1.0 - np.prod((1.0 - h) ** (5 * tense.steps_per_year))
     scores = metrics.scores(tense, tiny.parameters)

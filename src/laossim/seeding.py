@@ -110,9 +110,9 @@ class Stacked:
         """Uniform draws of shape ``(runs, *size)``."""
         return np.stack([g.random(size, dtype=dtype) for g in self._generators])
 
-    def standard_normal(self, size: tuple[int, ...]) -> np.ndarray:
+    def standard_normal(self, size: tuple[int, ...], dtype: type = np.float64) -> np.ndarray:
         """Standard normal draws of shape ``(runs, *size)``."""
-        return np.stack([g.standard_normal(size) for g in self._generators])
+        return np.stack([g.standard_normal(size, dtype=dtype) for g in self._generators])
 
 
 class StackedStreams:

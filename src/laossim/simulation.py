@@ -203,6 +203,9 @@ class Simulation:
         with the forums founded during the run left out (their founding is a change); and start
         every tally at its expected value, the mean increment of a step over what a step keeps of it
         (a sampled step reads the :data:`CHOSEN_FROM` tallies as the samples before it measured them).
+        The growth and the beliefs (:mod:`laossim.mechanisms.beliefs`) a sampled step leaves are carried
+        to the next, so the rest measures misperception at about its size at rest, and the run starts
+        from the beliefs the sampled steps leave (no belief error builds up after step 0).
         Step 0 is then recorded again. ``at_rest=False`` defers this, so a stack of runs can do it
         as one.
 
@@ -222,15 +225,15 @@ class Simulation:
         moved = np.zeros(start.drift.shape)
         moved_capability = np.zeros(start.capability.shape)
         added = {name: np.zeros(np.shape(getattr(start, name))) for name in TALLIES}
-        growth = start.growth
+        growth, believed = start.growth, start.beliefs
         modernisation = np.power(1.0 + start.modernization, 1.0 / start.steps_per_year) - 1.0  # not held: a scenario's
         known: dict[str, np.ndarray] = {}  # the read tallies' expected values from the samples so far
         for sample in range(samples + 1):  # sample 0 only carries the growth (read a step later) in
-            world = begin_step(sampled.evolve(growth=growth, **known), params)
+            world = begin_step(sampled.evolve(growth=growth, beliefs=believed, **known), params)
             for m in self.mechanisms:
                 if m.name not in UNSAMPLED:
                     world, _ = m.step(world, params, self.streams.sampling(m.stream, sample), max(sample, 1))
-            growth = world.growth
+            growth, believed = world.growth, world.beliefs
             if sample == 0:
                 continue
             for k, name in enumerate(RESTING):
@@ -254,6 +257,7 @@ class Simulation:
             **{name: value if np.ndim(value) else float(value) for name, value in tallies.items()},
             norm_pull_start=tallies["norm_pull"],
             growth=growth,
+            beliefs=believed,
             drift=(moved / samples).astype(DYAD),
             drift_capability=moved_capability / samples / start.capability - modernisation,
         )

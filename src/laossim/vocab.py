@@ -281,7 +281,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("training", "run a training programme", None, (("weight", 1.5), ("cost", 1.0), ("trust_gain", 0.03),
          ("interoperability_gain", 0.02), ("capability_gain", 0.01), ("visibility", 0.3))),
     Kind("attache", "exchange military attachés and information", None, (("weight", 1.5), ("cost", 0.5),
-         ("trust_gain", 0.02), ("interoperability_gain", 0.01), ("visibility", 0.1))),
+         ("trust_gain", 0.02), ("interoperability_gain", 0.01), ("visibility", 0.1), ("liaison_gain", 0.05))),
     Kind("disaster_response", "cooperate in disaster response", "disaster", (("weight", 3.0), ("cost", 1.0),
          ("trust_gain", 0.08), ("interoperability_gain", 0.03), ("visibility", 0.2))),
     Kind("border_patrol", "patrol their border together", "border", (("weight", 1.0), ("cost", 0.5),

@@ -8,7 +8,8 @@ Conventions: index i is a state in scenario order; ``poles`` holds the state
 indices of the K poles and ``alignment[i, k]`` is state i's share on pole k.
 Directed arrays (``trade``, ``aid``, ``debt``) are read by row: ``debt[i, j]``
 is what i owes j. Symmetric arrays (``affinity``, ``trust``, ``tension``,
-``interoperability``, ``border``, ``alliance``, ``border_cooperation``) hold both triangles.
+``interoperability``, ``border``, ``alliance``, ``border_cooperation``, ``liaison``) hold both triangles;
+``beliefs`` is directed: ``beliefs[i, j]`` is what i believes of j's hostility.
 """
 
 from __future__ import annotations
@@ -37,7 +38,16 @@ FloatArray = np.ndarray
 STRUCTURE: tuple[str, ...] = ("ids", "poles", "focal", "steps_per_year", "forum_ids")
 """The fields that never change during a run: the states, poles and forums, and the calendar."""
 
-RESTING: tuple[str, ...] = ("trust", "tension", "interoperability", "trade", "aid", "debt", "border_cooperation")
+RESTING: tuple[str, ...] = (
+    "trust",
+    "tension",
+    "interoperability",
+    "trade",
+    "aid",
+    "debt",
+    "border_cooperation",
+    "liaison",
+)
 """The dyadic figures a run holds at rest (:mod:`laossim.mechanisms.rest`), in the order of
 ``World.drift``'s first axis."""
 ECONOMY: tuple[str, ...] = ("gdp", "gdp_growth", "defence_share", "external_debt")
@@ -270,6 +280,13 @@ class World:
     learned_absorption: FloatArray = field(default_factory=lambda: np.zeros(0))
     """(N,): absorption built by training received, on top of the scenario's ``absorption``: a fading
     tally (:data:`TALLIES`), started at its expected value."""
+    # information (mechanisms/beliefs.py)
+    liaison: FloatArray = field(default_factory=lambda: np.zeros((0, 0), dtype=DYAD))
+    """Each pair's stock of liaison in [0, 1] (attaché presence, information-sharing ties): it makes each
+    side's signals of the other's hostility more precise (mechanisms/beliefs.py)."""
+    beliefs: FloatArray = field(default_factory=lambda: np.zeros((0, 0), dtype=DYAD))
+    """Directed, in [0, 1]: ``beliefs[i, j]`` is i's estimate of the pair's tension as it reads j's
+    intent, learnt from noisy signals; the security dilemma and crises read it (perceived tension)."""
 
     @property
     def n(self) -> int:
@@ -406,7 +423,10 @@ def build_world(scenario: Scenario) -> World:
     aid: FloatArray
     debt: FloatArray
     trade, aid, debt = np.zeros((n, n)), np.zeros((n, n)), np.zeros((n, n))
-    given = {name: np.full((n, n), np.nan) for name in ("trust", "tension", "interoperability", "border_cooperation")}
+    given = {
+        name: np.full((n, n), np.nan)
+        for name in ("trust", "tension", "interoperability", "border_cooperation", "liaison")
+    }
     for rel in scenario.relations:
         a, b = index[rel.between[0]], index[rel.between[1]]
         for i, j in ((a, b), (b, a)):
@@ -430,10 +450,12 @@ def build_world(scenario: Scenario) -> World:
     interop = np.where(np.isnan(given["interoperability"]), interop_default, given["interoperability"])
     cooperation_default = np.where(border, d.border_cooperation, 0.0)
     cooperation = np.where(np.isnan(given["border_cooperation"]), cooperation_default, given["border_cooperation"])
-    for arr in (trust, tension, interop, cooperation):
+    liaison_default = np.where(alliance, d.liaison_alliance, d.liaison_base)
+    liaison = np.where(np.isnan(given["liaison"]), liaison_default, given["liaison"])
+    for arr in (trust, tension, interop, cooperation, liaison):
         np.fill_diagonal(arr, 0.0)
     trust, tension, interop, affinity = (a.astype(DYAD) for a in (trust, tension, interop, affinity))
-    cooperation = cooperation.astype(DYAD)
+    cooperation, liaison = cooperation.astype(DYAD), liaison.astype(DYAD)
     trade, aid, debt = (a.astype(DYAD) for a in (trade, aid, debt))
 
     fids = tuple(f.id for f in scenario.forums)
@@ -493,6 +515,8 @@ def build_world(scenario: Scenario) -> World:
         tension=tension,
         interoperability=interop,
         border_cooperation=cooperation,
+        liaison=liaison,
+        beliefs=tension.copy(),  # an unbiased learner's mean: the truth
         forum_ids=fids,
         forum_members=members,
         forum_period=np.array([f.period for f in scenario.forums], dtype=np.int64),

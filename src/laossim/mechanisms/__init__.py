@@ -22,6 +22,7 @@ from laossim.batch import along, each
 from laossim.mechanisms import (
     alignment,
     arms,
+    beliefs,
     border,
     camps,
     crises,
@@ -68,6 +69,7 @@ STEP_ORDER: tuple[Declared, ...] = (
     Declared("noise", noise.step, 7, noise.CONTRACT),
     Declared("engagement", engagement.step, 2, engagement.CONTRACT),
     Declared("forums", forums.step, 3, forums.CONTRACT),
+    Declared("beliefs", beliefs.step, 13, beliefs.CONTRACT),
     Declared("security", security.step, 4, security.CONTRACT),
     Declared("crises", crises.step, 5, crises.CONTRACT),
     Declared("economy", economy.step, 6, economy.CONTRACT),

@@ -1,8 +1,9 @@
 """Mechanism 6: crises, drawn per dyad with hazard sigmoid(phi0 + phi1 tau - phi2 R - phi3 I - d tau D) per
-year in the politically relevant pairs (:func:`laossim.geography.relevant`) and 0 in the others.
+year in the politically relevant pairs (:func:`laossim.geography.relevant`) and 0 in the others; tau is
+the pair's perceived tension, the larger of the two sides' beliefs (:func:`laossim.mechanisms.beliefs.perceived`).
 
 The last term is deterrence by denial between states that share a border (:func:`deterrence_term`,
-docs/model.md 7b): D the weaker side's denial capacity from the military stocks, d ``arms.deterrence``.
+docs/model.md 7b2): D the weaker side's denial capacity from the military stocks, d ``arms.deterrence``.
 
 A crisis of severity s raises the dyad's tension (gain ``tension_gain * s``),
 cuts its trust (decay ``trust_loss * s``), and, when a pole is involved, adds s
@@ -18,6 +19,7 @@ import numpy as np
 
 from laossim.batch import Coefficient, along, at_runs, before, counts, each, located, totals
 from laossim.geography import reach_discount
+from laossim.mechanisms.beliefs import perceived
 from laossim.mechanisms.contract import contract
 from laossim.mechanisms.records import NONE, Records, names
 from laossim.scenario.parameters import Parameters
@@ -30,7 +32,7 @@ APPLY = contract(
 """What the effects of crises (:func:`apply`) touch, for this mechanism and scheduled crises."""
 
 CONTRACT = APPLY | contract(
-    reads="interoperability relevant border military_stock distance reach", writes="", draws=True
+    reads="beliefs interoperability relevant border military_stock distance reach", writes="", draws=True
 )
 
 
@@ -66,32 +68,37 @@ def hazard(world: World, params: Parameters, at: tuple = (...,), runs: np.ndarra
     or ``(runs, i, j)`` in a stack (default all, (N, N), or (runs, N, N)); ``runs``: each picked
     dyad's run, when ``at`` picks dyads of several runs. 0 for a pair that is not politically
     relevant (and for a state with itself); a relevant pair that shares no border has its
-    log-odds lowered by ``crises.distant``."""
+    log-odds lowered by ``crises.distant``. The tension read is the pair's perceived tension (5a)."""
     c = params.crises
-    tension, trust, interop = world.tension[at], world.trust[at], world.interoperability[at]
+    tension, trust, interop = perceived(world.beliefs, at), world.trust[at], world.interoperability[at]
 
     def k(value: Coefficient) -> Coefficient:  # a coefficient for the dyads picked
         return along(value, tension) if runs is None else at_runs(value, runs, tension)
 
     logit = k(c.intercept) + k(c.tension) * tension - k(c.trust) * trust - k(c.interoperability) * interop
     logit = np.where(world.border[at], logit, logit - k(c.distant))  # disputes are mostly between neighbours
-    logit = logit - deterrence_term(world, params, at, k)
+    logit = logit - deterrence_term(world, params, at, k, tension)
     return np.where(world.relevant[at], per_step(1.0 / (1.0 + np.exp(-logit)), world.steps_per_year), 0.0)
 
 
 def deterrence_term(
-    world: World, params: Parameters, at: tuple, k: Callable[[Coefficient], Coefficient]
+    world: World,
+    params: Parameters,
+    at: tuple,
+    k: Callable[[Coefficient], Coefficient],
+    tension: np.ndarray | None = None,
 ) -> np.ndarray | float:
     """What deterrence by denial takes off the log-odds of the dyads ``at``: ``d tau D`` on a shared
-    border (``arms.deterrence`` d, tension tau, :func:`denial` D), 0 elsewhere, in the precision of
-    the tension (each entry its own: a dyad gets the same term whatever else is picked beside it).
+    border (``arms.deterrence`` d, tau the pair's perceived tension as the hazard reads it, :func:`denial`
+    D), 0 elsewhere, in the precision of the tension (each entry its own: a dyad gets the same term
+    whatever else is picked beside it).
     A separate term of the logit: deterrence matters where there is a threat to deter, so with a
     hostile neighbour a state's growing stock lowers the risk, while with benign ones the security
     dilemma's tension dominates."""
     shared = world.border[at]
     if not np.any(shared):
         return 0.0
-    tension = world.tension[at]
+    tension = perceived(world.beliefs, at) if tension is None else tension
     term = k(params.arms.deterrence) * tension * denial(world, k(params.geography.decay), at)
     return np.where(shared, term, tension.dtype.type(0))
 
@@ -141,7 +148,7 @@ def apply(
 def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> tuple[World, Records]:
     """Draw this step's crises: one uniform and one severity per unordered dyad, every step.
 
-    A dyad's crisis probability never exceeds that of the largest tension with
+    A dyad's crisis probability never exceeds that of the largest perceived tension with
     no trust, so the exact hazard is computed only for the few dyads whose
     uniform falls below that bound (the same draws, far less work). A pair that is not
     politically relevant draws its uniform too and never has a crisis, so no other pair's
@@ -152,7 +159,7 @@ def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> 
     draw = rng.random((2, len(iu)), dtype=np.float32)  # one draw per dyad: single precision halves the work
     uniform, severe = draw[..., 0, :], draw[..., 1, :]
     # the bound of a stack is its runs' largest: more candidates, the same hits
-    most, spy = world.tension.max(), world.steps_per_year
+    most, spy = world.beliefs.max(), world.steps_per_year
     bound = each(lambda a, b: per_step(1.0 / (1.0 + np.exp(-(a + b * most))), spy), c.intercept, c.tension)
     if isinstance(bound, np.ndarray):
         bound = bound.max()

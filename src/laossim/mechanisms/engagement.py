@@ -44,13 +44,14 @@ KIND_FIELDS = (
     "finance",
     "visibility",
     "border_cooperation_gain",
+    "liaison_gain",
 )
 _TABLES: dict[int, tuple[object, dict[str, np.ndarray]]] = {}
 
 APPLY = contract(
-    reads="trust interoperability border_cooperation visibility capability capability_gain debt engaged_units "
-    "engagement_tally self_funded financed kind_tally forum_members forum_priority",
-    writes="trust interoperability border_cooperation visibility capability_gain debt engaged_units "
+    reads="trust interoperability border_cooperation liaison visibility capability capability_gain debt "
+    "engaged_units engagement_tally self_funded financed kind_tally forum_members forum_priority",
+    writes="trust interoperability border_cooperation liaison visibility capability_gain debt engaged_units "
     "engagement_tally self_funded financed kind_tally",
 )
 """What the effects of engagements (:func:`apply`) touch, for this mechanism and scripted engagements."""
@@ -156,9 +157,9 @@ def apply(
     financed: np.ndarray | None = None,
 ) -> tuple[World, Records]:
     """Effects of engagements (i, j, kind) that went ahead: trust, interoperability, border
-    cooperation (border patrols), capability for the weaker side, project debt, visibility, and the
-    tallies of engagements by partner and of those the initiator paid or had financed. Shared by the
-    engagement mechanism and scripted engagement events.
+    cooperation (border patrols), liaison (attaché exchanges), capability for the weaker side, project
+    debt, visibility, and the tallies of engagements by partner and kind and of those the initiator paid
+    or had financed. Shared by the engagement mechanism and scripted engagement events.
 
     ``financed``: which engagements the partner financed for the initiator (its creditor: the
     initiator owes it the kind's ``finance``); none when not given. A project the initiator paid
@@ -191,11 +192,14 @@ def apply(
     )
     trust.flat[touched] = bounded(trust.flat[touched], 1.0 - np.exp(-summed("trust_gain")), 0.0)
     interop.flat[touched] = bounded(interop.flat[touched], 1.0 - np.exp(-summed("interoperability_gain")), 0.0)
-    cooperation = world.border_cooperation
-    built = summed("border_cooperation_gain")
-    if built.any():  # most engagements build none: the N x N copy only when one does
-        cooperation = cooperation.copy()
-        cooperation.flat[touched] = bounded(cooperation.flat[touched], 1.0 - np.exp(-built), 0.0)
+    stocks = {}
+    for name in ("border_cooperation", "liaison"):  # built by one kind each, like trust
+        stock = getattr(world, name)
+        built = summed(f"{name}_gain")
+        if built.any():  # most engagements build none: the N x N copy only when one does
+            stock = stock.copy()
+            stock.flat[touched] = bounded(stock.flat[touched], 1.0 - np.exp(-built), 0.0)
+        stocks[name] = stock
     discount = at_runs(params.forums.multilateral_discount, runs, np.float64(0))
     seen = of("visibility") * (1.0 - discount * framed(world, i, j, k, at))
     visibility = world.visibility.plus(
@@ -224,7 +228,7 @@ def apply(
         "kind_tally": world.kind_tally + kinds_seen.reshape(world.kind_tally.shape),
         "trust": trust,
         "interoperability": interop,
-        "border_cooperation": cooperation,
+        **stocks,
         "visibility": visibility,
         "capability_gain": cap_gain,
         "engagement_tally": tally,

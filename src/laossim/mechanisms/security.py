@@ -2,10 +2,11 @@
 
 Directed pressure on i from j (per year):
 ``x_ij = growth_gain * g_ij * growth_j + distance_gain * TV(a_i, a_j) + border_gain * border_ij
-+ hostility_gain * max(-H_ij, 0) + visibility_gain * sum_k vis_jk tau_ik^2``
++ hostility_gain * max(-H_ij, 0) + visibility_gain * sum_k vis_jk b_ik^2``
 (the first term: j's capability growth as felt at i, discounted by distance beyond j's reach,
 ``g_ij`` of :func:`laossim.geography.reach_discount`; the last: j's visible engagements with
-i's rivals k, weighted by i's rivalry with k; visibility is read here and only here). Tension is a
+i's rivals k, weighted by i's rivalry with k as i perceives it, its belief b_ik of the pair's
+tension (mechanism 5a), so misperception feeds back on tension; visibility is read here and only here). Tension is a
 property of the dyad, so the gain uses (x_ij + x_ji) / 2. Decay:
 ``base_decay + trust_decay R_ij + interoperability_decay I_ij`` per year.
 """
@@ -22,7 +23,7 @@ from laossim.scenario.parameters import Parameters
 from laossim.world import Sightings, World
 
 CONTRACT = contract(
-    reads="growth alignment border affinity visibility tension trust interoperability distance reach",
+    reads="growth alignment border affinity visibility beliefs tension trust interoperability distance reach",
     writes="tension",
 )
 
@@ -48,12 +49,12 @@ def alignment_distance(alignment: np.ndarray, dtype: type = np.float64) -> np.nd
     return np.subtract(1.0, overlap, out=overlap)
 
 
-def mutual_rival_visibility(tension: np.ndarray, visibility: Sightings) -> np.ndarray:
-    """seen + seen.T, where seen_ij = sum_k vis_jk tau_ik^2 is how much j was seen engaging
-    i's rivals (rivalry is tension squared, so close rivals count far more than lukewarm
-    relations). V holds few entries and both arrays are symmetric, so seen = (V T2)^T:
-    one product over V's rows and one transpose suffice."""
-    product = visibility.times(np.square(tension, dtype=PRESSURE_DTYPE))
+def mutual_rival_visibility(beliefs: np.ndarray, visibility: Sightings) -> np.ndarray:
+    """seen + seen.T, where seen_ij = sum_k vis_jk b_ik^2 is how much j was seen engaging
+    i's rivals (rivalry is perceived tension squared, so close rivals count far more than lukewarm
+    relations; ``beliefs`` may be the tension itself, symmetric). V holds few entries and is symmetric,
+    so seen = B2 V = (V B2^T)^T: one product over V's rows and one transpose suffice."""
+    product = visibility.times(np.square(beliefs.swapaxes(-1, -2), dtype=PRESSURE_DTYPE))
     product += product.swapaxes(-1, -2).copy()
     return product
 
@@ -80,7 +81,7 @@ def pressure(world: World, params: Parameters) -> np.ndarray:
     x += felt
     x += felt.swapaxes(-1, -2)
     if len(world.visibility):
-        seen = mutual_rival_visibility(world.tension, world.visibility)
+        seen = mutual_rival_visibility(world.beliefs, world.visibility)
         seen *= along(0.5 * s.visibility_gain, seen)
         x += seen
     return x

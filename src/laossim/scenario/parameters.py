@@ -87,6 +87,12 @@ class EngagementType(Frozen):
     border_cooperation_gain: Real = param(
         0.0, "Border cooperation gain of the pair (read by the border mechanism, 7c). judgement", le=1
     )
+    liaison_gain: Real = param(
+        0.0,
+        "Liaison gain of the pair: attaché presence and information sharing (read by the beliefs mechanism, 5a). "
+        "judgement",
+        le=1,
+    )
 
 
 def _types() -> dict[EngagementKind, EngagementType]:
@@ -428,6 +434,35 @@ class BorderParams(Frozen):
     )
 
 
+class BeliefParams(Frozen):
+    """Mechanism 5a: each state's beliefs about the others' hostility, learnt from noisy signals whose
+    precision grows with the pair's liaison (attachés, information sharing). No data on misperception
+    are at hand: every coefficient here is a judgement."""
+
+    signal_noise: Real = param(
+        0.1,
+        "sigma0: standard deviation of a year's signal of a pair's tension with no liaison (a step's signal "
+        "carries a 1/s share of it, so its SD is sigma0 sqrt(s)). judgement",
+        le=1,
+    )
+    liaison_precision: Real = param(
+        4.0,
+        "kappa: a signal's precision is (1 + kappa L) / sigma0^2, L the pair's liaison (4: full liaison gives "
+        "five times the precision of none). judgement",
+    )
+    update: Real = param(
+        0.75,
+        "w: share of the gap between a belief and its signal closed per year (constant-gain learning). judgement",
+        le=1,
+    )
+    liaison_decay: Real = param(
+        0.1,
+        "Share of a pair's liaison that lapses per year unless attaché exchanges renew it (held at rest like "
+        "trust). judgement",
+        le=1,
+    )
+
+
 class ScoreParams(Frozen):
     """Scores and their components."""
 
@@ -497,6 +532,12 @@ class DefaultParams(Frozen):
     border_cooperation: Real = param(
         0.2, "Border cooperation of a pair with a shared border (0 without one). judgement", le=1
     )
+    liaison_base: Real = param(
+        0.2,
+        "Liaison (attaché presence, information sharing) of a pair with diplomatic ties and no alliance. judgement",
+        le=1,
+    )
+    liaison_alliance: Real = param(0.5, "Liaison of allies (they share intelligence). judgement", le=1)
 
 
 class Parameters(Frozen):
@@ -513,6 +554,7 @@ class Parameters(Frozen):
     ministry: MinistryParams = Field(default_factory=MinistryParams)
     arms: ArmsParams = Field(default_factory=ArmsParams)
     border: BorderParams = Field(default_factory=BorderParams)
+    beliefs: BeliefParams = Field(default_factory=BeliefParams)
     scores: ScoreParams = Field(default_factory=ScoreParams)
     landscape: LandscapeParams = Field(default_factory=LandscapeParams)
     defaults: DefaultParams = Field(default_factory=DefaultParams)

@@ -177,6 +177,12 @@ class Relation(Frozen):
         "pair's transnational incidents; default parameters.defaults.border_cooperation on a shared border, "
         "else 0 (a judgement: no data at hand).",
     )
+    liaison: Share | None = Field(
+        None,
+        description="Stock of attaché presence and information-sharing ties, which makes each side's signals of "
+        "the other's hostility more precise (docs/model.md, 5a); default parameters.defaults.liaison_alliance "
+        "for allies, else parameters.defaults.liaison_base (judgements).",
+    )
     trade: DirectedShares = Field(default_factory=dict, description="Share of each side's trade with the other.")
     aid: DirectedShares = Field(
         default_factory=dict, description="Aid from the other as a share of each side's budget."
@@ -317,6 +323,7 @@ PAIR_FIELDS: dict[str, Changeable] = {
     "tension": Changeable(_NUMERIC, 0.0, 1.0),
     "interoperability": Changeable(_NUMERIC, 0.0, 1.0),
     "border_cooperation": Changeable(_NUMERIC, 0.0, 1.0),
+    "liaison": Changeable(_NUMERIC, 0.0, 1.0),
     "affinity": Changeable(_NUMERIC, -1.0, 1.0),
     "border": Changeable((Op.set,)),
     "alliance": Changeable((Op.set,)),
