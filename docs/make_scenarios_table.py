@@ -9,8 +9,9 @@ divided by its MID and with the share of 20 draws of the judgement coefficients
 (each scaled by 0.5 to 2) in which the paired effect keeps its sign; for the
 Mekong patrols, Laos's transnational incidents a year, counted from the runs'
 records; for the debt squeeze, Laos's engagements a year (self-funded, financed),
-its share of them with China and its budget, with each one's replication SD. ``--short`` (what CI's fast test runs)
-uses 2 replications and 3 draws: the same tables, not the doc's figures.
+its shares of them and of its arms with China, and its budget, with each one's replication SD.
+``--short`` (what CI's fast test runs) uses 2 replications and 3 draws: the same tables, not the
+doc's figures.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ EXTRA = (
     "engagement_volume",
     "crisis_intensity",
 )
-MINISTRY = ("self_funded", "financed", "engagement_share_CHN", "defence_budget")
+MINISTRY = ("self_funded", "financed", "engagement_share_CHN", "arms_share_CHN", "defence_budget")
 """Laos's per-state outputs the debt squeeze is asked about, in their own units."""
 REPLICATIONS = 10
 DRAW_REPLICATIONS = 5

@@ -74,14 +74,15 @@ def test_focal_security_is_one_minus_the_five_year_crisis_probability_discounted
 
 
 def test_the_hedging_index_is_the_mean_of_its_parts_and_falls_as_partners_concentrate(world: World, tiny):
-    """Autonomy is the mean of five checkable parts; one partner for every engagement lowers it."""
+    """Autonomy is the mean of six checkable parts; one partner for every engagement lowers it."""
     spread = np.zeros((4, 4), dtype=np.float32)
     spread[0, 1:] = spread[1:, 0] = 4.0
     even = metrics.scores(world.evolve(engagement_tally=spread), tiny.parameters)
     assert even["partner_diversity"] == pytest.approx(1 - 3 * (1 / 3) ** 2)
     finance = (1.0 - even["dependence_concentration"]) * 2.0
-    parts = [even[k] for k in ("alignment_entropy", "pole_distance", "partner_diversity", "option_value")]
-    assert even["focal_autonomy"] == pytest.approx((sum(parts) + finance) / 5)
+    named = ("alignment_entropy", "pole_distance", "partner_diversity", "supplier_diversity", "option_value")
+    parts = [even[k] for k in named]
+    assert even["focal_autonomy"] == pytest.approx((sum(parts) + finance) / 6)
     one = np.zeros((4, 4), dtype=np.float32)
     one[0, 2] = one[2, 0] = 12.0
     concentrated = metrics.scores(world.evolve(engagement_tally=one), tiny.parameters)

@@ -8,7 +8,7 @@ crisis involving the focal state within ``scores.security_horizon`` years) times
 exp(-incidents a year on its borders / ``scores.incident_scale``); focal_autonomy = the mean of
 the hedging index's parts: the alignment's entropy, its distance from the nearest pole, the
 diversity of its finance and trade dependence over the poles, the diversity of its defence
-partners, and the option value of its ties with the poles.
+partners and of its arms suppliers, and the option value of its ties with the poles.
 """
 
 from __future__ import annotations
@@ -147,8 +147,8 @@ def pole_distance(alignment: np.ndarray) -> np.ndarray:
 
 
 def partner_diversity(tally: np.ndarray) -> np.ndarray:
-    """1 - the Herfindahl index of a state's engagements over its partners (0 with one partner, or none;
-    toward 1 with many in even shares), from its row of the engagements tally."""
+    """1 - the Herfindahl index of a state's row of a tally over its partners (its engagements, or its arms
+    imports by supplier): 0 with one partner, or none; toward 1 with many in even shares."""
     tally = np.asarray(tally, dtype=np.float64)
     total = tally.sum(axis=-1)
     shares = _share(tally, total[..., None])
@@ -200,7 +200,14 @@ def _share(part: np.ndarray | float, whole: np.ndarray | float) -> np.ndarray:
     return part / np.where(np.asarray(whole) > 0, whole, np.inf)
 
 
-HEDGING: tuple[str, ...] = ("alignment_entropy", "pole_distance", "partner_diversity", "option_value", "finance")
+HEDGING: tuple[str, ...] = (
+    "alignment_entropy",
+    "pole_distance",
+    "partner_diversity",
+    "supplier_diversity",
+    "option_value",
+    "finance",
+)
 """The hedging index's parts, averaged with equal weights into focal autonomy (the last, the diversity
 of finance and trade dependence, is 1 - ``dependence_concentration`` scaled to [0, 1])."""
 
@@ -232,6 +239,7 @@ def scores(world: World, params: Parameters) -> Scores:
         "alignment_entropy": entropy_share(world.alignment[..., world.focal, :]),
         "pole_distance": pole_distance(world.alignment[..., world.focal, :]),
         "partner_diversity": partner_diversity(world.engagement_tally[..., world.focal, :]),
+        "supplier_diversity": partner_diversity(world.supplier_ties[..., world.focal, :]),
         "option_value": option_value(world),
         "framework_alignment": framework_alignment(world),
         "crisis_count": np.asarray(world.crisis_count, dtype=float),

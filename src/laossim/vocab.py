@@ -86,6 +86,8 @@ OUTPUTS: tuple[Output, ...] = (
            "nearest pole, 0 at a pole, 1 at the even hedge"),
     Output("partner_diversity", "partner diversity", "component", "1 minus the Herfindahl index of the focal "
            "state's engagements of the last year over its partners"),
+    Output("supplier_diversity", "supplier diversity", "component", "1 minus the Herfindahl index of the focal "
+           "state's arms imports over its suppliers (0 with one supplier or none)"),
     Output("option_value", "option value", "component", "mean over the poles of the focal state's trust times "
            "1 minus tension with each: ties it could activate"),
     Output("framework_alignment", "framework alignment", "component", "cosine similarity of the focal state's "
@@ -213,6 +215,13 @@ FAMILIES: tuple[Family, ...] = (
         "pole",
         "{state}'s engagement share with {part}",
         "a state's share of its last year's engagements held with a pole (docs/model.md, 3)",
+    ),
+    Family(
+        "arms_share",
+        "arms_share",
+        "pole",
+        "{state}'s arms share from {part}",
+        "a state's share of its arms imports from a pole, its supplier ties (docs/model.md, 7b2)",
     ),
 )
 """Every family of per-state outputs a sweep can record."""

@@ -313,6 +313,11 @@ class World:
         return self.engagement_tally.sum(axis=-1, dtype=np.float64)
 
     @property
+    def arms_share(self) -> FloatArray:
+        """(N, K): each state's share of its arms imports from each pole (its supplier ties' pole columns)."""
+        return np.asarray(self.supplier_ties[..., self.poles], dtype=np.float64)
+
+    @property
     def engagement_share(self) -> FloatArray:
         """(N, K): each state's share of its engagements of the last year held with each pole (0 with none)."""
         total = self.engagements

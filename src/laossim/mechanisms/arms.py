@@ -20,6 +20,12 @@ interoperability I and tension tau weighted by ``v``. The ties then fade toward 
 (a row with no tie yet takes p whole, so each row sums to 1 once a state has bought; a state that buys
 nothing keeps its ties). Deliveries ``1000 p_ij M_i`` (US$ m) add to ``arms_deliveries``.
 
+**Partner financing.** When a state's budget falls short of the plan (mechanism 3's E), its creditors
+among the exporters finance ``ministry.gap_financing`` of the imports the shortfall costs,
+``C_i = phi m_i pi_P max(E_i - B_i, 0) / s``, in proportion to what it owes each: the credit adds to the
+stock and to the step's purchases (so to the ties: dependence), and to its debt, to each creditor as a
+share of GDP and to its external debt stock (US$ bn), which squeezes later budgets.
+
 **Absorptive capacity.** A state absorbs imported equipment up to a share of its stock a year, its
 absorption ``A_i = min(absorption_i + L_i, 1)``: the scenario's level plus ``L``, what training built
 (``L <- L (1 - phi)^(1/s) + eta G_i``, G the capability gain received from partners this step, eta
@@ -46,9 +52,10 @@ from laossim.scenario.parameters import Parameters
 from laossim.world import World
 
 CONTRACT = contract(
-    reads="defence_budget military_stock absorption learned_absorption capability_gain supplier_ties "
-    "arms_deliveries arms_exporter arms_import_share trust interoperability tension",
-    writes="military_stock learned_absorption supplier_ties arms_deliveries",
+    reads="defence_budget budget_expected military_stock absorption learned_absorption capability_gain "
+    "supplier_ties arms_deliveries arms_exporter arms_import_share trust interoperability tension debt gdp "
+    "external_debt",
+    writes="military_stock learned_absorption supplier_ties arms_deliveries debt external_debt",
 )
 
 
@@ -124,22 +131,52 @@ def _shares(world: World, params: Parameters, ties: np.ndarray, picked: np.ndarr
     return weight / np.where(total > 0, total, 1.0)  # a row with no exporter stays 0
 
 
+def lent(world: World, params: Parameters, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(credit, creditors): the imports a state's creditors finance this step, US$ bn, (..., N): a share
+    ``ministry.gap_financing`` of the imports its budget's shortfall from the plan costs, as for its
+    engagements (mechanism 3), for a state that owes an exporter; and the shares (..., N, len(cols)) in
+    which its creditors among the exporters supply them, in proportion to what it owes each."""
+    owed = world.debt[..., cols].astype(np.float64)
+    total = row_sums(owed)[..., None]
+    creditors = owed / np.where(total > 0, total, 1.0)
+    short = np.maximum(world.budget_expected - world.defence_budget, 0.0)
+    procurement = along(params.ministry.procurement_share, short) * short
+    credit = world.arms_import_share * procurement * (1e-3 / world.steps_per_year)
+    credit = credit * along(params.ministry.gap_financing, credit) * (total[..., 0] > 0)
+    return credit, creditors
+
+
 def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> tuple[World, Records]:
-    """Buy this step's arms imports, write off what cannot be absorbed, add the absorption this
-    step's training built, and let the ties fade toward the purchases."""
+    """Buy this step's arms imports (with what creditors finance when the budget falls short of the
+    plan), write off what cannot be absorbed, add the absorption this step's training built, and let
+    the ties fade toward the purchases."""
     a = params.arms
     spy = world.steps_per_year
     procurement = along(params.ministry.procurement_share, world.defence_budget) * world.defence_budget
     imports = world.arms_import_share * procurement * (1e-3 / spy)  # US$ bn this step
+    cols, allowed, any_seller = _market(world.arms_exporter)
+    credit, creditors = lent(world, params, cols) if len(cols) else (np.zeros_like(imports), np.zeros((0, 0)))
     absorbable = capacity(world) * world.military_stock / spy
-    stock = world.military_stock - np.maximum(imports - absorbable, 0.0)
+    stock = world.military_stock + credit - np.maximum(imports + credit - absorbable, 0.0)
     learned = world.learned_absorption  # faded by a step in begin_step, like the other tallies
     learned = learned + along(a.absorption_learning, learned) * world.capability_gain
     changes: dict[str, object] = {"military_stock": stock, "learned_absorption": learned}
-    cols, allowed, any_seller = _market(world.arms_exporter)
     if len(cols):  # a world without exporters buys nothing: its ties and deliveries stay
         old = world.supplier_ties[..., cols]
         bought = _shares(world, params, old, cols, allowed)
+        if credit.any():  # creditors supply what they finance: the step's shares are the mix
+            spent = imports + credit
+            mixed = (bought * imports[..., None] + creditors * credit[..., None]) / np.where(spent > 0, spent, 1.0)[
+                ..., None
+            ]
+            bought = np.where(credit[..., None] > 0, mixed, bought)  # a row without credit keeps its bits
+            debt = world.debt.copy()  # the credit is owed to the creditors, as a share of GDP
+            gdp = np.where(world.gdp > 0, world.gdp, np.inf)
+            debt[..., cols] = np.minimum(
+                debt[..., cols] + (creditors * (credit / gdp)[..., None]).astype(debt.dtype), 1
+            )
+            changes |= {"debt": debt, "external_debt": world.external_debt + credit}
+            imports = spent
         mu = each(lambda years: 1.0 - float(np.exp(-1.0 / (years * spy))), a.memory)
         faded = old + (bought - old) * along(mu, old)  # (1 - mu) T + mu p
         buying = (imports > 0)[..., None] & any_seller
@@ -151,4 +188,4 @@ def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> 
     return world.evolve(**changes), NONE
 
 
-__all__ = ["CONTRACT", "arms_shares", "capacity", "exporters", "purchase_shares", "row_sums", "step"]
+__all__ = ["CONTRACT", "arms_shares", "capacity", "exporters", "lent", "purchase_shares", "row_sums", "step"]
