@@ -11,10 +11,9 @@ from conftest import SCENARIOS, tiny_scenario
 from laossim import batch
 from laossim.mechanisms import arms, begin_step, crises, economy, ministry, security
 from laossim.scenario import Scenario, load_scenario, override_scenario, transfers
-from laossim.seeding import StackedStreams
 from laossim.simulation import Simulation
 from laossim.world import World, build_world, supplier_ties
-from test_batch import assert_run_of_stack, runs
+from test_batch import assert_mechanism_stacks, runs
 
 BACKTEST = SCENARIOS / "backtest_2000.yaml"
 OBSERVED_LAOS_2000_2021 = {"RUS": 129.0, "CHN": 100.0}
@@ -137,17 +136,7 @@ def test_a_run_starts_the_absorption_training_built_at_its_expected_value():
 def test_arms_on_a_stack_gives_each_run_its_own_world_to_the_bit():
     sims, t = runs(BACKTEST, 5)
     params = sims[0].params
-    name = "arms"
-    from conftest import world_before
-    from laossim.mechanisms import STEP_ORDER
-
-    worlds = [world_before(sim, name, t) for sim in sims]
-    mechanism = next(m for m in STEP_ORDER if m.name == name)
-    generator = StackedStreams([s.streams for s in sims]).generator(mechanism.stream, t)
-    stacked, _ = mechanism.step(batch.stack(worlds), params, generator, t)
-    for b, (sim, world) in enumerate(zip(sims, worlds, strict=True)):
-        alone, _ = mechanism.step(world, params, sim.streams.generator(mechanism.stream, t), t)
-        assert_run_of_stack(stacked, b, alone)
+    _, worlds = assert_mechanism_stacks(sims, "arms", t)
     stack = batch.stack(worlds)  # and the deterrence term of the hazard, over every dyad
     for b, world in enumerate(worlds):
         np.testing.assert_array_equal(crises.hazard(stack, params)[b], crises.hazard(world, params))

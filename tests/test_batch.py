@@ -60,14 +60,9 @@ def assert_run_of_stack(stacked: World, b: int, alone: World) -> None:
             np.testing.assert_array_equal(mine, theirs, err_msg=field.name)
 
 
-@pytest.mark.parametrize("name", STACK_READY)
-@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
-def test_a_mechanism_on_a_stack_gives_each_run_its_own_world_to_the_bit(path: Path, name: str):
-    steps = 5
-    if name == "forums":  # the step before a meeting
-        world = load_scenario(path)
-        steps = next(t for t in range(5, 400) if forums.meets(build_world(world), t + 1).any())
-    sims, t = runs(path, steps, overrides=CRISIS_PRONE if name == "crises" else None)
+def assert_mechanism_stacks(sims: list[Simulation], name: str, t: int) -> tuple[World, list[World]]:
+    """Step t's mechanism ``name`` on the runs' worlds stacked and on each alone: each run of the stack
+    gets its own world to the bit. Returns the stacked result and the worlds it began from."""
     params = sims[0].params
     worlds = [world_before(sim, name, t) for sim in sims]
     mechanism = next(m for m in STEP_ORDER if m.name == name)
@@ -76,6 +71,18 @@ def test_a_mechanism_on_a_stack_gives_each_run_its_own_world_to_the_bit(path: Pa
     for b, (sim, world) in enumerate(zip(sims, worlds, strict=True)):
         alone, _ = mechanism.step(world, params, sim.streams.generator(mechanism.stream, t), t)
         assert_run_of_stack(stacked, b, alone)
+    return stacked, worlds
+
+
+@pytest.mark.parametrize("name", STACK_READY)
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_a_mechanism_on_a_stack_gives_each_run_its_own_world_to_the_bit(path: Path, name: str):
+    steps = 5
+    if name == "forums":  # the step before a meeting
+        world = load_scenario(path)
+        steps = next(t for t in range(5, 400) if forums.meets(build_world(world), t + 1).any())
+    sims, t = runs(path, steps, overrides=CRISIS_PRONE if name == "crises" else None)
+    stacked, worlds = assert_mechanism_stacks(sims, name, t)
     if name == "crises":
         assert (stacked.crisis_count > 0).sum() >= 2  # the crises were there to be checked
     if name == "forums":
