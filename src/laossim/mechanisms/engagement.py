@@ -222,10 +222,10 @@ def apply(
     size, shape = np.size(world.self_funded), np.shape(world.self_funded)
     own = np.bincount(base + i, weights=(~lent).astype(float), minlength=size).reshape(shape)
     paid_by_others = np.bincount(base + i, weights=lent.astype(float), minlength=size).reshape(shape)
-    kinds_seen = np.zeros(world.kind_tally.size)
-    np.add.at(kinds_seen, np.concatenate([(base + i) * len(KINDS) + k, (base + j) * len(KINDS) + k]), weight)
+    cells_seen = np.concatenate([(base + i) * len(KINDS) + k, (base + j) * len(KINDS) + k])
+    kinds_seen = np.bincount(cells_seen, minlength=world.kind_tally.size).reshape(world.kind_tally.shape)
     changes = {
-        "kind_tally": world.kind_tally + kinds_seen.reshape(world.kind_tally.shape),
+        "kind_tally": world.kind_tally + weight * kinds_seen,
         "trust": trust,
         "interoperability": interop,
         **stocks,
@@ -241,14 +241,31 @@ def apply(
     return world.evolve(**changes, debt=debt, engaged_units=world.engaged_units + units), records
 
 
+_FRAMES: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+
+
+def _frames(members: np.ndarray, priority: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each state's forums and each kind's prioritising forums as bit masks, (..., N) and (..., kinds):
+    forum f is bit f. Forums never change during a run (arrays are never changed in place), so the few
+    last are kept with the arrays they came from (an identity check: no stale answer)."""
+    for held_members, held_priority, by_state, by_kind in _FRAMES:
+        if held_members is members and held_priority is priority:
+            return by_state, by_kind
+    bits = np.left_shift(np.int64(1), np.arange(members.shape[-2], dtype=np.int64))[:, None]
+    by_state = (members * bits).sum(axis=-2)  # (..., N)
+    by_kind = (priority * bits).sum(axis=-2)  # (..., kinds)
+    _FRAMES.insert(0, (members, priority, by_state, by_kind))
+    del _FRAMES[8:]
+    return by_state, by_kind
+
+
 def framed(world: World, i: np.ndarray, j: np.ndarray, k: np.ndarray, at: tuple[np.ndarray, ...]) -> np.ndarray:
     """Which engagements (i, j, kind k) are held within a framework: both sides members of a forum whose
     priorities include the kind (``at``: each engagement's run, :func:`laossim.batch.before`)."""
-    if not len(world.forum_ids):
+    if not 0 < len(world.forum_ids) <= 62:  # more forums than bits: every engagement is seen in full
         return np.zeros(len(i), dtype=bool)
-    members = np.moveaxis(world.forum_members, -2, -1)  # (..., N, F)
-    priority = np.moveaxis(world.forum_priority, -2, -1)  # (..., kinds, F)
-    return (members[(*at, i)] & members[(*at, j)] & priority[(*at, k)]).any(axis=-1)
+    by_state, by_kind = _frames(world.forum_members, world.forum_priority)
+    return (by_state[(*at, i)] & by_state[(*at, j)] & by_kind[(*at, k)]) != 0
 
 
 def _eroded(x: np.ndarray, rate_per_year: float | np.ndarray, spy: int) -> np.ndarray:
@@ -300,7 +317,8 @@ def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> 
     lends = table["finance"] > 0
     ratio, lends = (c[:, None, None, :] if c.ndim > 1 else c for c in (ratio, lends))
     w = avail * ratio * world.kind_weight[..., :, None, :]
-    w = np.where(financed[..., None], w * lends, w)  # a creditor finances projects
+    if financed.any():
+        w = np.where(financed[..., None], w * lends, w)  # a creditor finances projects
     wcum = np.cumsum(w, axis=-1)
     total = wcum[..., -1]
     kind = np.minimum((wcum < (kind_draw * total)[..., None]).sum(axis=-1), len(KINDS) - 1)
