@@ -100,6 +100,7 @@ def test_save_writes_the_folder_atomically_and_refuses_to_overwrite(result, tmp_
     assert {p.name for p in (out / "plots").iterdir()} == {"scores.png", "alignment.png", "network.png"}
     back = load_run(out)
     pd.testing.assert_frame_equal(back["timeseries"], result.timeseries)
+    pd.testing.assert_frame_equal(back["network"], result.network)  # real Parquet, read back by pandas
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["root_seed"] == 2025 and len(manifest["replication_seeds"]) == 3
     assert manifest["resolved_scenario"]["scenario"] == "laos_baseline"
@@ -135,3 +136,17 @@ def test_compare_api_pairs_two_scenarios_over_the_shorter_horizon():
     result = laossim.compare(BASELINE, SCENARIOS / "asean_chair_year.yaml", replications=2)
     assert result.steps == 12 and result.a.seed == result.b.seed
     assert set(result.differences.score) >= {"stability", "focal_autonomy"}
+
+
+def test_the_network_table_holds_each_pairs_end_state(result):
+    """One row per unordered pair and replication: trust, tension and the new figures of the pair,
+    the tension each side perceives beside the true one (they differ: misperception), the liaison,
+    and the engagements a year between them (Laos and Viet Nam, close partners, have some)."""
+    network = result.network
+    n = len(result.scenario.states)
+    assert len(network) == network.replication.nunique() * n * (n - 1) // 2
+    for column in ("trust", "tension", "border_cooperation", "liaison", "perceived_by_source", "perceived_by_target"):
+        assert network[column].between(0, 1).all(), column
+    assert (network.perceived_by_source != network.tension).any()
+    pair = network[(network[["source", "target"]].apply(frozenset, axis=1)) == frozenset(("LAO", "VNM"))]
+    assert (pair.engagements > 0).all() and len(pair) == network.replication.nunique()

@@ -117,6 +117,11 @@ def tables(trace: Trace, scenario: Scenario, replication: int) -> dict[str, pd.D
             "trust": world.trust[iu, ju],
             "tension": world.tension[iu, ju],
             "interoperability": world.interoperability[iu, ju],
+            "border_cooperation": world.border_cooperation[iu, ju],
+            "liaison": world.liaison[iu, ju],
+            "perceived_by_source": world.beliefs[iu, ju],
+            "perceived_by_target": world.beliefs[ju, iu],
+            "engagements": world.engagement_tally[iu, ju],
         }
     )
     return {"timeseries": ts, "states": states, "events": events, "network": network}
