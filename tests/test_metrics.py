@@ -123,3 +123,15 @@ def test_stability_falls_as_crises_accumulate(world: World, tiny):
     stormy = metrics.scores(world.evolve(crisis_load=5.0), tiny.parameters)
     assert stormy["crisis_intensity"] == pytest.approx(1 - np.exp(-5.0))
     assert stormy["stability"] < quiet["stability"]
+
+
+def test_institutional_ties_are_the_larger_of_liaison_and_border_cooperation_averaged_over_pairs(world: World, tiny):
+    n = world.n
+    full = np.ones((n, n), dtype=np.float32) - np.eye(n, dtype=np.float32)
+    none = np.zeros((n, n), dtype=np.float32)
+    everywhere = metrics.scores(world.evolve(liaison=full, border_cooperation=none), tiny.parameters)
+    assert everywhere["institutional_ties"] == pytest.approx(1.0)
+    nothing = metrics.scores(world.evolve(liaison=none, border_cooperation=none), tiny.parameters)
+    assert nothing["institutional_ties"] == 0.0
+    border = metrics.scores(world.evolve(liaison=none, border_cooperation=full * world.border), tiny.parameters)
+    assert 0.0 < border["institutional_ties"] < 1.0  # only the pairs with a border have it

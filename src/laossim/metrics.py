@@ -219,8 +219,9 @@ def scores(world: World, params: Parameters) -> Scores:
     """Every score and component of the current world, keyed as in :data:`COLUMNS`: floats, or
     one array over the runs of a stack of worlds (:mod:`laossim.batch`)."""
     s = params.scores
-    tension, trust, interoperability = dyad_means(
-        (world.tension, world.trust, world.interoperability), world.capability, s.capability_exponent
+    ties = np.maximum(world.liaison, world.border_cooperation)  # the pair's institutionalised ties
+    tension, trust, interoperability, institutional = dyad_means(
+        (world.tension, world.trust, world.interoperability, ties), world.capability, s.capability_exponent
     )
     comp = {
         "crisis_intensity": 1.0 - np.exp(-np.asarray(world.crisis_load) / s.crisis_scale),
@@ -232,6 +233,7 @@ def scores(world: World, params: Parameters) -> Scores:
         "engagement_volume": np.minimum(1.0, _share(world.engaged_units, world.budget_units)),
         "forum_participation": _share(world.forum_attended, world.forum_expected),
         "interoperability": interoperability,
+        "institutional_ties": institutional,
         "dependence_concentration": dependence_concentration(world),
         "crisis_probability": crisis_probability(world, params),
         "focal_incidents": np.asarray(world.incidents[..., world.focal], dtype=float),

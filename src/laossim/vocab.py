@@ -72,6 +72,9 @@ OUTPUTS: tuple[Output, ...] = (
     Output("forum_participation", "forum participation", "component", "members attending over members "
            "expected, one-year running tallies"),
     Output("interoperability", "interoperability", "component", "capability-weighted mean interoperability"),
+    Output("institutional_ties", "institutional ties", "component", "capability-weighted mean over pairs of "
+           "their institutionalised ties: liaison (attachés, information sharing) or, on a shared border, border "
+           "cooperation (agreements, liaison offices), the larger"),
     Output("dependence_concentration", "dependence concentration", "component",
            "Herfindahl index of the focal state's positive leverage shares over the poles"),
     Output("crisis_probability", "crisis probability", "component", "probability of a militarised crisis "
