@@ -11,7 +11,7 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
-MODEL_VERSION = 10
+MODEL_VERSION = 11
 """The version of the model's numbers. Bump it in the same commit as any change that alters
 the results of any run (a mechanism, a default, the seeding); a change that leaves every number
 as it was leaves it alone. A sweep is never resumed across two model versions, since its old and
