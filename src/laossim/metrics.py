@@ -146,7 +146,7 @@ def pole_distance(alignment: np.ndarray) -> np.ndarray:
     return (1.0 - alignment.max(axis=-1)) * (k / (k - 1))
 
 
-def partner_diversity(tally: np.ndarray) -> np.ndarray:
+def diversity(tally: np.ndarray) -> np.ndarray:
     """1 - the Herfindahl index of a state's row of a tally over its partners (its engagements, or its arms
     imports by supplier): 0 with one partner, or none; toward 1 with many in even shares."""
     tally = np.asarray(tally, dtype=np.float64)
@@ -240,8 +240,8 @@ def scores(world: World, params: Parameters) -> Scores:
         "largest_threat": threat_toward(world, params, world.focal).max(axis=-1),
         "alignment_entropy": entropy_share(world.alignment[..., world.focal, :]),
         "pole_distance": pole_distance(world.alignment[..., world.focal, :]),
-        "partner_diversity": partner_diversity(world.engagement_tally[..., world.focal, :]),
-        "supplier_diversity": partner_diversity(world.supplier_ties[..., world.focal, :]),
+        "partner_diversity": diversity(world.engagement_tally[..., world.focal, :]),
+        "supplier_diversity": diversity(world.supplier_ties[..., world.focal, :]),
         "option_value": option_value(world),
         "framework_alignment": framework_alignment(world),
         "crisis_count": np.asarray(world.crisis_count, dtype=float),
