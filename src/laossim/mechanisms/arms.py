@@ -46,6 +46,7 @@ from __future__ import annotations
 import numpy as np
 
 from laossim.batch import along, each, power
+from laossim.mechanisms import ministry
 from laossim.mechanisms.contract import contract
 from laossim.mechanisms.records import NONE, Records
 from laossim.scenario.parameters import Parameters
@@ -139,10 +140,10 @@ def lent(world: World, params: Parameters, cols: np.ndarray) -> tuple[np.ndarray
     owed = world.debt[..., cols].astype(np.float64)
     total = row_sums(owed)[..., None]
     creditors = owed / np.where(total > 0, total, 1.0)
-    short = np.maximum(world.budget_expected - world.defence_budget, 0.0)
+    short = world.budget_expected * ministry.shortfall(world)  # US$ m a year the budget falls short
     procurement = along(params.ministry.procurement_share, short) * short
     credit = world.arms_import_share * procurement * (1e-3 / world.steps_per_year)
-    credit = credit * along(params.ministry.gap_financing, credit) * (total[..., 0] > 0)
+    credit = credit * along(params.ministry.gap_financing, credit) * (total[..., 0] > 0)  # owes an exporter
     return credit, creditors
 
 

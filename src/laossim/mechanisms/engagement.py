@@ -26,6 +26,7 @@ import numpy as np
 
 from laossim import vocab
 from laossim.batch import along, at_runs, before, each, located, run_index, table_at, totals
+from laossim.mechanisms import ministry
 from laossim.mechanisms.contract import contract
 from laossim.mechanisms.records import NONE, Records, names
 from laossim.scenario.parameters import EngagementKind, Parameters
@@ -88,12 +89,8 @@ def capacity(world: World, params: Parameters) -> tuple[np.ndarray, np.ndarray]:
     those its creditors finance when its budget falls short of the plan: ``ministry.gap_financing``
     of the units lost, u_0 max(1 - B_t / E_t, 0), for a state that owes anyone (the gap a debt
     squeeze opens, filled by projects paid now and owed later)."""
-    planned = world.budget_expected
-    known = planned > 0
-    ratio = np.where(known, world.defence_budget / np.where(known, planned, 1.0), 1.0)
-    owes = world.debt.sum(axis=-1, dtype=np.float64) > 0
-    lost = world.budget * np.where(owes, np.maximum(1.0 - ratio, 0.0), 0.0)
-    return world.budget * ratio, along(params.ministry.gap_financing, lost) * lost
+    lost = world.budget * ministry.shortfall(world)
+    return world.budget * ministry.on_plan(world), along(params.ministry.gap_financing, lost) * lost
 
 
 def partner_shares(world: World) -> np.ndarray:

@@ -40,6 +40,22 @@ CONTRACT = contract(
 )
 
 
+def on_plan(world: World) -> np.ndarray:
+    """(N,): each state's budget over the budget it planned on, B_t / E_t (1 where it has no modelled
+    budget): what its own engagement units follow (mechanism 3)."""
+    planned = world.budget_expected
+    known = planned > 0
+    return np.where(known, world.defence_budget / np.where(known, planned, 1.0), 1.0)
+
+
+def shortfall(world: World) -> np.ndarray:
+    """(N,): how far each state's budget falls short of the plan, max(1 - B_t / E_t, 0), for a state
+    that owes anyone (0 otherwise): the gap its creditors finance a share of, in its engagements (3)
+    and its arms imports (7b2)."""
+    owes = world.debt.sum(axis=-1, dtype=np.float64) > 0
+    return np.where(owes, np.maximum(1.0 - on_plan(world), 0.0), 0.0)
+
+
 def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> tuple[World, Records]:
     """Grow GDP by a step of its growth and work out this step's budget."""
     m = params.ministry
