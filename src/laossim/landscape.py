@@ -110,21 +110,23 @@ def normalised_frustration(sizes: np.ndarray, propensities: np.ndarray, assignme
     conceivable split, 1 at the worst; 0 when all propensities are zero. A float, or one per run
     of a stack (leading axes, each run's to the bit what it gets alone).
 
-    Computed as E = s'Ps - sum_g s_g'P s_g over the coalitions g, each a :func:`quadratic_form`.
+    Computed as E = s'Ps - sum_g s_g'P s_g over the coalitions g, the forms of P, of P within the
+    coalitions and of its negative part each a :func:`quadratic_form`, worked out together.
     """
     p = np.asarray(propensities)
-    if not np.issubdtype(p.dtype, np.floating):
+    if p.dtype.kind != "f":
         p = p.astype(float)
     s = np.asarray(sizes, float)
     self_terms = s * s * np.diagonal(p, axis1=-2, axis2=-1)  # p_ii is unused: remove it from every form
     groups = np.asarray(assignment)
     same = groups[..., :, None] == groups[..., None, :]
-    everyone = quadratic_form(p, s)
+    forms = quadratic_form(np.stack([p, np.where(same, p, 0.0), np.minimum(p, 0.0)], axis=-3), s[..., None, :])
+    everyone = forms[..., 0]
     total = everyone - self_terms.sum(axis=-1)
-    e = everyone - quadratic_form(np.where(same, p, 0.0), s)  # the self terms cancel
-    negative = quadratic_form(np.minimum(p, 0.0), s) - np.minimum(self_terms, 0.0).sum(axis=-1)
+    e = everyone - forms[..., 1]  # the self terms cancel
+    negative = forms[..., 2] - np.minimum(self_terms, 0.0).sum(axis=-1)
     scale = total - 2.0 * negative  # sum |w| = sum w - 2 sum_{w<0} w
-    ratio = np.divide(e - negative, scale, out=np.zeros_like(scale), where=scale > 0)
+    ratio = (e - negative) / np.where(scale > 0, scale, np.inf)  # 0 when every propensity is 0
     out = np.minimum(1.0, np.maximum(0.0, ratio))
     return float(out) if out.ndim == 0 else out
 

@@ -32,13 +32,15 @@ def dyad_means(arrays: tuple[np.ndarray, ...], capability: np.ndarray, exponent:
     run of a stack of worlds).
 
     Diagonals of the dyadic arrays are zero, so sum_ij w_i w_j x_ij = w'xw
-    (:func:`laossim.landscape.quadratic_form`, the same on every machine).
+    (:func:`laossim.landscape.quadratic_form`, the same on every machine). The arrays share one
+    precision (they are stacked: a double among singles would change the singles' products).
     """
     w = power(capability, exponent)
     sums = w.sum(axis=-1)
     total = sums * sums - (w * w).sum(axis=-1)  # never ** 2: a numpy scalar's rounds otherwise than an array's
     total = np.where(total > 0, total, np.inf)  # no pairs: a mean of 0
-    return [landscape.quadratic_form(x, w) / total for x in arrays]
+    forms = landscape.quadratic_form(np.stack(arrays, axis=-3), w[..., None, :])  # one each, as alone
+    return [forms[..., q] / total for q in range(len(arrays))]
 
 
 def weighted_mean(values: list[np.ndarray], weights: list[Coefficient]) -> Coefficient:
@@ -72,9 +74,8 @@ def polarisation(alignment: np.ndarray, groups: np.ndarray, alpha: Coefficient) 
     count = math.prod(lead)
     flat = groups.ravel() if not lead else np.arange(count).repeat(n) * k + groups.ravel()  # a run's own K groups
     counts = np.bincount(flat, minlength=count * k).reshape(*lead, k)
-    sums = np.zeros((count * k, k))
-    np.add.at(sums, flat, alignment.reshape(-1, k))
-    sums = sums.reshape(*lead, k, k)
+    cell = (flat[:, None] * k + np.arange(k)).ravel()  # (group, pole): each state's shares added in order
+    sums = np.bincount(cell, weights=alignment.reshape(-1), minlength=count * k * k).reshape(*lead, k, k)
     pi = counts / n
     centres = _share(sums, counts[..., None])
     d = 0.5 * np.abs(centres[..., :, None, :] - centres[..., None, :, :]).sum(axis=-1)
@@ -132,8 +133,8 @@ def crisis_probability(world: World, params: Parameters) -> np.ndarray:
         run = np.repeat(np.arange(count), n)
         picked = crises.hazard(world, params, (run, np.full(count * n, f), np.tile(partners, count)), run)
         h = np.asarray(picked, dtype=np.float64).reshape(count, n)
-    else:
-        h = np.asarray(crises.hazard(world, params, (np.full(n, f), partners)), dtype=np.float64)
+    else:  # the row as a view: the same entries, each computed on its own, without gathering them
+        h = np.asarray(crises.hazard(world, params, (f, slice(None))), dtype=np.float64)
     steps = each(lambda years: years * world.steps_per_year, params.scores.security_horizon)
     survive = np.log1p(-np.minimum(h, 1.0 - 1e-12)).sum(axis=-1)
     return -np.expm1(steps * survive)

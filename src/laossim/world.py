@@ -14,9 +14,10 @@ is what i owes j. Symmetric arrays (``affinity``, ``trust``, ``tension``,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Self
+from functools import cached_property, wraps
+from typing import Self, TypeVar
 
 import numpy as np
 
@@ -337,6 +338,34 @@ class World:
         new.__dict__.update(self.__dict__)
         new.__dict__.update(changes)
         return new
+
+
+T = TypeVar("T")
+
+
+def derived(compute: Callable[..., T]) -> Callable[..., T]:
+    """``compute`` of a world's arrays, remembered for its last few arguments, matched by identity.
+
+    A world's arrays are never changed in place, so a figure derived from those that a run never
+    replaces (its geography, its forums) is worked out once a run rather than once a step, and an
+    event that replaces one gets a fresh answer. The arguments are held, so their identities are
+    never reused while remembered; the arrays returned are shared, so they are made read-only."""
+    held: list[tuple[tuple[np.ndarray, ...], T]] = []
+
+    @wraps(compute)
+    def remembered(*arrays: np.ndarray) -> T:
+        for key, value in held:
+            if len(key) == len(arrays) and all(a is b for a, b in zip(key, arrays, strict=True)):
+                return value
+        value = compute(*arrays)
+        for array in value if isinstance(value, tuple) else (value,):
+            if isinstance(array, np.ndarray):
+                array.flags.writeable = False  # shared by every caller: never changed in place
+        held.insert(0, (arrays, value))
+        del held[8:]
+        return value
+
+    return remembered
 
 
 def per_step(rate_per_year: float | np.ndarray, steps_per_year: int) -> float | np.ndarray:

@@ -37,9 +37,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from laossim import geography, geometry
+from laossim import geometry
 from laossim.batch import along, power
 from laossim.mechanisms.contract import contract
+from laossim.mechanisms.felt import felt
 from laossim.mechanisms.records import NONE, Records
 from laossim.scenario.parameters import Parameters
 from laossim.world import World, per_step
@@ -78,10 +79,7 @@ def leverage(world: World, params: Parameters) -> np.ndarray:
 
 def reach_of_poles(world: World, params: Parameters) -> np.ndarray:
     """g (N, K): the share of each pole's strength felt at each state (1 within the pole's reach)."""
-    p = world.poles
-    distance = world.distance[..., p]
-    decay = along(params.geography.decay, distance)
-    return geography.reach_discount(distance, world.reach[..., None, p].astype(distance.dtype), decay)
+    return felt(world.distance, world.reach, params.geography.decay)[..., world.poles]
 
 
 def anchored(world: World, params: Parameters) -> World:

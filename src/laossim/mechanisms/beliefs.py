@@ -84,7 +84,8 @@ def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> 
     moved += world.beliefs
     diagonal = np.arange(n)
     moved[..., diagonal, diagonal] = 0.0
-    np.clip(moved, 0.0, 1.0, out=moved)
+    np.maximum(moved, 0.0, out=moved)  # within [0, 1] (np.clip costs more)
+    np.minimum(moved, 1.0, out=moved)
     lapse = each(lambda r: per_step(r, spy), b.liaison_decay)
     if isinstance(lapse, np.ndarray) and lapse.ndim:
         kept = bounded(liaison, 0.0, lapse.reshape(-1, 1, 1), per_run=True)

@@ -27,7 +27,7 @@ from laossim.batch import Coefficient, at_runs, each, located
 from laossim.mechanisms.contract import contract
 from laossim.mechanisms.records import NONE, Records, names
 from laossim.scenario.parameters import Parameters
-from laossim.world import World, bounded, per_step
+from laossim.world import World, bounded, derived, per_step
 
 CONTRACT = contract(reads="border border_cooperation incidents", writes="border_cooperation incidents", draws=True)
 
@@ -67,13 +67,20 @@ def poisson_quantile(u: np.ndarray, mean: np.ndarray) -> np.ndarray:
     return count
 
 
+@derived
+def border_pairs(border: np.ndarray) -> tuple[np.ndarray, ...]:
+    """``np.nonzero`` of the pairs with a shared border, each once (i < j), by run in a stack."""
+    n = border.shape[-1]
+    return np.nonzero(border & np.triu(np.ones((n, n), dtype=bool), 1))
+
+
 def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> tuple[World, Records]:
     """Draw this step's incidents on every shared border, add them to each state's tally, and let
     border cooperation lapse by a step of its yearly rate."""
     b = params.border
     n, spy = world.n, world.steps_per_year
     draw = rng.random((n, n))  # one per ordered pair, every step: common random numbers
-    found = np.nonzero(world.border & np.triu(np.ones((n, n), dtype=bool), 1))  # each pair once
+    found = border_pairs(world.border)
     runs, (i, j) = located(world, found)
     cooperation = world.border_cooperation[found].astype(np.float64)
     mean = rate(

@@ -38,7 +38,7 @@ from __future__ import annotations
 import numpy as np
 
 from laossim import landscape
-from laossim.batch import along, before, each, located
+from laossim.batch import along, before, each, located, run_index
 from laossim.mechanisms.contract import contract
 from laossim.mechanisms.records import NONE, Records, names
 from laossim.scenario.parameters import Parameters
@@ -68,11 +68,11 @@ def shed(world: World, params: Parameters) -> np.ndarray:
     p[..., np.arange(n), np.arange(n)] = 0.0  # p_ii is unused
     sizes = world.capability / world.capability.sum(axis=-1, keepdims=True)
     w = p * sizes[..., None, :]  # w_ij = s_j p_ij
-    camp = world.camp[..., None, :]
-    together = np.stack([(w * (camp == c)).sum(axis=-1) for c in range(world.k)], axis=-1)
+    member = world.camp[..., None, :] == np.arange(world.k)[:, None]  # (..., K, N): j in camp c
+    together = (w[..., :, None, :] * member[..., None, :, :]).sum(axis=-1)  # (..., N, K), each sum over j in order
     scale = np.abs(w).sum(axis=-1)[..., None]
-    now = np.take_along_axis(together, world.camp[..., None], axis=-1)
-    return np.divide(together - now, scale, out=np.zeros_like(together), where=scale > 0)
+    now = together[(*run_index(world, 1), np.arange(n), world.camp)][..., None]
+    return (together - now) / np.where(scale > 0, scale, np.inf)  # 0 for a state with no propensities
 
 
 def cost(world: World, params: Parameters) -> np.ndarray:
@@ -116,8 +116,11 @@ def tied(world: World, params: Parameters, camp: np.ndarray) -> np.ndarray:
     link = (world.poles[camp][..., :, None] == np.arange(n)) & ~world.is_pole[:, None]
     link = link | np.swapaxes(link, -1, -2)
     gain = each(lambda g: per_step(g, world.steps_per_year), params.camps.ties)
-    gain = np.reshape(gain, (*np.shape(gain), 1, 1))  # one per run of a stack, or one for all
-    return np.where(link, bounded(world.interoperability, gain, 0.0, per_run=True), world.interoperability)
+    if isinstance(gain, np.ndarray) and gain.ndim:  # one per run of a stack
+        closer = bounded(world.interoperability, gain.reshape(-1, 1, 1), 0.0, per_run=True)
+    else:
+        closer = bounded(world.interoperability, gain, 0.0)
+    return np.where(link, closer, world.interoperability)
 
 
 def settled(world: World, params: Parameters) -> World:

@@ -18,9 +18,9 @@ from functools import lru_cache
 import numpy as np
 
 from laossim.batch import Coefficient, along, at_runs, before, counts, each, located, totals
-from laossim.geography import reach_discount
 from laossim.mechanisms.beliefs import perceived
 from laossim.mechanisms.contract import contract
+from laossim.mechanisms.felt import felt
 from laossim.mechanisms.records import NONE, Records, names
 from laossim.scenario.parameters import Parameters
 from laossim.world import DYAD, World, bounded, cells, per_step
@@ -39,28 +39,25 @@ CONTRACT = APPLY | contract(
 def denial(world: World, decay: Coefficient, at: tuple = (...,)) -> np.ndarray:
     """D of the dyads ``at`` (as :func:`hazard` takes them): the weaker side's capacity to deny the
     other a quick victory, ``D = 2 min(b_ij, b_ji)`` with ``b_ij = K_i / (K_i + g_ij K_j)``, K the
-    military stocks and g_ij the share of j's stock felt at i (:func:`laossim.geography.reach_discount`):
+    military stocks and g_ij the share of j's stock felt at i (:func:`laossim.mechanisms.felt.felt`):
     1 at parity, toward 0 as one side dwarfs the other, 0 where neither has a stock. ``decay``: the
-    loss-of-strength gradient (``geography.decay``) shaped for the dyads picked. Single precision,
+    loss-of-strength gradient (``geography.decay``, one value or one per run). Single precision,
     as the distances and the hazard's other terms."""
-    stock, reach = world.military_stock.astype(DYAD), world.reach.astype(DYAD)
+    stock = world.military_stock.astype(DYAD)
+    g = felt(world.distance, world.reach, decay)
     if len(at) == 1 and at[0] is Ellipsis:
         own, other = stock[..., :, None], stock[..., None, :]
-        reach_i, reach_j = reach[..., :, None], reach[..., None, :]
     else:
         *run, i, j = at
         own, other = stock[(*run, i)], stock[(*run, j)]
-        reach_i, reach_j = reach[(*run, i)], reach[(*run, j)]
-    distance = world.distance[at]
-    felt_j = reach_discount(distance, reach_j, decay)  # j's stock as felt at i
-    felt_i = reach_discount(distance, reach_i, decay)
+    felt_j, felt_i = g[at], g.swapaxes(-1, -2)[at]  # j's stock as felt at i, and i's at j
     b_ij, b_ji = _share(own, felt_j * other), _share(other, felt_i * own)
     return 2 * np.minimum(b_ij, b_ji)
 
 
 def _share(mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
     total = mine + theirs
-    return np.divide(mine, total, out=np.zeros(np.broadcast(mine, total).shape, dtype=total.dtype), where=total > 0)
+    return mine / np.where(total > 0, total, total.dtype.type(np.inf))  # 0 where neither has a stock
 
 
 def hazard(world: World, params: Parameters, at: tuple = (...,), runs: np.ndarray | None = None) -> np.ndarray | float:
@@ -96,10 +93,10 @@ def deterrence_term(
     hostile neighbour a state's growing stock lowers the risk, while with benign ones the security
     dilemma's tension dominates."""
     shared = world.border[at]
-    if not np.any(shared):
+    if not shared.any():
         return 0.0
     tension = perceived(world.beliefs, at) if tension is None else tension
-    term = k(params.arms.deterrence) * tension * denial(world, k(params.geography.decay), at)
+    term = k(params.arms.deterrence) * tension * denial(world, params.geography.decay, at)
     return np.where(shared, term, tension.dtype.type(0))
 
 

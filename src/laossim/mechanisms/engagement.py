@@ -22,6 +22,8 @@ paid itself or had financed, are one-year weighted means.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from laossim import vocab
@@ -30,7 +32,7 @@ from laossim.mechanisms import ministry
 from laossim.mechanisms.contract import contract
 from laossim.mechanisms.records import NONE, Records, names
 from laossim.scenario.parameters import EngagementKind, Parameters
-from laossim.world import DYAD, World, bounded, cells, per_step
+from laossim.world import DYAD, World, bounded, cells, derived, per_step
 
 KINDS: tuple[EngagementKind, ...] = tuple(EngagementKind)
 KIND_NAMES: tuple[str, ...] = tuple(kind.value for kind in KINDS)
@@ -89,8 +91,9 @@ def capacity(world: World, params: Parameters) -> tuple[np.ndarray, np.ndarray]:
     those its creditors finance when its budget falls short of the plan: ``ministry.gap_financing``
     of the units lost, u_0 max(1 - B_t / E_t, 0), for a state that owes anyone (the gap a debt
     squeeze opens, filled by projects paid now and owed later)."""
-    lost = world.budget * ministry.shortfall(world)
-    return world.budget * ministry.on_plan(world), along(params.ministry.gap_financing, lost) * lost
+    plan = ministry.on_plan(world)
+    lost = world.budget * ministry.shortfall(world, plan)
+    return world.budget * plan, along(params.ministry.gap_financing, lost) * lost
 
 
 def partner_shares(world: World) -> np.ndarray:
@@ -111,7 +114,7 @@ def partner_value(world: World, params: Parameters, shares: np.ndarray | None = 
     value += along(e.capability_weight, value) * (c[..., None, :] / (c[..., :, None] + c[..., None, :]))
     lev = np.maximum(world.leverage, 0.0)
     total = lev.sum(axis=-1, keepdims=True)
-    pulls = np.divide(lev, total, out=np.zeros_like(lev), where=total > 0)
+    pulls = lev / np.where(total > 0, total, np.inf)  # 0 for a state under no pull
     value[..., world.poles] += (along(e.leverage_weight, pulls) * pulls).astype(DYAD)
     hedger = (world.doctrine == 0) & ~world.is_pole
     a = world.alignment.astype(DYAD)
@@ -125,6 +128,14 @@ def partner_value(world: World, params: Parameters, shares: np.ndarray | None = 
     return value
 
 
+@lru_cache(maxsize=16)
+def _rows(n: int, m: int) -> np.ndarray:
+    """(n, m): each slot's row, i in row i (read-only: shared)."""
+    rows = np.repeat(np.arange(n)[:, None], m, axis=1)
+    rows.flags.writeable = False
+    return rows
+
+
 def pick(weights: np.ndarray, draws: np.ndarray) -> np.ndarray:
     """For each row i of ``weights`` (..., N, N), non-negative, and each of its draws (..., N, m) in
     [0, 1): the column j whose cumulative weight first exceeds draw times the row's total (inverse-CDF
@@ -136,8 +147,11 @@ def pick(weights: np.ndarray, draws: np.ndarray) -> np.ndarray:
     total = weights.sum(axis=-1, dtype=np.float64).reshape(-1, n)
     base = np.concatenate([np.zeros((len(cum), 1)), cum[:, n - 1 :: n][:, :-1]], axis=1)
     wanted = (base[:, :, None] + draws.reshape(-1, n, m) * total[:, :, None]).reshape(-1, n * m)
-    found = np.stack([np.searchsorted(c, q, side="right") for c, q in zip(cum, wanted, strict=True)])
-    rows = np.repeat(np.arange(n)[:, None], m, axis=1)
+    if len(cum) == 1:  # one world
+        found = np.searchsorted(cum[0], wanted[0], side="right")
+    else:
+        found = np.stack([np.searchsorted(c, q, side="right") for c, q in zip(cum, wanted, strict=True)])
+    rows = _rows(n, m)
     column = np.minimum(np.maximum(found.reshape(draws.shape) - rows * n, 0), n - 1)
     return np.where(column == rows, (column + 1) % n, column)  # rounding at a row's end: never oneself
 
@@ -238,21 +252,13 @@ def apply(
     return world.evolve(**changes, debt=debt, engaged_units=world.engaged_units + units), records
 
 
-_FRAMES: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
-
-
+@derived
 def _frames(members: np.ndarray, priority: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each state's forums and each kind's prioritising forums as bit masks, (..., N) and (..., kinds):
-    forum f is bit f. Forums never change during a run (arrays are never changed in place), so the few
-    last are kept with the arrays they came from (an identity check: no stale answer)."""
-    for held_members, held_priority, by_state, by_kind in _FRAMES:
-        if held_members is members and held_priority is priority:
-            return by_state, by_kind
+    forum f is bit f (forums never change during a run: worked out once)."""
     bits = np.left_shift(np.int64(1), np.arange(members.shape[-2], dtype=np.int64))[:, None]
     by_state = (members * bits).sum(axis=-2)  # (..., N)
     by_kind = (priority * bits).sum(axis=-2)  # (..., kinds)
-    _FRAMES.insert(0, (members, priority, by_state, by_kind))
-    del _FRAMES[8:]
     return by_state, by_kind
 
 
@@ -302,7 +308,7 @@ def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> 
     partner = pick(weights, partner_draw)
     if financed.any():
         partner = np.where(financed, pick(world.debt, partner_draw), partner)  # creditors, by what is owed
-    rows = np.repeat(np.arange(n)[:, None], m, axis=1)
+    rows = _rows(n, m)
     run = run_index(world, 2)  # before (rows, partner): each run's own pairs
 
     avail = np.ones((*partner.shape, len(KINDS)), dtype=bool)

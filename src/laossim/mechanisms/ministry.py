@@ -48,12 +48,12 @@ def on_plan(world: World) -> np.ndarray:
     return np.where(known, world.defence_budget / np.where(known, planned, 1.0), 1.0)
 
 
-def shortfall(world: World) -> np.ndarray:
+def shortfall(world: World, plan: np.ndarray | None = None) -> np.ndarray:
     """(N,): how far each state's budget falls short of the plan, max(1 - B_t / E_t, 0), for a state
     that owes anyone (0 otherwise): the gap its creditors finance a share of, in its engagements (3)
-    and its arms imports (7b2)."""
+    and its arms imports (7b2). ``plan``: :func:`on_plan` of the same world, when the caller has it."""
     owes = world.debt.sum(axis=-1, dtype=np.float64) > 0
-    return np.where(owes, np.maximum(1.0 - on_plan(world), 0.0), 0.0)
+    return np.where(owes, np.maximum(1.0 - (on_plan(world) if plan is None else plan), 0.0), 0.0)
 
 
 def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> tuple[World, Records]:

@@ -16,8 +16,8 @@ from __future__ import annotations
 import numpy as np
 
 from laossim.batch import along
-from laossim.geography import reach_discount
 from laossim.mechanisms.contract import contract
+from laossim.mechanisms.felt import felt
 from laossim.mechanisms.records import NONE, Records
 from laossim.scenario.parameters import Parameters
 from laossim.world import Sightings, World
@@ -61,10 +61,8 @@ def mutual_rival_visibility(beliefs: np.ndarray, visibility: Sightings) -> np.nd
 
 def felt_discount(world: World, params: Parameters) -> np.ndarray:
     """g (N, N), single precision: the share of j's capability felt at i, 1 within j's reach
-    (:func:`laossim.geography.reach_discount`)."""
-    distance = world.distance
-    reach = world.reach.astype(PRESSURE_DTYPE)[..., None, :]
-    return reach_discount(distance, reach, along(np.float32(params.geography.decay), distance))
+    (:func:`laossim.mechanisms.felt.felt`)."""
+    return felt(world.distance, world.reach, params.geography.decay)
 
 
 def pressure(world: World, params: Parameters) -> np.ndarray:
@@ -76,8 +74,7 @@ def pressure(world: World, params: Parameters) -> np.ndarray:
     x *= along(s.distance_gain, x)
     x += np.where(world.border, along(np.float32(s.border_gain), x), np.float32(0.0))
     x -= np.minimum(world.affinity, 0.0).astype(PRESSURE_DTYPE) * along(np.float32(s.hostility_gain), x)
-    felt = felt_discount(world, params)  # becomes growth_j g_ij, j's growth as felt at i
-    felt *= growth[..., None, :]
+    felt = felt_discount(world, params) * growth[..., None, :]  # growth_j g_ij, j's growth as felt at i
     x += felt
     x += felt.swapaxes(-1, -2)
     if len(world.visibility):
