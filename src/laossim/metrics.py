@@ -21,7 +21,7 @@ from laossim import geography, landscape, vocab
 from laossim.batch import Coefficient, along, each, is_stack, power
 from laossim.mechanisms import crises
 from laossim.scenario.parameters import Parameters
-from laossim.world import World
+from laossim.world import World, derived
 
 SCORES, COMPONENTS, COLUMNS = vocab.SCORES, vocab.COMPONENTS, vocab.COLUMNS
 """The catalogue's names (:mod:`laossim.vocab`), for the score functions' callers."""
@@ -170,12 +170,19 @@ def framework_alignment(world: World) -> np.ndarray:
     cosine similarity of its engagements of the last year by kind with the priorities of the forums it
     belongs to (each forum's a 0-1 vector over the kinds, summed); 0 with no engagements or no
     priorities, 1 when it engages only in the kinds the frameworks prioritise, in their proportions."""
-    f = world.focal
-    member = world.forum_members[..., :, f].astype(float)  # (..., F)
-    wanted = (member[..., :, None] * world.forum_priority).sum(axis=-2)  # (..., kinds)
-    done = np.asarray(world.kind_tally[..., f, :], dtype=float)
-    norms = np.sqrt((wanted * wanted).sum(axis=-1)) * np.sqrt((done * done).sum(axis=-1))
+    wanted, wanted_norm = _priorities(world.forum_members, world.forum_priority, world.focal)
+    done = np.asarray(world.kind_tally[..., world.focal, :], dtype=float)
+    norms = wanted_norm * np.sqrt((done * done).sum(axis=-1))
     return _share((wanted * done).sum(axis=-1), norms)
+
+
+@derived
+def _priorities(members: np.ndarray, priority: np.ndarray, focal: int) -> tuple[np.ndarray, np.ndarray]:
+    """The summed priorities over the kinds of the forums the focal state belongs to, (..., kinds),
+    and their length (a run's forums never change: worked out once)."""
+    member = members[..., :, focal].astype(float)  # (..., F)
+    wanted = (member[..., :, None] * priority).sum(axis=-2)  # (..., kinds)
+    return wanted, np.sqrt((wanted * wanted).sum(axis=-1))
 
 
 def entropy_share(p: np.ndarray) -> np.ndarray:
@@ -224,6 +231,8 @@ def scores(world: World, params: Parameters) -> Scores:
     tension, trust, interoperability, institutional = dyad_means(
         (world.tension, world.trust, world.interoperability, ties), world.capability, s.capability_exponent
     )
+    f = world.focal
+    diverse = diversity(np.stack([world.engagement_tally[..., f, :], world.supplier_ties[..., f, :]], axis=-2))
     comp = {
         "crisis_intensity": 1.0 - np.exp(-np.asarray(world.crisis_load) / s.crisis_scale),
         "mean_tension": tension,
@@ -241,8 +250,8 @@ def scores(world: World, params: Parameters) -> Scores:
         "largest_threat": threat_toward(world, params, world.focal).max(axis=-1),
         "alignment_entropy": entropy_share(world.alignment[..., world.focal, :]),
         "pole_distance": pole_distance(world.alignment[..., world.focal, :]),
-        "partner_diversity": diversity(world.engagement_tally[..., world.focal, :]),
-        "supplier_diversity": diversity(world.supplier_ties[..., world.focal, :]),
+        "partner_diversity": diverse[..., 0],
+        "supplier_diversity": diverse[..., 1],
         "option_value": option_value(world),
         "framework_alignment": framework_alignment(world),
         "crisis_count": np.asarray(world.crisis_count, dtype=float),

@@ -344,24 +344,26 @@ T = TypeVar("T")
 
 
 def derived(compute: Callable[..., T]) -> Callable[..., T]:
-    """``compute`` of a world's arrays, remembered for its last few arguments, matched by identity.
+    """``compute`` remembered for its last few arguments, matched by identity: for figures of a
+    world's arrays or a run's coefficients.
 
-    A world's arrays are never changed in place, so a figure derived from those that a run never
-    replaces (its geography, its forums) is worked out once a run rather than once a step, and an
-    event that replaces one gets a fresh answer. The arguments are held, so their identities are
-    never reused while remembered; the arrays returned are shared, so they are made read-only."""
-    held: list[tuple[tuple[np.ndarray, ...], T]] = []
+    Neither is ever changed in place, so a figure derived from what a run never replaces (its
+    geography, its forums, its coefficients) is worked out once a run rather than once a step, and
+    an event that replaces an array gets a fresh answer. The arguments are held, so their
+    identities are never reused while remembered; the arrays returned are shared, so they are made
+    read-only."""
+    held: list[tuple[tuple[object, ...], T]] = []
 
     @wraps(compute)
-    def remembered(*arrays: np.ndarray) -> T:
+    def remembered(*arguments: object) -> T:
         for key, value in held:
-            if len(key) == len(arrays) and all(a is b for a, b in zip(key, arrays, strict=True)):
+            if len(key) == len(arguments) and all(a is b for a, b in zip(key, arguments, strict=True)):
                 return value
-        value = compute(*arrays)
-        for array in value if isinstance(value, tuple) else (value,):
-            if isinstance(array, np.ndarray):
-                array.flags.writeable = False  # shared by every caller: never changed in place
-        held.insert(0, (arrays, value))
+        value = compute(*arguments)
+        for part in value if isinstance(value, tuple) else (value,):
+            if isinstance(part, np.ndarray):
+                part.flags.writeable = False  # shared by every caller: never changed in place
+        held.insert(0, (arguments, value))
         del held[8:]
         return value
 

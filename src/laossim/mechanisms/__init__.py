@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from laossim.batch import along, each
+from laossim.batch import Coefficient, along, each
 from laossim.mechanisms import (
     alignment,
     arms,
@@ -38,7 +38,7 @@ from laossim.mechanisms import (
 from laossim.mechanisms.contract import Contract, contract
 from laossim.mechanisms.records import Record, Records
 from laossim.scenario.parameters import Parameters
-from laossim.world import Sightings, World, per_step
+from laossim.world import Sightings, World, derived, per_step
 
 Mechanism = Callable[..., tuple[World, Records]]
 """``step(world, params, rng, t) -> (world, records)`` (events takes its schedule too, bound by the
@@ -102,6 +102,21 @@ def churn(before: np.ndarray, after: np.ndarray, is_pole: np.ndarray) -> np.ndar
     return np.abs(after - before).sum(axis=-1).sum(axis=-1) * (0.5 / moving)  # axis by axis: one order
 
 
+@derived
+def _fading(params: Parameters, spy: int) -> tuple[Coefficient, ...]:
+    """What is kept of each fading quantity over a step (one value, or one per run of a stack): a
+    one-year memory, the crisis load's, the pressure's, the disasters', the forums' pull's and the
+    absorption training built. Worked out once a run: they depend on its coefficients alone."""
+    return (
+        float(np.exp(-1.0 / spy)),
+        each(lambda window: float(np.exp(-1.0 / (window * spy))), params.scores.crisis_window),
+        each(lambda rate: 1.0 - per_step(rate, spy), params.crises.pressure_decay),
+        each(lambda rate: 1.0 - per_step(rate, spy), params.crises.disaster_decay),
+        each(lambda years: float(np.exp(-1.0 / (years * spy))), params.forums.norm_memory),
+        each(lambda rate: 1.0 - per_step(rate, spy), params.arms.absorption_fade),
+    )
+
+
 def begin_step(world: World, params: Parameters) -> World:
     """Age the slow state by one step and clear the per-step accumulators.
 
@@ -113,13 +128,7 @@ def begin_step(world: World, params: Parameters) -> World:
     training built fades at ``arms.absorption_fade`` a year;
     polarisation pressure and disasters decay at their yearly rates.
     """
-    spy = world.steps_per_year
-    year = float(np.exp(-1.0 / spy))
-    crisis_memory = each(lambda window: float(np.exp(-1.0 / (window * spy))), params.scores.crisis_window)
-    keep_pressure = each(lambda rate: 1.0 - per_step(rate, spy), params.crises.pressure_decay)
-    keep_disaster = each(lambda rate: 1.0 - per_step(rate, spy), params.crises.disaster_decay)
-    keep_norm = each(lambda years: float(np.exp(-1.0 / (years * spy))), params.forums.norm_memory)
-    keep_learned = each(lambda rate: 1.0 - per_step(rate, spy), params.arms.absorption_fade)
+    year, crisis_memory, keep_pressure, keep_disaster, keep_norm, keep_learned = _fading(params, world.steps_per_year)
     return world.evolve(
         pressure=world.pressure * keep_pressure,
         disaster=world.disaster * along(keep_disaster, world.disaster),

@@ -31,10 +31,10 @@ CONTRACT = contract(
 
 def step(world: World, params: Parameters, rng: np.random.Generator, t: int) -> tuple[World, Records]:
     """Take each figure's measured drift off (bounded figures stay in [0, 1])."""
-    changes: dict[str, np.ndarray] = {}
-    for k, name in enumerate(RESTING):
-        held = getattr(world, name) - world.drift[..., k, :, :]  # a fresh array: bounded in place (np.clip costs more)
-        np.maximum(held, 0.0, out=held)
-        changes[name] = np.minimum(held, 1.0, out=held)
+    held = np.stack([getattr(world, name) for name in RESTING], axis=-3)  # as ``drift``: one array for all
+    held -= world.drift
+    np.maximum(held, 0.0, out=held)  # bounded in place (np.clip costs more)
+    np.minimum(held, 1.0, out=held)
+    changes = {name: held[..., k, :, :] for k, name in enumerate(RESTING)}
     capability = np.maximum(world.capability / (1.0 + world.drift_capability), 1e-12)
     return world.evolve(**changes, capability=capability), NONE
