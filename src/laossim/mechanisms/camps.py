@@ -68,8 +68,10 @@ def shed(world: World, params: Parameters) -> np.ndarray:
     p[..., np.arange(n), np.arange(n)] = 0.0  # p_ii is unused
     sizes = world.capability / world.capability.sum(axis=-1, keepdims=True)
     w = p * sizes[..., None, :]  # w_ij = s_j p_ij
-    member = world.camp[..., None, :] == np.arange(world.k)[:, None]  # (..., K, N): j in camp c
-    together = (w[..., :, None, :] * member[..., None, :, :]).sum(axis=-1)  # (..., N, K), each sum over j in order
+    camp = world.camp[..., None, :]
+    together = np.empty((*w.shape[:-1], world.k))
+    for c in range(world.k):  # one camp at a time: a large world's (N, K, N) product would leave the cache
+        together[..., c] = (w * (camp == c)).sum(axis=-1)
     scale = np.abs(w).sum(axis=-1)[..., None]
     now = together[(*run_index(world, 1), np.arange(n), world.camp)][..., None]
     return (together - now) / np.where(scale > 0, scale, np.inf)  # 0 for a state with no propensities
