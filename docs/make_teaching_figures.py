@@ -2,7 +2,8 @@
 
 Each line is one setting of one exercise, run as ``laossim run`` would run it
 (the scenario's seed and replications, 10 years), so a teacher can check
-any figure with the command the exercise gives.
+any figure with the command the exercise gives; the fourth exercise's are the two models the
+app's side-by-side view steps (:func:`laossim.app.viewmodel.paired`), as the class sees them.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import laossim
+from laossim.app import viewmodel as vm
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 FORUMS = ("ASEAN", "ADMM", "ADMM_Plus")
@@ -43,6 +45,22 @@ def main() -> None:
     for strength in (0.0, 0.2, 0.8):
         result = run("us_china_crisis", {f"forums.{f}.strength": strength for f in FORUMS}, steps=24)
         print(f"   every forum at strength {strength}: " + means(result, "stability", "mean_tension", "cooperation"))
+    print("4. Same chance, two futures (laos_baseline beside laos_debt_squeeze in the app, one shared seed)")
+    left, right = vm.paired(
+        *(laossim.load_scenario(SCENARIOS / f"{n}.yaml") for n in ("laos_baseline", "laos_debt_squeeze"))
+    )
+    for t in range(1, 13):
+        left.step()
+        right.step()
+        if t in (4, 12):
+            for model in (left, right):
+                w, lao = model.world, model.world.focal
+                china = w.engagement_tally[lao, w.ids.index("CHN")] / w.engagement_tally[lao].sum()
+                print(
+                    f"   step {t}, {model.spec.scenario}: budget US$ {w.defence_budget[lao]:.1f} m, engagements a year "
+                    f"{w.self_funded[lao]:.3f} self-funded and {w.financed[lao]:.3f} financed, China's share "
+                    f"{china:.3f}, focal_autonomy {model.scores['focal_autonomy']:.3f}"
+                )
 
 
 if __name__ == "__main__":

@@ -191,6 +191,26 @@ def test_a_moved_slider_takes_effect_on_reset(browser, app_url):
     assert not [u for u in requests if not u.startswith(LOOPBACK)]
 
 
+def test_two_futures_step_side_by_side_on_one_seed(browser, app_url):
+    """A class picks a second scenario: both step together, each with its map, scores and feed,
+    and the differences of the headline scores read below them."""
+    requests: list[str] = []
+    page = open_page(browser, app_url, requests)
+    page.locator(".laossim-compare").click()
+    page.locator(".v-menu__content .v-list-item", has_text="laos_debt_squeeze").click()
+    expect(page.locator(".laossim-right-period")).to_contain_text("laos_debt_squeeze", timeout=60_000)
+    expect(page.locator(".laossim-shared-seed")).to_contain_text("shared seed")
+    for k in range(1, 9):  # two years: into the squeeze
+        page.get_by_role("button", name="Step both").click()
+        expect(page.locator(".laossim-left-period")).to_contain_text(f"step {k} of", timeout=30_000)
+        expect(page.locator(".laossim-right-period")).to_contain_text(f"step {k} of", timeout=30_000)
+    expect(page.locator(".laossim-differences")).to_contain_text("Right minus left: ")
+    expect(page.locator(".laossim-right-scores")).to_contain_text("focal security")
+    settled(page, count=3)  # two maps and the scores of both
+    page.screenshot(path=ARTIFACTS / "app-side-by-side.png", full_page=True)
+    assert not [u for u in requests if not u.startswith(LOOPBACK)]
+
+
 def test_two_browser_sessions_step_independently(browser, app_url):
     requests: list[str] = []
     first = open_page(browser, app_url, requests)
@@ -243,7 +263,7 @@ def test_play_pause_and_the_scenario_picker(browser, app_url):
 def test_at_1280x720_sliders_show_values_mesas_rendering_controls_are_hidden_and_map_labels_read(browser, app_url):
     """A classroom projector: every slider says its value, Mesa's render-interval and threads
     controls (meaningless here) are gone, and the map's labels are drawn at least 9 pixels high."""
-    from laossim.app.page import DPI, MAP_LABEL_SIZE
+    from laossim.app.views import DPI, MAP_LABEL_SIZE
 
     page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
     page.goto(app_url)

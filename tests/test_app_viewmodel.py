@@ -9,7 +9,7 @@ from matplotlib.colors import to_rgb
 
 import laossim
 from conftest import BASELINE, SCENARIOS
-from laossim import map_layout
+from laossim import map_layout, vocab
 from laossim.app import viewmodel as vm
 from laossim.app.controls import controls, span
 from laossim.mechanisms.records import Record, Records
@@ -143,6 +143,47 @@ def test_the_page_renders_without_a_browser(monkeypatch):
     assert "border incidents" in rc.find(class_="laossim-allocation").widget.children[0]
 
 
+def test_side_by_side_models_share_the_left_seed_so_the_same_chance_plays_out_in_both():
+    baseline = load_scenario(BASELINE)
+    reseeded = baseline.model_copy(update={"simulation": baseline.simulation.model_copy(update={"seed": 99})})
+    left, right = vm.paired(baseline, reseeded)  # the right's own seed is not used
+    alone = laossim.LaosModel(reseeded)
+    for _ in range(6):
+        left.step(), right.step(), alone.step()
+    assert left.scores == right.scores and left.records == right.records
+    assert alone.scores != right.scores  # on its own seed the right would have drawn otherwise
+    assert vm.differences(left, right) == "Right minus left: " + "; ".join(
+        f"{vocab.label(name)} +0.000" for name in vocab.SCORES
+    )
+    squeeze, _ = vm.paired(load_scenario(SCENARIOS / "laos_debt_squeeze.yaml"), baseline)
+    assert vm.headline(squeeze).startswith(f"{vocab.label(vocab.SCORES[0])} {squeeze.scores[vocab.SCORES[0]]:.3f}")
+
+
+def test_scenarios_on_different_calendars_are_refused_side_by_side_with_the_reason():
+    baseline = load_scenario(BASELINE)
+    later = baseline.model_copy(update={"simulation": baseline.simulation.model_copy(update={"start": "2027-Q1"})})
+    assert vm.mismatch(baseline, baseline) == ""
+    problem = vm.mismatch(baseline, later)
+    assert "starts 2025-Q1" in problem and "2027-Q1" in problem and "pick another pair" in problem
+
+
+def test_the_side_by_side_page_renders_and_steps_both_without_a_browser(monkeypatch):
+    solara = pytest.importorskip("solara")
+    from laossim.app.page import COMPARE_ENV, SCENARIO_ENV, Page
+
+    monkeypatch.setenv(SCENARIO_ENV, str(BASELINE))
+    monkeypatch.setenv(COMPARE_ENV, str(SCENARIOS / "laos_debt_squeeze.yaml"))
+    _, rc = solara.render(Page(), handle_error=False)
+    assert rc.find(class_="laossim-compare").widget.v_model == "laos_debt_squeeze"
+    for _ in range(3):
+        rc.find(class_="laossim-step-both").widget.click()
+    for side in ("left", "right"):
+        assert "step 3 of" in rc.find(class_=f"laossim-{side}-period").widget.children[0]
+    assert rc.find(class_="laossim-differences").widget.children[0].startswith("Right minus left: ")
+    rc.find(class_="laossim-reset-both").widget.click()
+    assert "step 0 of" in rc.find(class_="laossim-left-period").widget.children[0]
+
+
 def test_the_ministry_line_reads_the_running_world():
     model = laossim.LaosModel(SCENARIOS / "laos_baseline.yaml")
     line = vm.ministry(model)
@@ -180,7 +221,7 @@ def _overlaps(a, b) -> bool:
 def test_map_labels_overlap_no_other_label_nor_marker(path):
     """The app's map as drawn at its pixel size: every state's label is clear of every other
     label and of every other state's marker, at the start and after eight steps."""
-    from laossim.app.page import map_figure
+    from laossim.app.views import map_figure
 
     model = laossim.LaosModel(load_scenario(path))
     for _ in range(2):
@@ -201,3 +242,14 @@ def test_map_labels_overlap_no_other_label_nor_marker(path):
                 assert model.world.ids[k] == a or not _overlaps(boxes[a], marker), (path.stem, a, model.world.ids[k])
         for _ in range(8):
             model.step()
+
+
+def test_laossim_app_refuses_a_side_by_side_pair_on_different_calendars_before_serving(tmp_path, capsys):
+    from laossim.cli import main
+
+    later = tmp_path / "later.yaml"
+    later.write_text(BASELINE.read_text().replace("start: 2025-Q1", "start: 2027-Q1"))
+    assert "2027-Q1" in later.read_text()
+    assert main(["app", str(BASELINE), "--compare", str(later), "--port", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "starts 2025-Q1" in err and "2027-Q1" in err and "pick another pair" in err

@@ -85,7 +85,7 @@ def test_every_figure_quoted_in_the_teaching_exercises_comes_from_a_real_run(cap
     runpy.run_path(str(ROOT / "docs" / "make_teaching_figures.py"), run_name="__main__")
     figures = re.findall(r"\d\.\d{3}", capsys.readouterr().out)
     teaching = (ROOT / "docs" / "teaching.md").read_text()
-    assert len(figures) == 4 * 3 + 4 * 2 + 3 * 3
+    assert len(figures) == 4 * 3 + 4 * 2 + 3 * 3 + 4 * 4
     missing = [f for f in figures if f not in teaching]
     assert not missing, f"figures not in docs/teaching.md (rerun docs/make_teaching_figures.py): {missing}"
 

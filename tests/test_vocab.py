@@ -72,8 +72,8 @@ def test_a_new_score_declared_in_the_catalogue_appears_in_every_face(tmp_path, m
     assert titles == [vocab.label(name) for name in vocab.SCORES] and "calm" in titles
     assert main(["compare", TEACHING, TEACHING, "--steps", "3", "--replications", "2"]) == 0
     assert "\ncalm " in capsys.readouterr().out
-    page = pytest.importorskip("laossim.app.page")
-    assert page.score_colours()["calm"] == "#17becf"
+    views = pytest.importorskip("laossim.app.views")
+    assert views.score_colours()["calm"] == "#17becf"
     from laossim.model import LaosModel
 
     model = LaosModel(spec=TEACHING, rng=1)

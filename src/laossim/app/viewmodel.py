@@ -16,9 +16,11 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.colors import to_rgb
 
+from laossim import vocab
 from laossim.calendar import step_label
 from laossim.mechanisms.records import PHRASES, Record, describe
 from laossim.model import LaosModel
+from laossim.scenario.schema import Scenario
 
 POLE_COLOURS: tuple[str, ...] = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
 """Colour of each pole, in the scenario's order of poles."""
@@ -181,3 +183,33 @@ def allocation(model: LaosModel, partners: int = 4) -> str:
         buys = model.params.ministry.procurement_share
         line = f"Equipment {100 * buys:.0f}% of the budget (US$ {buys * w.defence_budget[i]:,.1f} m). " + line
     return line
+
+
+def paired(left: Scenario, right: Scenario) -> tuple[LaosModel, LaosModel]:
+    """Two models to step side by side: each its own scenario, both on the left's seed, so every
+    mechanism draws the same numbers at the same step in both (common random numbers,
+    :mod:`laossim.seeding`): the same shock plays out under two choices or two futures."""
+    seed = left.simulation.seed
+    return LaosModel(left, rng=seed), LaosModel(right, rng=seed)
+
+
+def mismatch(left: Scenario, right: Scenario) -> str:
+    """Why two scenarios cannot be stepped side by side (their calendars differ), or "" if they can."""
+    a, b = left.simulation, right.simulation
+    if (a.start, a.time_unit) != (b.start, b.time_unit):
+        return (
+            f"{left.scenario} starts {a.start} in {a.time_unit}s and {right.scenario} {b.start} in {b.time_unit}s: "
+            "side by side, both must start in the same period and step alike; pick another pair"
+        )
+    return ""
+
+
+def headline(model: LaosModel) -> str:
+    """The four headline scores of this step, labelled."""
+    return "; ".join(f"{vocab.label(name)} {model.scores[name]:.3f}" for name in vocab.SCORES)
+
+
+def differences(left: LaosModel, right: LaosModel) -> str:
+    """Right minus left of each headline score at this step."""
+    gaps = (f"{vocab.label(name)} {float(right.scores[name]) - float(left.scores[name]):+.3f}" for name in vocab.SCORES)
+    return "Right minus left: " + "; ".join(gaps)

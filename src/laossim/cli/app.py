@@ -15,6 +15,9 @@ from laossim.errors import UsageError
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("app", help="the classroom app in the browser (needs the app extra)")
     p.add_argument("scenario", nargs="?", help="scenario to open (default the baseline; others in the picker)")
+    p.add_argument(
+        "--compare", metavar="OTHER", help="a second scenario, stepped side by side with the first on one seed"
+    )
     p.add_argument("--host", default="127.0.0.1", help="address to serve on (default 127.0.0.1)")
     p.add_argument("--port", type=at_least(0, 65535), default=8765, help="port (default 8765; 0 picks a free one)")
     p.set_defaults(handle=handle)
@@ -29,6 +32,13 @@ def handle(args: argparse.Namespace) -> int:
 
     path = Path(args.scenario) if args.scenario else shipped_scenario()
     load_scenario(path)  # a broken scenario is reported here, not in the browser
+    other = Path(args.compare) if args.compare else None
+    if other is not None:
+        from laossim.app.viewmodel import mismatch
+
+        problem = mismatch(load_scenario(path), load_scenario(other))
+        if problem:
+            raise UsageError(problem)
     if importlib.util.find_spec("solara") is None:
         raise UsageError("the app needs its extra: pip install -e '.[app]'")
     env = os.environ | {
@@ -36,6 +46,8 @@ def handle(args: argparse.Namespace) -> int:
         "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
         "SOLARA_CHECK_HOOKS": "off",  # its one warning is about Mesa's own SolaraViz code
     }
+    if other is not None:
+        env["LAOSSIM_APP_COMPARE"] = str(other.resolve())
     port = _free_port(args.host, args.port)
     command = [sys.executable, "-m", "solara", "run", "laossim.app.page", "--host", args.host,
                "--port", str(port), "--production", "--no-check-version", "--no-open"]  # fmt: skip
