@@ -705,7 +705,7 @@ def load(folder: str | Path) -> dict[str, Any]:
     record = manifest.read(folder, "discovery")
     data: dict[str, Any] = {"manifest": record}
     for name in ("boxes", "trajectory", "cases", "cart"):
-        data[name] = pd.read_csv(folder / f"{name}.csv", keep_default_na=True)
+        data[name] = pd.read_csv(folder / f"{name}.csv", dtype={"values": str} if name == "boxes" else None)
     data["boxes"]["values"] = data["boxes"]["values"].fillna("")
     data["summary"] = (folder / "summary.md").read_text(encoding="utf-8")
     data["cart_text"] = (folder / "cart.txt").read_text(encoding="utf-8")
