@@ -297,14 +297,19 @@ def cart_tree(x: pd.DataFrame, y: np.ndarray, *, depth: int = 3, seed: int = 0) 
     tree.fit(encoded.to_numpy(), y)
     names = list(encoded.columns)
     structure = tree.tree_
-    rules: dict[int, list[str]] = {0: []}
+    # each node's path as {(input, side): cut}, the tightest cut of each side kept (x <= 0.98 and x <= 0.76 is
+    # x <= 0.76)
+    paths: dict[int, dict[tuple[str, str], float]] = {0: {}}
     for node in range(structure.node_count):  # a parent's index is always below its children's
         left, right = structure.children_left[node], structure.children_right[node]
         if left == -1:
             continue
-        name, cut = names[structure.feature[node]], structure.threshold[node]
-        rules[left] = [*rules[node], f"{name} <= {cut:.4g}"]
-        rules[right] = [*rules[node], f"{name} > {cut:.4g}"]
+        name, cut = names[structure.feature[node]], float(structure.threshold[node])
+        below, above = dict(paths[node]), dict(paths[node])
+        below[(name, "<=")] = min(cut, below.get((name, "<="), cut))
+        above[(name, ">")] = max(cut, above.get((name, ">"), cut))
+        paths[left], paths[right] = below, above
+    rules = {node: [f"{name} {side} {cut:.4g}" for (name, side), cut in path.items()] for node, path in paths.items()}
     leaves = tree.apply(encoded.to_numpy())
     total = max(int(y.sum()), 1)
     rows = []
