@@ -525,8 +525,8 @@ def box_figure(found: Discovery) -> Figure:
         )
         ax.set_xlabel(varied_label(a.dimension), fontsize=8)
         ax.set_ylabel(varied_label(b.dimension), fontsize=8)
-        ax.set_title(f"runs where {found.condition}", fontsize=9)
-        ax.legend(fontsize=8, loc="best")
+        ax.set_title(f"runs where {found.condition}\n(a point per design point: replications overlap)", fontsize=9)
+        ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, frameon=False)
         ax.grid(alpha=0.3)
     return fig
 
@@ -573,15 +573,24 @@ def summary_text(found: Discovery, folder: Path, threshold: float) -> str:
         f"of them of interest: it covers {found.coverage:.0%} of the runs of interest, and {found.density:.0%} of the "
         f"runs in it are of interest (threshold {threshold:g}).",
         "",
-        "| input | box | sampled | stability |",
-        "|---|---|---|---|",
+        "| input | box | sampled | stability | quasi-p |",
+        "|---|---|---|---|---|",
     ]
     for row in found.box.itertuples(index=False):
         if row.values:
             span, full = "{" + row.values.replace("|", ", ") + "}", "categories"
         else:
             span, full = f"{row.low:.4g} to {row.high:.4g}", f"{row.full_low:.4g} to {row.full_high:.4g}"
-        lines.append(f"| {row.dimension} | {span if row.restricted else 'free'} | {full} | {row.stability:.0%} |")
+        qp = min((p for p in (row.qp_low, row.qp_high) if p == p), default=None)  # NaN: a side not restricted
+        significance = "" if qp is None else f"{qp:.2g}"
+        kept = span if row.restricted else "free"
+        lines.append(f"| {row.dimension} | {kept} | {full} | {row.stability:.0%} | {significance} |")
+    lines += [
+        "",
+        "Stability: the share of PRIM runs on random halves of the runs whose box restricts the input. Quasi-p: "
+        "the chance of a restriction this good by luck (the smaller of its two sides); above 0.05 the box is "
+        "about as good without it (docs/decisions.md).",
+    ]
     best = found.cart[found.cart.predicted]
     lines += ["", "## CART", ""]
     if len(best):
