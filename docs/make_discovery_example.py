@@ -58,9 +58,17 @@ def example(short: bool) -> None:
         f"the box with only its significant restrictions ({', '.join(alone.dimension)}): {inside.sum()} runs, "
         f"coverage {(inside & hit).sum() / hit.sum():.3f}, density {(inside & hit).sum() / inside.sum():.3f}"
     )
+    mixed = cases[cases.in_box].groupby("states.LAO.threat_sensitivity").of_interest.agg(["sum", "size"])
+    mixed = mixed[mixed["sum"] < mixed["size"]]
+    print(
+        "design points in the box with runs not of interest: threat sensitivity "
+        + ", ".join(f"{t:.3f} ({int(row['sum'])} of {int(row['size'])} runs)" for t, row in mixed.iterrows())
+    )
     cart = pd.read_csv("results/autonomy/cart.csv")
     best = cart[cart.predicted].iloc[0]
-    print(f"CART's densest leaf: {best.rule}: {best.runs} runs, coverage {best.coverage:.3f}, density {best.density:.3f}")
+    print(
+        f"CART's densest leaf: {best.rule}: {best.runs} runs, coverage {best.coverage:.3f}, density {best.density:.3f}"
+    )
     command("discover", "results/lhs", "--where", SECURITY, "--out", "results/security", "--quiet")
     below = (table.focal_security < float(SECURITY.split("<")[1])).groupby(table.replication).mean()
     print(f"share of runs with {SECURITY} by replication: " + ", ".join(f"{r}: {s:.3f}" for r, s in below.items()))

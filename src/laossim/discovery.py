@@ -515,18 +515,34 @@ def box_figure(found: Discovery) -> Figure:
         ax = axes[0][1]
         a, b = two[0], two[1]
         cases = found.cases
-        hit = cases.of_interest.to_numpy()
-        ax.scatter(cases.loc[~hit, a.dimension], cases.loc[~hit, b.dimension], s=12, c="#bbbbbb", label="other runs")
-        ax.scatter(cases.loc[hit, a.dimension], cases.loc[hit, b.dimension], s=14, c="#d62728", label="of interest")
+        # runs sharing their inputs (replications) share a point, coloured by the share of them of interest
+        points = cases.groupby([a.dimension, b.dimension]).of_interest.agg(["mean", "size"]).reset_index()
+        shown = ax.scatter(
+            points[a.dimension],
+            points[b.dimension],
+            c=points["mean"],
+            s=10 + 8 * points["size"],
+            cmap="coolwarm",
+            vmin=0,
+            vmax=1,
+            edgecolors="#555555",
+            linewidths=0.3,
+        )
         ax.add_patch(
             plt.Rectangle(
-                (a.low, b.low), a.high - a.low, b.high - b.low, fill=False, ec="#1f77b4", lw=1.8, label="the box"
+                (a.low, b.low), a.high - a.low, b.high - b.low, fill=False, ec="#2ca02c", lw=1.8, label="the box"
             )
         )
+        fig.colorbar(shown, ax=ax, label="share of its runs of interest", shrink=0.85)
         ax.set_xlabel(varied_label(a.dimension), fontsize=8)
         ax.set_ylabel(varied_label(b.dimension), fontsize=8)
-        ax.set_title(f"runs where {found.condition}\n(a point per design point: replications overlap)", fontsize=9)
-        ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, frameon=False)
+        most = int(points["size"].max())
+        ax.set_title(
+            f"runs where {found.condition}"
+            + (f"\n(a point per design point: up to {most} runs, sized by their number)" if most > 1 else ""),
+            fontsize=9,
+        )
+        ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), frameon=False)
         ax.grid(alpha=0.3)
     return fig
 
