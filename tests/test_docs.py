@@ -119,3 +119,32 @@ def test_the_first_run_quoted_in_the_readme_is_what_the_command_prints(tmp_path,
     assert len(table) == 4
     for line in table:
         assert line.rstrip() in readme, f"README's first run is stale; it should read: {line}"
+
+
+def test_every_figure_of_the_discovery_example_comes_from_its_script(capsys, monkeypatch):
+    """docs/decisions.md's worked example of scenario discovery quotes docs/make_discovery_example.py; rerun it
+    (its short mode leaves the images alone; a few seconds) and find each command, table line and figure."""
+    import re
+    import runpy
+
+    monkeypatch.setattr(sys, "argv", ["make_discovery_example.py", "--short"])
+    runpy.run_path(str(ROOT / "docs" / "make_discovery_example.py"), run_name="__main__")
+    out = capsys.readouterr().out
+    text = (ROOT / "docs" / "decisions.md").read_text()
+    quoted = (
+        "$ laossim d",
+        "states.LAO",
+        "PRIM's box",
+        "focal_autonomy >=",
+        "focal_security <",
+        "the box with",
+        "note:",
+        "(no",
+    )
+    lines = [line.rstrip() for line in out.splitlines() if line.strip().startswith(quoted)]
+    assert len(lines) >= 14
+    figures = re.findall(r"\d+\.\d{3,}", out)
+    missing = [line for line in lines if line not in text] + [f for f in figures if f not in text]
+    assert not missing, f"rerun docs/make_discovery_example.py and update docs/decisions.md: {missing}"
+    for name in ("tradeoff", "box", "cart"):
+        assert f"images/discovery_{name}.png" in text and (ROOT / "docs" / "images" / f"discovery_{name}.png").exists()

@@ -6,11 +6,13 @@ The public API::
     scenario = laossim.load_scenario("scenarios/laos_baseline.yaml", overrides={"states.LAO.autonomy": 0.5})
     result = laossim.run(scenario, seed=1, replications=5)
     result.summary; result.timeseries; result.save("results/my-run")
+    laossim.discover("results/sweep", "focal_security < 0.5", "results/discovery")   # scenario discovery
 """
 
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from laossim.discovery import discover
     from laossim.errors import Problem, ScenarioError
     from laossim.experiment.sweep import sweep
     from laossim.model import LaosModel, StateAgent, shipped_scenario
@@ -19,6 +21,7 @@ if TYPE_CHECKING:
     from laossim.synthetic import synthetic_scenario
 
 _HOMES = {
+    "discover": "laossim.discovery",
     "Problem": "laossim.errors",
     "ScenarioError": "laossim.errors",
     "sweep": "laossim.experiment.sweep",
@@ -70,6 +73,7 @@ __all__ = [
     "StateAgent",
     "__version__",
     "compare",
+    "discover",
     "load_scenario",
     "run",
     "shipped_scenario",

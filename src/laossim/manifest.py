@@ -89,7 +89,7 @@ def read(folder: str | Path, kind: str | None = None) -> Manifest:
         raise ResultsError(f"{path} cannot be read ({reason}); it is not a results folder laossim can open") from None
     found = manifest_kind(data)
     if found is None:
-        names = [k.name for k in RESULT_KINDS]
+        names = [k.command.removeprefix("laossim ") for k in RESULT_KINDS]  # the commands: discover writes discovery
         wanted = result_kind(kind).command if kind else f"laossim {', '.join(names[:-1])} or {names[-1]}"
         raise ResultsError(
             f"{folder} is not a laossim results folder (no laossim manifest.json); give a folder written by {wanted}"

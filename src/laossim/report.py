@@ -4,7 +4,8 @@ A run folder gives the scenario's description and sources, the score table
 with 95% confidence intervals, the run's plots, the key events and the
 provenance from its manifest; a sweep folder gives its analysis (recomputed
 with ``laossim.analysis.analyze``, which also writes ``analysis/``) and provenance; a
-backtest folder its scores, fitted values, per-state table, plots and provenance. Images are embedded as data URIs
+backtest folder its scores, fitted values, per-state table, plots and provenance; a discovery folder
+its box, plots, CART leaves, trajectory and provenance. Images are embedded as data URIs
 and there is no script or stylesheet to fetch, so the file opens anywhere,
 offline, and can be e-mailed.
 """
@@ -37,7 +38,7 @@ img { max-width: 100%; border: 1px solid #eee; margin: 0.5em 0; }
 
 
 def report(folder: str | Path, out: str | Path | None = None, *, force: bool = False) -> Path:
-    """Write the report of a run, sweep or backtest folder (default ``FOLDER/report.html``);
+    """Write the report of a run, sweep, backtest or discovery folder (default ``FOLDER/report.html``);
     return its path. An existing file is replaced only with ``force``, and never one of the
     folder's own files (:func:`laossim.folders.check_file`)."""
     folder = Path(folder)
@@ -226,6 +227,46 @@ def _backtest_sections(folder: Path, manifest: Manifest) -> tuple[str, str]:
     return name, "\n".join(parts)
 
 
+def _discovery_sections(folder: Path, manifest: Manifest) -> tuple[str, str]:
+    from laossim.discovery import load
+
+    found = load(folder)
+    source, cases = manifest["source"], found["cases"]
+    boxes, trajectory, cart = found["boxes"], found["trajectory"], found["cart"]
+    chosen = trajectory[trajectory.chosen].iloc[0]
+    hits = int(cases.of_interest.sum())
+    name = f"Scenario discovery: {manifest.get('condition', manifest['where'])}"
+    shown = boxes[["dimension", "restricted", "low", "high", "values", "full_low", "full_high", "stability", "qp_low",
+                   "qp_high"]]  # fmt: skip
+    if not shown["values"].astype(bool).any():
+        shown = shown.drop(columns="values")
+    parts = [
+        f"<h1>{_e(name)}</h1>",
+        f"<p class='muted'>Over the {len(cases)} finished runs of the {_e(source.get('kind'))} "
+        f"{_e(source.get('experiment') or source.get('folder'))} ({_e(source.get('folder'))}); each output's value for "
+        f"a run is its mean over the final summary window. The condition holds in {hits} runs "
+        f"({hits / max(len(cases), 1):.0%}).</p>",
+        f"<h2>PRIM's box</h2><p>Coverage {chosen.coverage:.3f} (the share of the runs of interest inside the box), "
+        f"density {chosen.density:.3f} (the share of the box's runs that are of interest); {int(chosen.runs)} runs, "
+        f"{int(chosen.restricted)} input(s) restricted. Stability: the share of PRIM runs on random halves of the "
+        "runs that restrict the input; qp: PRIM's quasi-p-value of each side's restriction, small when the "
+        "restriction is no chance (docs/decisions.md).</p>" + table(shown),
+    ]
+    plots = folder / "plots"
+    for stem, alt in (("tradeoff", "coverage against density"), ("box", "the box"), ("cart", "the CART tree")):
+        if (plots / f"{stem}.png").exists():
+            parts.append(image(plots / f"{stem}.png", alt))
+    parts.append(
+        "<h2>CART leaves</h2><p class='muted'>A decision tree's leaves, densest first: a second view of where the "
+        "runs of interest lie.</p>" + table(cart)
+    )
+    parts.append(
+        f"<details><summary>PRIM's peeling trajectory ({len(trajectory)} boxes)</summary>{table(trajectory)}</details>"
+    )
+    parts.append(_provenance(manifest))
+    return name, "\n".join(parts)
+
+
 def _years(span: list[int] | None) -> str:
     return f"{span[0]}-{span[1]}" if span else ""
 
@@ -234,6 +275,7 @@ SECTIONS: dict[str, Callable[[Path, Manifest], tuple[str, str]]] = {
     "run": _run_sections,
     "sweep": _sweep_sections,
     "backtest": _backtest_sections,
+    "discovery": _discovery_sections,
 }
 """What a report shows of each kind of results folder (:data:`laossim.vocab.RESULT_KINDS`)."""
 

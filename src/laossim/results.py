@@ -23,6 +23,7 @@ from laossim.calendar import TimeUnit
 from laossim.errors import ResultsError
 from laossim.folders import atomic_folder, check_folder, results_kind
 from laossim.summaries import window_length, window_steps
+from laossim.vocab import RESULT_KINDS, result_kind
 
 if TYPE_CHECKING:
     from laossim.runs import RunResult
@@ -102,20 +103,27 @@ def load_run(folder: str | Path) -> dict[str, Any]:
     return data
 
 
-def load(folder: str | Path, series: bool = False) -> pd.DataFrame:
+DESIGN_COLUMNS = ("run_id", "point", "replication", "seed_entropy", "seed_key")
+"""A design table's own columns (which run, which design point, which seed); the others hold the values of
+the inputs the design varies."""
+
+
+def load(folder: str | Path, series: bool = False, *, layout: bool = False) -> pd.DataFrame:
     """A sweep folder as one tidy DataFrame.
 
     By default one row per run of the design: ``run_id``, ``point``,
     ``replication``, the varied values, ``status`` (done, failed or pending)
     and each output's mean over the final summary window (NaN unless done).
-    With ``series=True``, one row per run and step with the outputs instead.
+    With ``series=True``, one row per run and step with the outputs instead. With ``layout=True``,
+    any kind of folder laid out as a sweep's (:attr:`laossim.vocab.ResultKind.sweep_layout`), not
+    only a sweep.
 
     Raises:
         laossim.errors.ResultsError: ``folder`` is not a sweep folder, or one of its files
             cannot be read (named in the message, with how to mend it).
     """
     folder = Path(folder)
-    manifest = sweep_manifest(folder)
+    manifest = sweep_manifest(folder, layout=layout)
     try:
         design = pd.read_parquet(folder / "design.parquet")
     except Exception as exc:  # pyarrow's own errors, OSError, ValueError
@@ -170,19 +178,28 @@ def status_records(folder: Path) -> dict[int, dict[str, Any]]:
     return records
 
 
-def sweep_manifest(folder: Path) -> dict[str, Any]:
-    """A sweep folder's manifest.
+def sweep_manifest(folder: Path, *, layout: bool = False) -> dict[str, Any]:
+    """A sweep folder's manifest; with ``layout=True``, that of any kind of folder laid out as a
+    sweep's (:attr:`laossim.vocab.ResultKind.sweep_layout`).
 
     Raises:
         laossim.errors.ResultsError: the folder holds no sweep, or its manifest is missing, unreadable
             or lacks what a sweep records.
     """
     folder = Path(folder)
+    laid_out = [kind for kind in RESULT_KINDS if kind.sweep_layout] if layout else [result_kind("sweep")]
+    commands = " or ".join(kind.command for kind in laid_out)
     if not (folder / "design.parquet").exists() and results_kind(folder) is None:
+        raise ResultsError(f"{folder} is not a sweep folder (no design.parquet); give a folder written by {commands}")
+    if not layout:
+        return dict(manifest.read(folder, "sweep").data)
+    record = manifest.read(folder)
+    if not record.kind.sweep_layout:
         raise ResultsError(
-            f"{folder} is not a sweep folder (no design.parquet); give a folder written by laossim sweep"
+            f"{folder} is a laossim {record.kind.name} folder, not a folder of many runs; give a folder written by "
+            f"{commands}"
         )
-    return dict(manifest.read(folder, "sweep").data)
+    return dict(record.data)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -17,7 +17,7 @@ sentences are built from it, so a new kind is one entry here.
 
 Light on purpose: importing it imports nothing but the standard library.
 
-:data:`RESULT_KINDS` holds the kinds of results folder (run, sweep, backtest):
+:data:`RESULT_KINDS` holds the kinds of results folder (run, sweep, backtest, discovery):
 the manifest key that marks each, the command that writes it and what its
 manifest records; :mod:`laossim.manifest` writes and reads manifests by it and
 :mod:`laossim.folders` tells results folders from other folders by it.
@@ -322,12 +322,18 @@ class ResultKind:
     """The command that writes it."""
     records: tuple[str, ...]
     """What its manifest must record for the folder to be read."""
+    sweep_layout: bool = False
+    """Whether its folder is laid out as a sweep's (``design.parquet``, ``runs/``, ``status/``, and a manifest
+    recording ``outputs``, ``steps`` and ``resolved_scenario``): ``laossim discover`` reads any such folder."""
 
 
 RESULT_KINDS: tuple[ResultKind, ...] = (
     ResultKind("run", "laossim_results", "laossim run", ("scenario", "resolved_scenario", "replications", "steps")),
-    ResultKind("sweep", "laossim_sweep", "laossim sweep", ("design", "vary", "outputs", "steps", "resolved_scenario")),
+    ResultKind(
+        "sweep", "laossim_sweep", "laossim sweep", ("design", "vary", "outputs", "steps", "resolved_scenario"), True
+    ),
     ResultKind("backtest", "laossim_backtest", "laossim backtest", ("scenario", "settings", "fitting_years")),
+    ResultKind("discovery", "laossim_discovery", "laossim discover", ("source", "where", "settings")),
 )
 
 
