@@ -170,19 +170,25 @@ def status_records(folder: Path) -> dict[int, dict[str, Any]]:
     return records
 
 
+SWEEP_LAYOUT = ("sweep", "robust")
+"""The kinds of results folder in a sweep's layout (design, runs, status): a robust folder is a
+sweep of lever settings over futures, and everything that reads sweeps reads it."""
+
+
 def sweep_manifest(folder: Path) -> dict[str, Any]:
-    """A sweep folder's manifest.
+    """A sweep folder's manifest (a robust folder's too: :data:`SWEEP_LAYOUT`).
 
     Raises:
         laossim.errors.ResultsError: the folder holds no sweep, or its manifest is missing, unreadable
             or lacks what a sweep records.
     """
     folder = Path(folder)
-    if not (folder / "design.parquet").exists() and results_kind(folder) is None:
+    kind = results_kind(folder)
+    if not (folder / "design.parquet").exists() and kind is None:
         raise ResultsError(
             f"{folder} is not a sweep folder (no design.parquet); give a folder written by laossim sweep"
         )
-    return dict(manifest.read(folder, "sweep").data)
+    return dict(manifest.read(folder, kind if kind in SWEEP_LAYOUT else "sweep").data)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -328,6 +328,12 @@ RESULT_KINDS: tuple[ResultKind, ...] = (
     ResultKind("run", "laossim_results", "laossim run", ("scenario", "resolved_scenario", "replications", "steps")),
     ResultKind("sweep", "laossim_sweep", "laossim sweep", ("design", "vary", "outputs", "steps", "resolved_scenario")),
     ResultKind("backtest", "laossim_backtest", "laossim backtest", ("scenario", "settings", "fitting_years")),
+    ResultKind(
+        "robust",
+        "laossim_robust",
+        "laossim robust",
+        ("design", "vary", "levers", "outputs", "steps", "resolved_scenario"),
+    ),
 )
 
 
