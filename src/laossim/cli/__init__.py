@@ -38,6 +38,7 @@ COMMANDS = (
     "landscape",
     "sweep",
     "analyze",
+    "robust",
     "compare",
     "params",
 )
