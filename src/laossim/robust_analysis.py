@@ -14,7 +14,8 @@ replication) it writes:
   against the MID: ``larger than the MID`` when the whole interval lies beyond it, ``smaller than
   the MID`` when it lies within it, else ``not resolved``;
 * ``plots/regret.png`` (each setting's regret over the futures, per output) and
-  ``plots/tradeoff.png`` (autonomy against security across the settings, with intervals).
+  ``plots/tradeoff.png`` (autonomy against security across the settings, with the intervals of
+  their paired differences from the first setting).
 """
 
 from __future__ import annotations
@@ -140,60 +141,88 @@ def future_regret(runs: pd.DataFrame, output: str) -> pd.DataFrame:
 
 
 def regret_figure(runs: pd.DataFrame, table: pd.DataFrame):
-    """Each setting's regret over the futures, one panel per output, the MID dashed."""
+    """Each setting's regret over the futures, one panel per output (three a row), the MID dashed."""
     from laossim.plotting import plt
 
     outputs = list(table.score)
-    fig, axes = plt.subplots(1, len(outputs), figsize=(3.6 * len(outputs), 3.8), squeeze=False, constrained_layout=True)
-    for ax, (output, mid) in zip(axes[0], zip(table.score, table.tolerance, strict=True), strict=True):
+    columns = min(3, len(outputs))
+    rows = -(-len(outputs) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(4.4 * columns, 3.9 * rows), squeeze=False, constrained_layout=True)
+    for ax, output, mid in zip(axes.flat, table.score, table.tolerance, strict=False):
         regret = future_regret(runs, output)
         settings = list(dict.fromkeys(regret.setting))
         groups = [regret[regret.setting == s].regret.to_numpy() for s in settings]
-        ax.boxplot(groups, tick_labels=settings, vert=True)
-        rng = np.random.default_rng(0)
+        ax.boxplot(groups, tick_labels=settings, showfliers=False)
+        jitter = np.random.default_rng(0)
         for k, group in enumerate(groups, start=1):
-            ax.scatter(k + rng.uniform(-0.12, 0.12, len(group)), group, s=6, alpha=0.4, color="tab:blue")
-        ax.axhline(mid, color="tab:red", linestyle="--", linewidth=1, label=f"MID {mid:.3g}")
+            ax.scatter(k + jitter.uniform(-0.12, 0.12, len(group)), group, s=6, alpha=0.4, color="tab:blue")
+        ax.axhline(mid, color="tab:red", linestyle="--", linewidth=1, label=f"tolerance (MID) {mid:.3g}")
         ax.set_title(vocab.label(output) if output in vocab.COLUMNS else output)
-        ax.set_ylabel("regret in a future (best setting minus this one)", fontsize=8)
-        ax.tick_params(axis="x", labelrotation=30, labelsize=8)
+        ax.set_ylabel("regret in a future\n(best setting's score minus this one's)", fontsize=8)
+        for label in ax.get_xticklabels():
+            label.set(rotation=30, horizontalalignment="right", fontsize=8)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7)
+    for ax in list(axes.flat)[len(outputs) :]:
+        ax.set_visible(False)
+    fig.suptitle("Regret of each lever setting across the futures (one dot a future)", fontsize=10)
     return fig
 
 
-def tradeoff_figure(table: pd.DataFrame, x: str, y: str):
-    """The settings' mean of ``x`` against ``y`` with their intervals, and each one's 10th to
-    90th percentile over the futures as a thin line."""
+def from_reference(ranking: pd.DataFrame, output: str, setting: str, reference: str) -> tuple[float, float]:
+    """The 95% interval of ``setting`` minus ``reference`` on ``output``, paired, from the ranking's rows."""
+    rows = ranking[ranking.score == output]
+    same = rows[(rows.setting == setting) & (rows.other == reference)]
+    if len(same):
+        return float(same.ci_low.iloc[0]), float(same.ci_high.iloc[0])
+    flipped = rows[(rows.setting == reference) & (rows.other == setting)]
+    return -float(flipped.ci_high.iloc[0]), -float(flipped.ci_low.iloc[0])
+
+
+def tradeoff_figure(table: pd.DataFrame, ranking: pd.DataFrame, x: str, y: str):
+    """Each setting's mean of ``x`` against ``y`` over the futures. The bars: the 95% interval of
+    its paired difference from the first setting (the reference), drawn around its mean (the means'
+    own intervals are wide, since every setting shares each replication's chance, and say less);
+    thin lines: its 10th to 90th percentile over the futures."""
     from laossim.plotting import plt
 
-    fig, ax = plt.subplots(figsize=(6.2, 4.8), constrained_layout=True)
+    fig, ax = plt.subplots(figsize=(6.6, 5.0), constrained_layout=True)
     settings = list(dict.fromkeys(table.setting))
+    reference = settings[0]
     for k, setting in enumerate(settings):
-        rows = table[table.setting == setting].set_index(["score", "metric"])
-        mx, my = rows.loc[(x, "mean")], rows.loc[(y, "mean")]
+        rows = table[table.setting == setting].set_index(["score", "metric"])["value"]
+        mx, my = rows[(x, "mean")], rows[(y, "mean")]
         colour = f"C{k}"
-        ax.plot([rows.loc[(x, "p10"), "value"], rows.loc[(x, "p90"), "value"]], [my.value] * 2, color=colour, lw=0.8)
-        ax.plot([mx.value] * 2, [rows.loc[(y, "p10"), "value"], rows.loc[(y, "p90"), "value"]], color=colour, lw=0.8)
-        ax.errorbar(
-            mx.value,
-            my.value,
-            xerr=[[mx.value - mx.ci_low], [mx.ci_high - mx.value]],
-            yerr=[[my.value - my.ci_low], [my.ci_high - my.value]],
-            fmt="o",
-            color=colour,
-            capsize=3,
-            label=setting,
+        ax.plot([rows[(x, "p10")], rows[(x, "p90")]], [my, my], color=colour, lw=0.7, alpha=0.6)
+        ax.plot([mx, mx], [rows[(y, "p10")], rows[(y, "p90")]], color=colour, lw=0.7, alpha=0.6)
+        if setting == reference:
+            ax.plot(mx, my, "s", color=colour, label=f"{setting} (reference)")
+            continue
+        (xl, xh), (yl, yh) = (
+            from_reference(ranking, x, setting, reference),
+            from_reference(ranking, y, setting, reference),
         )
+        d_x, d_y = mx - rows_mean(table, reference, x), my - rows_mean(table, reference, y)
+        ax.errorbar(
+            mx, my, xerr=[[d_x - xl], [xh - d_x]], yerr=[[d_y - yl], [yh - d_y]], fmt="o", color=colour, capsize=3,
+            label=setting,
+        )  # fmt: skip
     ax.set_xlabel(f"{vocab.label(x) if x in vocab.COLUMNS else x} (mean over futures)")
     ax.set_ylabel(f"{vocab.label(y) if y in vocab.COLUMNS else y} (mean over futures)")
     ax.set_title(
-        "Trade-off across lever settings\n(bars: 95% CI of the mean; thin lines: 10th-90th percentile of futures)",
+        f"Trade-off across lever settings\nbars: 95% CI of the paired difference from '{reference}'\n"
+        "thin lines: 10th-90th percentile over the futures",
         fontsize=9,
     )
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
     return fig
+
+
+def rows_mean(table: pd.DataFrame, setting: str, output: str) -> float:
+    """A setting's mean of an output, from the robustness table."""
+    row = table[(table.setting == setting) & (table.score == output) & (table.metric == "mean")]
+    return float(row.value.iloc[0])
 
 
 def analyse(folder: str | Path) -> dict[str, pd.DataFrame]:
@@ -220,7 +249,7 @@ def analyse(folder: str | Path) -> dict[str, pd.DataFrame]:
     figures = {"regret.png": regret_figure(runs, table)}
     axes = TRADE_OFF if all(s in tolerances for s in TRADE_OFF) else tuple(tolerances)[:2]
     if len(axes) == 2:
-        figures["tradeoff.png"] = tradeoff_figure(tables["robustness"], axes[0], axes[1])
+        figures["tradeoff.png"] = tradeoff_figure(tables["robustness"], tables["ranking"], axes[0], axes[1])
     (folder / "plots").mkdir(exist_ok=True)
     for name, fig in figures.items():
         write_file(folder / "plots" / name, partial(fig.savefig, dpi=110, format="png"))

@@ -76,13 +76,13 @@ def handle(args: argparse.Namespace) -> int:
     shown = table[table.metric.isin(SHOWN)].pivot_table(
         index=["score", "setting"], columns="metric", values="value", sort=False
     )[list(SHOWN)]
-    print("\n" + shown.round(4).to_string())
+    print("\n" + shown.to_string(float_format="{:.4g}".format))
     ranking = summary.tables["ranking"]
     print("\npaired differences (setting minus other, 95% CI) against each score's MID:")
     for row in ranking.itertuples():
         print(
-            f"  {row.score}: {row.setting} - {row.other} = {row.difference:+.4f} "
-            f"[{row.ci_low:+.4f}, {row.ci_high:+.4f}], MID {row.mid:.4f}: {row.verdict}"
+            f"  {row.score}: {row.setting} - {row.other} = {row.difference:+.3g} "
+            f"[{row.ci_low:+.3g}, {row.ci_high:+.3g}], MID {row.mid:.3g}: {row.verdict}"
         )
     print(f"\nrobustness.csv, ranking.csv, criteria.csv and plots/ written to {out}/")
     return 0

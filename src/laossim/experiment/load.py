@@ -313,8 +313,9 @@ def _check_paths(doc: LMap, exp: Experiment, scenario: Scenario) -> list[Problem
         ]
         found = [p for p in alone if p]
         problems += found
-        if not found and len(setting) > 1:
-            problem = _refused(scenario, setting, doc["levers"].where(name), f"levers.{name}")
+        settable = {path: value for path, value in setting.items() if path.split(".")[0] != "simulation"}
+        if not found and len(settable) > 1 and len(settable) == len(setting):
+            problem = _refused(scenario, settable, doc["levers"].where(name), f"levers.{name}")
             if problem:
                 problems.append(problem)
     return problems
