@@ -360,7 +360,7 @@ def test_the_wrong_kind_of_file_is_named_with_the_command_that_takes_it(home, ca
     line = line_of(file, words.split("(it has ")[1].split(":")[0])
     err = refused(capsys, main(args), f"{file}:{line}: {words}")
     assert len(err.strip().splitlines()) == 1, err  # not a screen of unknown fields
-    assert ("laossim sweep takes it" if "experiment" in words else "takes it") in err
+    assert ("laossim sweep or laossim robust takes it" if "experiment" in words else "takes it") in err
     assert not list(home.iterdir())
 
 

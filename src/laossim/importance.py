@@ -84,10 +84,14 @@ def mid_means(
     replications: int = MID_REPLICATIONS,
     known: Mapping[str, Mapping[str, float]] | None = None,
     folder: Path = SHIPPED,
+    progress: bool = False,
 ) -> dict[str, dict[str, float]]:
     """Every output's mean over the final summary window (mean over replications) in each run the
     MID rule spans: each of :data:`SCENARIOS` (by its name), then the baseline at each lever's low
-    and high end (``PATH=VALUE``). ``known``: runs already made, by the same names, not run again."""
+    and high end (``PATH=VALUE``). ``known``: runs already made, by the same names, not run again;
+    ``progress``: a progress bar over the runs."""
+    from tqdm.auto import tqdm
+
     from laossim.runs import run
 
     known = dict(known or {})
@@ -97,7 +101,7 @@ def mid_means(
         for end in (lever.low, lever.high)
     ]
     means: dict[str, dict[str, float]] = {}
-    for name, scenario, overrides in wanted:
+    for name, scenario, overrides in tqdm(wanted, desc="MIDs", unit="run", disable=not progress):
         if name in known:
             means[name] = dict(known[name])
             continue

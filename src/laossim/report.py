@@ -37,7 +37,7 @@ img { max-width: 100%; border: 1px solid #eee; margin: 0.5em 0; }
 
 
 def report(folder: str | Path, out: str | Path | None = None, *, force: bool = False) -> Path:
-    """Write the report of a run, sweep or backtest folder (default ``FOLDER/report.html``);
+    """Write the report of a run, sweep, backtest or robust folder (default ``FOLDER/report.html``);
     return its path. An existing file is replaced only with ``force``, and never one of the
     folder's own files (:func:`laossim.folders.check_file`)."""
     folder = Path(folder)
@@ -252,7 +252,7 @@ def _robust_sections(folder: Path, manifest: Manifest) -> tuple[str, str]:
         ),
         "<h2>Uncertainties</h2>"
         + table(
-            pd.DataFrame([(k, json.dumps(v)) for k, v in manifest["vary"].items()], columns=["field", "range or set"])
+            pd.DataFrame([(k, _spread(v)) for k, v in manifest["vary"].items()], columns=["field", "range or set"])
         ),
     ]
     try:
@@ -284,6 +284,13 @@ def _robust_sections(folder: Path, manifest: Manifest) -> tuple[str, str]:
         parts.append("<h2>Plots</h2>" + "".join(image(p, p.stem) for p in plots))
     parts.append(_provenance(manifest))
     return name, "\n".join(parts)
+
+
+def _spread(spec: object) -> str:
+    """An uncertainty as a reader reads it: ``0.2 to 0.7`` for a range, the values of a set."""
+    if isinstance(spec, dict):
+        return f"{spec['from']:g} to {spec['to']:g}"
+    return ", ".join(str(v) for v in spec) if isinstance(spec, list) else str(spec)
 
 
 def _years(span: list[int] | None) -> str:

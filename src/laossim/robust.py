@@ -84,7 +84,7 @@ def robust(
         if summary.done + summary.skipped < summary.runs:
             tables = None  # failed or not yet run: the metrics need every pair
         else:
-            _measure_mids(loaded, folder, mid_replications)
+            _measure_mids(loaded, folder, mid_replications, progress)
             tables = analyse(folder)
     return RobustSummary(out, summary, tables)
 
@@ -111,7 +111,7 @@ def _destination(out: Path, inputs: list[str], resume: bool, force: bool) -> Ite
         )
 
 
-def _measure_mids(loaded: LoadedExperiment, folder: Path, replications: int) -> None:
+def _measure_mids(loaded: LoadedExperiment, folder: Path, replications: int, progress: bool) -> None:
     """Write ``mids.csv`` with the MIDs of the outputs the experiment gives no tolerance for
     (unless it is there already, from this folder's first analysis)."""
     exp = loaded.experiment
@@ -119,7 +119,7 @@ def _measure_mids(loaded: LoadedExperiment, folder: Path, replications: int) -> 
     target = folder / "mids.csv"
     if not wanted or target.exists():
         return
-    means = importance.mid_means(replications)
+    means = importance.mid_means(replications, progress=progress)
     found = importance.minimal_important_differences(means, wanted)
     rows = [
         (s, min(m[s] for m in means.values()), max(m[s] for m in means.values()), found[s], replications)

@@ -36,7 +36,7 @@ class FileKind:
 
 
 EXPERIMENT = FileKind(
-    "experiment", ("experiment", "vary", "levers", "uncertainties"), "laossim sweep (laossim robust, with levers)"
+    "experiment", ("experiment", "vary", "levers", "uncertainties"), "laossim sweep or laossim robust"
 )
 LANDSCAPE = FileKind("landscape", ("landscape", "actors", "propensities"), "laossim landscape")
 SCENARIO = FileKind("scenario", ("scenario", "poles", "states"), "laossim run")
