@@ -27,15 +27,7 @@ from laossim.scenario import load_scenario
 from laossim.summaries import mean_ci
 
 ROOT = Path(__file__).resolve().parents[1]
-VARIANTS = [
-    "china_debt_leverage",
-    "us_china_crisis",
-    "asean_chair_year",
-    "mekong_disaster_response",
-    "vietnam_special_relationship",
-    "mekong_patrols",
-    "laos_debt_squeeze",
-]
+VARIANTS = list(importance.SCENARIOS[1:])
 EXTRA = (
     "crisis_probability",
     "focal_incidents",
@@ -108,14 +100,7 @@ def headline_means(result) -> dict[str, float]:
 
 def mids(baseline, replications: int) -> dict[str, float]:
     """The MIDs of :mod:`laossim.importance`, printed with the range each comes from."""
-    means = {"laos_baseline": headline_means(baseline)}
-    for name in VARIANTS:
-        means[name] = headline_means(run(name, replications))
-    for lever in importance.LEVERS:
-        for end in (lever.low, lever.high):
-            means[f"{lever.path}={end:g}"] = headline_means(
-                run("laos_baseline", replications, overrides={lever.path: end})
-            )
+    means = importance.mid_means(replications, known={"laos_baseline": headline_means(baseline)})
     found = importance.minimal_important_differences(means, SCORES)
     print(
         f"Minimal important differences: {importance.MID_SHARE:g} of each headline score's range over the "

@@ -288,8 +288,9 @@ def test_discover_takes_only_a_folder_of_many_runs(tmp_path, capsys):
     write(tmp_path / "run", compose("run", scenario="x", resolved_scenario={}, replications=1, steps=1))
     (tmp_path / "run" / "design.parquet").write_bytes(b"")
     assert main(["discover", str(tmp_path / "run"), "--where", "stability < 1", "--out", str(tmp_path / "o")]) == 2
-    assert "is a laossim run folder, not a folder of many runs; give a folder written by laossim sweep" in (
-        capsys.readouterr().err
+    assert (
+        "is not a sweep folder (it is a laossim run folder); give a folder written by laossim sweep or laossim robust"
+        in (capsys.readouterr().err)
     )
 
 

@@ -360,7 +360,7 @@ def test_the_wrong_kind_of_file_is_named_with_the_command_that_takes_it(home, ca
     line = line_of(file, words.split("(it has ")[1].split(":")[0])
     err = refused(capsys, main(args), f"{file}:{line}: {words}")
     assert len(err.strip().splitlines()) == 1, err  # not a screen of unknown fields
-    assert ("laossim sweep takes it" if "experiment" in words else "takes it") in err
+    assert ("laossim sweep or laossim robust takes it" if "experiment" in words else "takes it") in err
     assert not list(home.iterdir())
 
 
@@ -627,7 +627,11 @@ def test_a_new_state_id_that_differs_only_in_case_is_named_once_with_the_state_i
 @pytest.mark.parametrize(
     ("made", "words"),
     [
-        ("run", "is not a sweep folder (it is a laossim run folder); give a folder written by laossim sweep"),
+        (
+            "run",
+            "is not a sweep folder (it is a laossim run folder); give a folder written by laossim sweep or "
+            "laossim robust",
+        ),
         ("notes", "is not a sweep folder (no design.parquet)"),
     ],
 )

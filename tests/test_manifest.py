@@ -52,7 +52,7 @@ def test_a_folder_that_is_not_laossims_or_lacks_what_its_kind_records_is_named(t
         read(tmp_path / "notes")
     assert "is not a laossim results folder (no laossim manifest.json); give a folder written by laossim run, " in str(
         err.value
-    ) and str(err.value).endswith("sweep, backtest or discover")
+    ) and str(err.value).endswith("sweep, backtest, discover or robust")
     (tmp_path / "cut").mkdir()
     write(tmp_path / "cut", compose("run", scenario="x"))
     with pytest.raises(ResultsError, match=r"manifest.json is not a run's manifest \(it lacks resolved_scenario"):

@@ -347,10 +347,10 @@ def read_cases(folder: str | Path, where: str) -> tuple[dict[str, Any], Conditio
         DiscoveryError: no input varies.
     """
     folder = Path(folder)
-    record = results.sweep_manifest(folder, layout=True)
+    record = results.sweep_manifest(folder)
     outputs = list(record["outputs"])
     condition = parse(where, outputs)
-    table = results.load(folder, layout=True)
+    table = results.load(folder)
     notes = []
     done = table[table.status == "done"]
     if len(done) < len(table):

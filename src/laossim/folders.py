@@ -161,7 +161,8 @@ WRITTEN = re.compile(
     r"|design\.parquet|runs|status|analysis|\.laossim\.lock|scores\.csv|per_state\.csv|simulated\.parquet"
     r"|backtest\.png|fitted\.json|calibration|calibration_(design|refinement)\.csv|calibration\.png"
     r"|(naive_)?forecasts\.csv|diebold_mariano\.csv|anchors\.csv|fans\.png|skill_by_horizon\.png"
-    r"|boxes\.csv|trajectory\.csv|cases\.csv|cart\.csv|cart\.txt|summary\.md)"
+    r"|boxes\.csv|trajectory\.csv|cases\.csv|cart\.csv|cart\.txt|summary\.md"
+    r"|robustness\.csv|ranking\.csv|criteria\.csv|mids\.csv)"
 )
 """The top-level names laossim writes in its results folders (any kind, any version)."""
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -60,6 +61,53 @@ LEVERS: tuple[Lever, ...] = (
 )
 """The ten levers of the MID rule and of the autonomy score's span (none of them Laos's own autonomy,
 doctrine or hedging band)."""
+
+
+SCENARIOS: tuple[str, ...] = (
+    "laos_baseline",
+    "china_debt_leverage",
+    "us_china_crisis",
+    "asean_chair_year",
+    "mekong_disaster_response",
+    "vietnam_special_relationship",
+    "mekong_patrols",
+    "laos_debt_squeeze",
+)
+"""The shipped scenarios whose range the MID rule spans, the baseline first (the levers act on it)."""
+MID_REPLICATIONS = 10
+"""Replications of each run the MIDs are measured from."""
+SHIPPED = Path(__file__).resolve().parent / "scenarios"
+"""Where the shipped scenarios are (``src/laossim/scenarios``, a link to the repository's folder)."""
+
+
+def mid_means(
+    replications: int = MID_REPLICATIONS,
+    known: Mapping[str, Mapping[str, float]] | None = None,
+    folder: Path = SHIPPED,
+    progress: bool = False,
+) -> dict[str, dict[str, float]]:
+    """Every output's mean over the final summary window (mean over replications) in each run the
+    MID rule spans: each of :data:`SCENARIOS` (by its name), then the baseline at each lever's low
+    and high end (``PATH=VALUE``). ``known``: runs already made, by the same names, not run again;
+    ``progress``: a progress bar over the runs."""
+    from tqdm.auto import tqdm
+
+    from laossim.runs import run
+
+    known = dict(known or {})
+    wanted: list[tuple[str, str, dict[str, float]]] = [(name, name, {}) for name in SCENARIOS] + [
+        (f"{lever.path}={end:g}", SCENARIOS[0], {lever.path: end})
+        for lever in LEVERS
+        for end in (lever.low, lever.high)
+    ]
+    means: dict[str, dict[str, float]] = {}
+    for name, scenario, overrides in tqdm(wanted, desc="MIDs", unit="run", disable=not progress):
+        if name in known:
+            means[name] = dict(known[name])
+            continue
+        result = run(folder / f"{scenario}.yaml", replications=replications, overrides=overrides or None)
+        means[name] = result.summary.set_index("score")["mean"].to_dict()
+    return means
 
 
 def minimal_important_differences(means: Mapping[str, Mapping[str, float]], scores: Sequence[str]) -> dict[str, float]:

@@ -38,7 +38,7 @@ img { max-width: 100%; border: 1px solid #eee; margin: 0.5em 0; }
 
 
 def report(folder: str | Path, out: str | Path | None = None, *, force: bool = False) -> Path:
-    """Write the report of a run, sweep, backtest or discovery folder (default ``FOLDER/report.html``);
+    """Write the report of a run, sweep, backtest, discovery or robust folder (default ``FOLDER/report.html``);
     return its path. An existing file is replaced only with ``force``, and never one of the
     folder's own files (:func:`laossim.folders.check_file`)."""
     folder = Path(folder)
@@ -267,6 +267,73 @@ def _discovery_sections(folder: Path, manifest: Manifest) -> tuple[str, str]:
     return name, "\n".join(parts)
 
 
+def _robust_sections(folder: Path, manifest: Manifest) -> tuple[str, str]:
+    """A robust folder: the question (its lever settings and uncertainties), the criteria, the
+    metrics per score with their intervals, the ranking against the MIDs and the plots."""
+    from laossim.robust_analysis import RobustError, analyse
+
+    name = manifest.get("experiment", folder.name)
+    definition = manifest.get("experiment_definition", {})
+    parts = [
+        f"<h1>{_e(name)}</h1>",
+        f"<p class='muted'>Robust experiment: {len(manifest['levers'])} lever settings, each on the same "
+        f"{_e(manifest['design'].get('samples') or 'grid of')} sampled futures x {manifest.get('replications')} "
+        f"replication(s) of {manifest.get('steps')} steps, root seed {manifest.get('root_seed')} (common random "
+        "numbers: every setting meets every future with the same seeds)</p>",
+        f"<p>{_e(definition.get('description') or '')}</p>",
+        "<h2>Lever settings</h2>"
+        + table(
+            pd.DataFrame(
+                [
+                    (k, "; ".join(f"{p} = {v}" for p, v in s.items()) or "the scenario as written")
+                    for k, s in manifest["levers"].items()
+                ],
+                columns=["setting", "what it sets"],
+            )
+        ),
+        "<h2>Uncertainties</h2>"
+        + table(
+            pd.DataFrame([(k, _spread(v)) for k, v in manifest["vary"].items()], columns=["field", "range or set"])
+        ),
+    ]
+    try:
+        tables = analyse(folder)
+    except RobustError as exc:
+        parts.append(f"<p class='crisis'>Not analysed yet: {_e(exc)}</p>")
+        parts.append(_provenance(manifest))
+        return name, "\n".join(parts)
+    parts.append(
+        "<h2>Criteria</h2><p class='muted'>Satisficing: the share of futures whose mean reaches the threshold. "
+        "Domain (Starr): the share of futures in which the setting's regret is within the tolerance, each "
+        "score's minimal important difference (MID) unless the file gives one.</p>" + table(tables["criteria"])
+    )
+    robustness = tables["robustness"]
+    for score, rows in robustness.groupby("score", sort=False):
+        shown = rows.assign(cell=[f"{v:.4f} [{lo:.4f}, {hi:.4f}]" for v, lo, hi in
+                                  zip(rows.value, rows.ci_low, rows.ci_high, strict=True)])  # fmt: skip
+        wide = shown.pivot(index="setting", columns="metric", values="cell").reindex(
+            index=list(dict.fromkeys(rows.setting)), columns=list(dict.fromkeys(rows.metric))
+        )
+        parts.append(f"<h2>{_e(score)}</h2>" + wide.reset_index().to_html(index=False, border=0, escape=True))
+    parts.append(
+        "<h2>Ranking</h2><p class='muted'>Per score, the settings by mean and each paired difference (95% CI "
+        "over the replications) against the MID: larger than the MID when the whole interval lies beyond it, "
+        "smaller when it lies within it.</p>" + table(tables["ranking"])
+    )
+    plots = sorted((folder / "plots").glob("*.png"))
+    if plots:
+        parts.append("<h2>Plots</h2>" + "".join(image(p, p.stem) for p in plots))
+    parts.append(_provenance(manifest))
+    return name, "\n".join(parts)
+
+
+def _spread(spec: object) -> str:
+    """An uncertainty as a reader reads it: ``0.2 to 0.7`` for a range, the values of a set."""
+    if isinstance(spec, dict):
+        return f"{spec['from']:g} to {spec['to']:g}"
+    return ", ".join(str(v) for v in spec) if isinstance(spec, list) else str(spec)
+
+
 def _years(span: list[int] | None) -> str:
     return f"{span[0]}-{span[1]}" if span else ""
 
@@ -276,6 +343,7 @@ SECTIONS: dict[str, Callable[[Path, Manifest], tuple[str, str]]] = {
     "sweep": _sweep_sections,
     "backtest": _backtest_sections,
     "discovery": _discovery_sections,
+    "robust": _robust_sections,
 }
 """What a report shows of each kind of results folder (:data:`laossim.vocab.RESULT_KINDS`)."""
 

@@ -23,7 +23,7 @@ from laossim.calendar import TimeUnit
 from laossim.errors import ResultsError
 from laossim.folders import atomic_folder, check_folder, results_kind
 from laossim.summaries import window_length, window_steps
-from laossim.vocab import RESULT_KINDS, result_kind
+from laossim.vocab import RESULT_KINDS
 
 if TYPE_CHECKING:
     from laossim.runs import RunResult
@@ -108,22 +108,21 @@ DESIGN_COLUMNS = ("run_id", "point", "replication", "seed_entropy", "seed_key")
 the inputs the design varies."""
 
 
-def load(folder: str | Path, series: bool = False, *, layout: bool = False) -> pd.DataFrame:
+def load(folder: str | Path, series: bool = False) -> pd.DataFrame:
     """A sweep folder as one tidy DataFrame.
 
     By default one row per run of the design: ``run_id``, ``point``,
     ``replication``, the varied values, ``status`` (done, failed or pending)
     and each output's mean over the final summary window (NaN unless done).
-    With ``series=True``, one row per run and step with the outputs instead. With ``layout=True``,
-    any kind of folder laid out as a sweep's (:attr:`laossim.vocab.ResultKind.sweep_layout`), not
-    only a sweep.
+    With ``series=True``, one row per run and step with the outputs instead. A robust folder, laid out
+    as a sweep's, reads alike (:func:`sweep_manifest`).
 
     Raises:
         laossim.errors.ResultsError: ``folder`` is not a sweep folder, or one of its files
             cannot be read (named in the message, with how to mend it).
     """
     folder = Path(folder)
-    manifest = sweep_manifest(folder, layout=layout)
+    manifest = sweep_manifest(folder)
     try:
         design = pd.read_parquet(folder / "design.parquet")
     except Exception as exc:  # pyarrow's own errors, OSError, ValueError
@@ -178,25 +177,23 @@ def status_records(folder: Path) -> dict[int, dict[str, Any]]:
     return records
 
 
-def sweep_manifest(folder: Path, *, layout: bool = False) -> dict[str, Any]:
-    """A sweep folder's manifest; with ``layout=True``, that of any kind of folder laid out as a
-    sweep's (:attr:`laossim.vocab.ResultKind.sweep_layout`).
+def sweep_manifest(folder: Path) -> dict[str, Any]:
+    """The manifest of a folder laid out as a sweep's: a sweep, or any kind the catalogue marks
+    :attr:`laossim.vocab.ResultKind.sweep_layout` (a robust folder is a sweep of lever settings over
+    futures, so everything that reads sweeps reads it).
 
     Raises:
         laossim.errors.ResultsError: the folder holds no sweep, or its manifest is missing, unreadable
             or lacks what a sweep records.
     """
     folder = Path(folder)
-    laid_out = [kind for kind in RESULT_KINDS if kind.sweep_layout] if layout else [result_kind("sweep")]
-    commands = " or ".join(kind.command for kind in laid_out)
+    commands = " or ".join(kind.command for kind in RESULT_KINDS if kind.sweep_layout)
     if not (folder / "design.parquet").exists() and results_kind(folder) is None:
         raise ResultsError(f"{folder} is not a sweep folder (no design.parquet); give a folder written by {commands}")
-    if not layout:
-        return dict(manifest.read(folder, "sweep").data)
     record = manifest.read(folder)
     if not record.kind.sweep_layout:
         raise ResultsError(
-            f"{folder} is a laossim {record.kind.name} folder, not a folder of many runs; give a folder written by "
+            f"{folder} is not a sweep folder (it is a laossim {record.kind.name} folder); give a folder written by "
             f"{commands}"
         )
     return dict(record.data)

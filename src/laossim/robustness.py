@@ -121,4 +121,34 @@ def robustness(
     return pd.DataFrame(rows, columns=["setting", "score", "metric", "value", "ci_low", "ci_high"])
 
 
-__all__ = ["KEYS", "METRICS", "ROUNDING", "cube", "metrics", "robustness"]
+def paired_differences(
+    runs: pd.DataFrame,
+    scores: list[str],
+    resamples: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """For each score, every pair of settings, the better (by mean) first: the mean over futures
+    and replications of the paired difference (``setting`` minus ``other`` in the same future and
+    replication) with its percentile bootstrap interval over the replications, drawn jointly as
+    :func:`robustness` draws them, so the difference keeps its pairing. Columns: score, rank (the
+    setting's place by mean, 1 the best), setting, other, difference, ci_low, ci_high."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    tail = 100 * (1 - level) / 2
+    for score in scores:
+        values, settings, _ = cube(runs, score)
+        count = values.shape[2]
+        picks = rng.integers(0, count, size=(resamples, count))
+        means = values.mean(axis=(1, 2))
+        drawn = np.stack([values[:, :, pick].mean(axis=(1, 2)) for pick in picks])  # (resamples, settings)
+        order = np.argsort(-means, kind="stable")
+        for rank, a in enumerate(order, start=1):
+            for b in order[rank:]:
+                low, high = np.percentile(drawn[:, a] - drawn[:, b], [tail, 100 - tail])
+                rows.append((score, rank, settings[a], settings[b], means[a] - means[b], low, high))
+    columns = ["score", "rank", "setting", "other", "difference", "ci_low", "ci_high"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+__all__ = ["KEYS", "METRICS", "ROUNDING", "cube", "metrics", "paired_differences", "robustness"]

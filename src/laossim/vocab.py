@@ -334,6 +334,13 @@ RESULT_KINDS: tuple[ResultKind, ...] = (
     ),
     ResultKind("backtest", "laossim_backtest", "laossim backtest", ("scenario", "settings", "fitting_years")),
     ResultKind("discovery", "laossim_discovery", "laossim discover", ("source", "where", "settings")),
+    ResultKind(
+        "robust",
+        "laossim_robust",
+        "laossim robust",
+        ("design", "vary", "levers", "outputs", "steps", "resolved_scenario"),
+        True,
+    ),
 )
 
 

@@ -39,6 +39,7 @@ COMMANDS = (
     "sweep",
     "analyze",
     "discover",
+    "robust",
     "compare",
     "params",
 )

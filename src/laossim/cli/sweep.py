@@ -27,6 +27,13 @@ def handle(args: argparse.Namespace) -> int:
     from laossim.experiment.sweep import SweepInterrupted, sweep
 
     loaded = load_experiment(args.experiment)
+    if loaded.experiment.robust:
+        from laossim.errors import UsageError
+
+        raise UsageError(
+            f"{args.experiment} declares lever settings: laossim robust {args.experiment} runs it and says which "
+            "setting holds up"
+        )
     out = Path(args.out) if args.out else Path("results") / f"sweep-{loaded.experiment.experiment}"
     try:
         summary = sweep(

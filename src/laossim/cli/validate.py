@@ -45,7 +45,14 @@ def _validate(path: Path, args: argparse.Namespace) -> str:
 
         loaded = load_experiment(path)
         runs = len(design_table(loaded))
-        return f"{path}: valid experiment ({loaded.experiment.design.method.value}, {runs} runs)"
+        exp = loaded.experiment
+        if exp.robust:
+            futures = runs // (len(exp.levers) * exp.replications)
+            return (
+                f"{path}: valid robust experiment ({len(exp.levers)} lever settings x {futures} futures "
+                f"({exp.design.method.value}) x {exp.replications} replications = {runs} runs)"
+            )
+        return f"{path}: valid experiment ({exp.design.method.value}, {runs} runs)"
     if kind == LANDSCAPE:
         from laossim.scenario.landscape_file import load_landscape
 

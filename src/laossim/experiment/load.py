@@ -96,11 +96,10 @@ def _check_outputs(doc: LMap, scenario: Scenario | None = None) -> list[Problem]
 
 
 def _check_design(doc: LMap, exp: Experiment) -> list[Problem]:
-    problems = []
+    problems = _check_form(doc, exp)
     design = doc.get("design")
     if not isinstance(design, LMap):
         design = doc
-    vary = doc["vary"]
     method = exp.design.method
     if method in SAMPLED and exp.design.samples is None:
         problems.append(
@@ -122,22 +121,17 @@ def _check_design(doc: LMap, exp: Experiment) -> list[Problem]:
                 show(exp.design.samples),
             )
         )
-    for key, values in exp.vary.items():
-        where = vary.where(key)
+    section = "uncertainties" if exp.robust else "vary"
+    block = doc.get(section)
+    if not isinstance(block, LMap):
+        block = doc
+    for key, values in exp.sampled.items():
+        where = block.where(key)
         if key.split(".")[0] == "simulation":
-            file, line = where
-            problems.append(
-                Problem(
-                    file,
-                    line,
-                    f"vary.{key}",
-                    "a sweep's runs share one run length, seed and calendar, so simulation settings cannot vary",
-                    hint="set steps:, seed: or replications: at the experiment's top level, "
-                    "or write one experiment per value",
-                )
-            )
+            problems.append(_simulation_refused(where, f"{section}.{key}"))
             continue
-        if method in SAMPLED and not isinstance(values, Range):
+        # a robust experiment's Latin hypercube samples a set too (each value equally often)
+        if method in SAMPLED and not isinstance(values, Range) and not exp.robust:
             problems.append(
                 Problem.at(
                     where,
@@ -151,7 +145,10 @@ def _check_design(doc: LMap, exp: Experiment) -> list[Problem]:
         elif method is Method.grid and isinstance(values, Range) and values.steps is None:
             problems.append(
                 Problem.at(
-                    where, f"vary.{key}", "a grid range needs its number of values", "{from: LOW, to: HIGH, steps: N}"
+                    where,
+                    f"{section}.{key}",
+                    "a grid range needs its number of values",
+                    "{from: LOW, to: HIGH, steps: N}",
                 )
             )
         elif isinstance(values, list):
@@ -159,35 +156,180 @@ def _check_design(doc: LMap, exp: Experiment) -> list[Problem]:
                 problems.append(
                     Problem.at(
                         where,
-                        f"vary.{key}",
+                        f"{section}.{key}",
                         "values of one parameter must be of one kind",
                         "all numbers, all text or all true/false",
                         show(values),
                     )
                 )
             if not values:
-                problems.append(Problem.at(where, f"vary.{key}", "no values to vary over", "a non-empty list"))
+                problems.append(Problem.at(where, f"{section}.{key}", "no values to vary over", "a non-empty list"))
+    return problems
+
+
+def _simulation_refused(where: tuple[str, int | None], field: str) -> Problem:
+    file, line = where
+    return Problem(
+        file,
+        line,
+        field,
+        "a sweep's runs share one run length, seed and calendar, so simulation settings cannot vary",
+        hint="set steps:, seed: or replications: at the experiment's top level, or write one experiment per value",
+    )
+
+
+def _check_form(doc: LMap, exp: Experiment) -> list[Problem]:
+    """A sweep varies fields (``vary:``); a robust experiment names lever settings and samples
+    uncertainties (``levers:``, ``uncertainties:``): each form's keys, and only its own."""
+    problems = []
+    if not exp.robust:
+        if not exp.vary:
+            problems.append(
+                Problem.at(
+                    doc.where("vary") if "vary" in doc else doc.loc,
+                    "vary",
+                    "an experiment needs fields to vary",
+                    "vary: {PATH: [VALUES] or {from: LOW, to: HIGH}}",
+                    hint="or, to compare policies across futures, levers: and uncertainties: (laossim robust)",
+                )
+            )
+        for key in ("uncertainties", "thresholds", "tolerances"):
+            if key in doc and getattr(exp, key):
+                problems.append(
+                    Problem.at(
+                        doc.where(key),
+                        key,
+                        f"{key} belong to a robust experiment, which names its lever settings",
+                        "levers: {NAME: {PATH: VALUE}, ...} beside them",
+                        hint="or, for a sweep, write the varied fields under vary:",
+                    )
+                )
+        return problems
+    levers = doc["levers"]
+    if exp.vary:
+        problems.append(
+            Problem.at(
+                doc.where("vary"),
+                "vary",
+                "a robust experiment samples its futures from uncertainties:, not vary:",
+                "uncertainties: {PATH: {from: LOW, to: HIGH} or [VALUES]}",
+                hint="rename vary: to uncertainties:",
+            )
+        )
+    if not exp.uncertainties:
+        problems.append(
+            Problem.at(
+                doc.where("uncertainties") if "uncertainties" in doc else doc.where("levers"),
+                "uncertainties",
+                "a robust experiment needs the uncertainties its futures are sampled from",
+                "uncertainties: {PATH: {from: LOW, to: HIGH} or [VALUES]}",
+            )
+        )
+    if len(exp.levers) < 2:
+        problems.append(
+            Problem.at(
+                doc.where("levers"),
+                "levers",
+                "a robust experiment compares lever settings: it needs at least two",
+                "levers: {hedge: {}, concentrate: {PATH: VALUE, ...}}",
+                show(list(exp.levers)),
+                "{} is the scenario as written",
+            )
+        )
+    if exp.design.method not in (Method.lhs, Method.grid):
+        problems.append(
+            Problem.at(
+                doc["design"].where("method") if isinstance(doc.get("design"), LMap) else doc.where("design"),
+                "design.method",
+                "a robust experiment's futures are a Latin hypercube or a grid",
+                "lhs or grid",
+                exp.design.method.value,
+            )
+        )
+    uncertainties = doc.get("uncertainties")
+    for name, setting in exp.levers.items():
+        for path in setting:
+            if path.split(".")[0] == "simulation":
+                problems.append(_simulation_refused(levers[name].where(path), f"levers.{name}.{path}"))
+            elif path in exp.uncertainties and isinstance(uncertainties, LMap):
+                problems.append(
+                    Problem.at(
+                        uncertainties.where(path),
+                        f"uncertainties.{path}",
+                        f"set by the lever setting '{name}' (line {levers[name].where(path)[1]}) and sampled as "
+                        "an uncertainty",
+                        hint="a field is either chosen (a lever) or uncertain, not both: remove it from one",
+                    )
+                )
+    outputs = doc.get("outputs")
+    for i, name in enumerate(exp.outputs):
+        if name not in vocab.COLUMNS and name not in exp.tolerances:
+            problems.append(
+                Problem.at(
+                    outputs.where(i) if isinstance(outputs, LList) else doc.loc,
+                    f"outputs[{i}]",
+                    "has no minimal important difference to serve as the domain tolerance (only the scores and "
+                    "components have one)",
+                    hint=f"give tolerances: {{{name}: VALUE}}",
+                )
+            )
+    for key in ("thresholds", "tolerances"):
+        block = doc.get(key)
+        for name in getattr(exp, key):
+            if name not in exp.outputs and isinstance(block, LMap):
+                problems.append(
+                    Problem.at(
+                        block.where(name),
+                        f"{key}.{name}",
+                        "not an output of this experiment",
+                        f"one of {', '.join(exp.outputs)}",
+                        show(name),
+                        did_you_mean(name, exp.outputs),
+                    )
+                )
     return problems
 
 
 def _check_paths(doc: LMap, exp: Experiment, scenario: Scenario) -> list[Problem]:
-    """Every varied path must exist in the scenario and accept the values it will be given."""
+    """Every varied or sampled path must exist in the scenario and accept the values it will be
+    given; each lever setting must make a valid scenario, path by path and as a whole."""
+    section = "uncertainties" if exp.robust else "vary"
     problems = []
-    vary = doc["vary"]
-    for key, values in exp.vary.items():
+    for key, values in exp.sampled.items():
         if key.split(".")[0] == "simulation":
             continue  # refused by _check_design
         probes = [values.start, values.to] if isinstance(values, Range) else list(values)
         for value in probes:
-            try:
-                override_scenario(scenario, {key: value})
-            except ScenarioError as exc:
-                first = exc.problems[0]
-                problems.append(
-                    Problem.at(vary.where(key), f"vary.{key}", first.message, first.expected, first.got, first.hint)
-                )
+            problem = _refused(scenario, {key: value}, doc[section].where(key), f"{section}.{key}")
+            if problem:
+                problems.append(problem)
                 break
+    for name, setting in exp.levers.items():
+        located = doc["levers"][name]
+        alone = [
+            _refused(scenario, {path: value}, located.where(path), f"levers.{name}.{path}")
+            for path, value in setting.items()
+            if path.split(".")[0] != "simulation"
+        ]
+        found = [p for p in alone if p]
+        problems += found
+        settable = {path: value for path, value in setting.items() if path.split(".")[0] != "simulation"}
+        if not found and len(settable) > 1 and len(settable) == len(setting):
+            problem = _refused(scenario, settable, doc["levers"].where(name), f"levers.{name}")
+            if problem:
+                problems.append(problem)
     return problems
+
+
+def _refused(scenario: Scenario, overrides: dict, where: tuple[str, int | None], field: str) -> Problem | None:
+    """The first problem of ``scenario`` with ``overrides`` set, placed at ``where``; None if valid."""
+    try:
+        override_scenario(scenario, overrides)
+    except ScenarioError as exc:
+        first = exc.problems[0]
+        message = first.message if len(overrides) == 1 else f"{first.path}: {first.message}"
+        return Problem.at(where, field, message, first.expected, first.got, first.hint)
+    return None
 
 
 def _kind(value: object) -> str:

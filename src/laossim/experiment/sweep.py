@@ -47,7 +47,7 @@ from laossim import manifest
 from laossim.batch import varies_within_stack
 from laossim.errors import RefusedError, ResultsError
 from laossim.experiment import forkserver
-from laossim.experiment.design import design_table
+from laossim.experiment.design import design_table, overrides
 from laossim.experiment.load import LoadedExperiment, load_experiment
 from laossim.experiment.worker import Columns, Task, execute_many
 from laossim.folders import LOCK, folder_lock, write_file
@@ -236,7 +236,7 @@ def _sweep_locked(
     todo = table[~table["run_id"].isin(finished)]
     if limit is not None:
         todo = todo.head(limit)
-    names = list(loaded.experiment.vary)
+    names = varied(loaded)
     outputs = tuple(loaded.experiment.outputs)
     started = time.time()
     done = failed = alone = 0
@@ -264,7 +264,7 @@ def _sweep_locked(
                             Task(
                                 int(record["run_id"]),
                                 blob,
-                                {k: _plain(record[k]) for k in names},
+                                {k: _plain(v) for k, v in overrides(loaded.experiment, record).items()},
                                 int(record["seed_entropy"]),
                                 int(record["seed_key"]),
                                 loaded.steps,
@@ -293,6 +293,12 @@ def _sweep_locked(
     return SweepSummary(out, len(table), done, failed, len(finished), time.time() - started)
 
 
+def varied(loaded: LoadedExperiment) -> list[str]:
+    """Every path whose value may differ between the runs of a design: the varied or sampled
+    fields, and a robust experiment's lever fields."""
+    return [*loaded.experiment.lever_paths, *loaded.experiment.sampled]
+
+
 def stackable(names: list[str]) -> bool:
     """Whether the runs of a design varying these paths may share stacks of worlds."""
     return all(varies_within_stack(name) for name in names)
@@ -303,7 +309,7 @@ def unstacked_runs(loaded: LoadedExperiment, runs: int) -> int:
     stack's shape (a forum's meeting period, a whole-number coefficient, an event); else none.
     (What the manifest records at the start; at the end it records how many runs this sweep sent
     alone, which also counts runs too few to fill a task for every worker.)"""
-    return 0 if stackable(list(loaded.experiment.vary)) else runs
+    return 0 if stackable(varied(loaded)) else runs
 
 
 def chunk_size(runs: int, parallel: int) -> int:
@@ -360,7 +366,7 @@ def _check_same_sweep(out: Path, loaded: LoadedExperiment, digest: str) -> None:
     if _design_hash(written) != digest:
         raise SweepError(f"{out} holds a sweep of a different design; choose another --out")
     try:
-        written_by = manifest.read(out, "sweep")
+        written_by = manifest.read(out, kind_of(loaded))
     except ResultsError as exc:
         raise SweepError(
             f"{exc}, so the sweep's inputs and model version are unknown; start the sweep again in another --out"
@@ -420,18 +426,26 @@ def _now() -> str:
     return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
 
+def kind_of(loaded: LoadedExperiment) -> str:
+    """The kind of results folder an experiment's runs make: ``robust`` with lever settings, else
+    ``sweep`` (both in the sweep's layout, which ``laossim analyze`` reads)."""
+    return "robust" if loaded.experiment.robust else "sweep"
+
+
 def _manifest(loaded: LoadedExperiment, digest: str, executor: str, runs: int, stack: bool) -> dict[str, Any]:
     exp = loaded.experiment
+    robust = {"levers": exp.levers, "thresholds": exp.thresholds, "tolerances": exp.tolerances} if exp.robust else {}
     return manifest.compose(
-        "sweep",
+        kind_of(loaded),
         experiment=exp.experiment,
         inputs=[{"path": p, "sha256": h} for p, h in loaded.files],
         root_seed=loaded.root_seed,
         design=exp.design.model_dump(mode="json"),
         vary={
             k: (v.model_dump(mode="json", by_alias=True) if hasattr(v, "model_dump") else v)
-            for k, v in exp.vary.items()
+            for k, v in exp.sampled.items()
         },
+        **robust,
         replications=exp.replications,
         steps=loaded.steps,
         outputs=list(exp.outputs),

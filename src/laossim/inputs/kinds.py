@@ -35,7 +35,9 @@ class FileKind:
         return "keys " + ", ".join(f"{key}:" for key in self.keys)
 
 
-EXPERIMENT = FileKind("experiment", ("experiment", "vary"), "laossim sweep")
+EXPERIMENT = FileKind(
+    "experiment", ("experiment", "vary", "levers", "uncertainties"), "laossim sweep or laossim robust"
+)
 LANDSCAPE = FileKind("landscape", ("landscape", "actors", "propensities"), "laossim landscape")
 SCENARIO = FileKind("scenario", ("scenario", "poles", "states"), "laossim run")
 KINDS: tuple[FileKind, ...] = (EXPERIMENT, LANDSCAPE, SCENARIO)
