@@ -296,3 +296,20 @@ def test_a_robust_run_killed_with_sigkill_resumes_and_gives_what_a_fresh_one_giv
     robust(experiment, fresh, executor="process", workers=2, progress=False)
     for name in ("robustness.csv", "ranking.csv", "criteria.csv"):
         assert (out / name).read_bytes() == (fresh / name).read_bytes(), name
+
+
+def test_discovery_reads_a_robust_folder_by_its_settings_and_uncertainties(tiny, tmp_path):
+    """Where does a choice fail: laossim discover on a robust folder sees each run's setting (one input,
+    whatever fields it sets) and the futures' uncertain fields, never the futures' numbers."""
+    from laossim.discovery import discover, load
+    from laossim.results import load as load_results
+
+    table = load_results(tiny)
+    median = float(np.median(table.focal_security))
+    discover(tiny, f"focal_security < {median}", tmp_path / "where", min_runs=30, min_cases=5, resamples=2)
+    found = load(tmp_path / "where")
+    dimensions = set(found["boxes"].dimension)
+    manifest = json.loads((tiny / "manifest.json").read_text())
+    assert dimensions == {"setting", *manifest["vary"]}  # each uncertainty varies over the four futures
+    assert "future" not in dimensions and not dimensions & {p for s in manifest["levers"].values() for p in s}
+    assert int(found["cases"].of_interest.sum()) == int((table.focal_security < median).sum())

@@ -360,7 +360,11 @@ def read_cases(folder: str | Path, where: str) -> tuple[dict[str, Any], Conditio
             + ", ".join(f"{n} {status}" for status, n in left.items())
             + "): only finished runs are cases"
         )
-    candidates = [c for c in pd.read_parquet(folder / "design.parquet").columns if c not in results.DESIGN_COLUMNS]
+    # a robust folder's lever settings are its ``setting`` (their fields are set in some settings only) and
+    # ``future`` numbers its sampled futures, whose uncertain fields are the inputs
+    chosen = {path for setting in (record.get("levers") or {}).values() for path in setting}
+    skipped = {*results.DESIGN_COLUMNS, *chosen, *(("future",) if record.get("levers") else ())}
+    candidates = [c for c in pd.read_parquet(folder / "design.parquet").columns if c not in skipped]
     inputs = [c for c in candidates if done[c].nunique(dropna=False) > 1]
     if len(inputs) < len(candidates):
         fixed = [c for c in candidates if c not in inputs]
