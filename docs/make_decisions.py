@@ -4,10 +4,12 @@ Runs ``experiments/laos_hedge_or_concentrate.yaml`` with ``laossim robust`` (the
 :func:`laossim.robust.robust`, on a process pool) into ``--out DIR`` (default a temporary folder;
 a folder that already holds the finished robust run is read, not run again), prints the tables
 the doc quotes (the criteria, each score's metrics with their 95% intervals, the ranking against
-the MIDs) and the run's wall time, and with ``--images`` copies its two plots to
-``docs/images/decisions_*.png``.
+the MIDs) and the run's wall time; then runs ``laossim discover`` on it (where does a choice fall
+short of the security threshold?) and prints its box; with ``--images`` it copies the robust
+run's two plots and the discovery's box to ``docs/images/decisions_*.png``.
 ``--short`` (what CI's fast test runs): 4 futures, 2 replications of 8 steps and MIDs from one
-replication, into a temporary folder, the images left alone: the same tables, not the doc's figures.
+replication, into a temporary folder, the images left alone: the same tables, not the doc's figures
+(the discovery, on too few runs for its checks, asks where security falls below its median).
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from laossim import vocab
+from laossim import results, vocab
+from laossim.discovery import MIN_CASES, MIN_RUNS, discover, in_box
 from laossim.experiment.load import LoadedExperiment, load_experiment
 from laossim.robust import robust
 from laossim.robust_analysis import analyse
@@ -83,6 +86,34 @@ def print_tables(folder: Path) -> None:
             print(f"| {row.score} | {row.lowest:.3f} | {row.highest:.3f} | {row.mid:.4f} |")
 
 
+SHORTFALL = "focal_security < 0.6"
+"""Where a choice falls short: the security threshold of the experiment file (satisficing)."""
+
+
+def print_discovery(folder: Path, out: Path, short: bool) -> None:
+    """Scenario discovery on the robust run: which settings and futures give security below the
+    threshold, PRIM's box and the box of its significant restrictions only, as the doc quotes them."""
+    where = SHORTFALL
+    if short:  # 40 runs of 8 steps: below the discovery's minimums and far from the threshold
+        where = f"focal_security < {results.load(folder).focal_security.median()}"
+    found = discover(folder, where, out, min_runs=20 if short else MIN_RUNS, min_cases=3 if short else MIN_CASES)
+    cases, boxes = found.cases, found.box
+    hits = int(cases.of_interest.sum())
+    print(f"\n{where}: holds in {hits} of {len(cases)} runs ({hits / len(cases):.0%})")
+    print(f"PRIM's box: coverage {found.coverage:.3f}, density {found.density:.3f}\n")
+    print("| input | box | stability | quasi-p |\n|---|---|---|---|")
+    for row in boxes[boxes.restricted].itertuples(index=False):
+        span = "{" + row.values.replace("|", ", ") + "}" if row.values else f"{row.low:.3f} to {row.high:.3f}"
+        p = min(v for v in (row.qp_low, row.qp_high) if v == v)
+        print(f"| {row.dimension} | {span} | {row.stability:.0%} | {p:.2g} |")
+    strong = boxes[boxes.restricted & (boxes.qp_low.fillna(1).lt(0.05) | boxes.qp_high.fillna(1).lt(0.05))]
+    inside, hit = in_box(cases, strong), cases.of_interest.to_numpy()
+    print(
+        f"\nthe box with only its significant restrictions ({', '.join(strong.dimension)}): {inside.sum()} runs, "
+        f"coverage {(inside & hit).sum() / hit.sum():.3f}, density {(inside & hit).sum() / max(inside.sum(), 1):.3f}"
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--short", action="store_true", help="CI's short mode (not the doc's figures)")
@@ -108,9 +139,12 @@ def main(argv: list[str] | None = None) -> None:
                 f"on {args.workers} worker processes"
             )
         print_tables(folder)
+        where = Path(scratch) / "shortfall"
+        print_discovery(folder, where, args.short)
         if args.images and not args.short:
             for name in ("regret", "tradeoff"):
                 shutil.copyfile(folder / "plots" / f"{name}.png", IMAGES / f"decisions_{name}.png")
+            shutil.copyfile(where / "plots" / "box.png", IMAGES / "decisions_shortfall_box.png")
 
 
 if __name__ == "__main__":
