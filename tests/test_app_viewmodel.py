@@ -244,6 +244,38 @@ def test_map_labels_overlap_no_other_label_nor_marker(path):
             model.step()
 
 
+def test_two_lever_settings_of_one_scenario_step_side_by_side(monkeypatch):
+    """``laossim app BASELINE --compare-set states.LAO.partner_cap=1 --compare-set ...``: the right is the
+    baseline with Laos's choices changed, on the same seed; it parts from the left only by them."""
+    solara = pytest.importorskip("solara")
+    import json
+
+    from laossim.app.page import COMPARE_SET_ENV, SCENARIO_ENV, Page
+
+    changes = ["states.LAO.partner_cap=1.0", "states.LAO.doctrine=bandwagoner"]
+    monkeypatch.setenv(SCENARIO_ENV, str(BASELINE))
+    monkeypatch.setenv(COMPARE_SET_ENV, json.dumps(changes))
+    _, rc = solara.render(Page(), handle_error=False)
+    label = "laos_baseline with states.LAO.partner_cap=1.0, states.LAO.doctrine=bandwagoner"
+    assert rc.find(class_="laossim-compare").widget.v_model == label
+    for _ in range(8):
+        rc.find(class_="laossim-step-both").widget.click()
+    left, right = vm.paired(load_scenario(BASELINE), load_scenario(BASELINE, changes))
+    for _ in range(8):
+        left.step(), right.step()
+    assert right.spec.states[right.world.focal].doctrine == Doctrine.bandwagoner
+    assert rc.find(class_="laossim-differences").widget.children[0] == vm.differences(left, right)
+    assert rc.find(class_="laossim-right-scores").widget.children[0] == vm.headline(right)
+
+
+def test_laossim_app_refuses_a_bad_side_by_side_override_with_its_place(capsys):
+    from laossim.cli import main
+
+    assert main(["app", str(BASELINE), "--compare-set", "states.LAO.partner_cap=2", "--port", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "--set" in err and "partner_cap" in err
+
+
 def test_laossim_app_refuses_a_side_by_side_pair_on_different_calendars_before_serving(tmp_path, capsys):
     from laossim.cli import main
 

@@ -1,7 +1,7 @@
 """The classroom app: a Mesa SolaraViz page over one scenario, one model per browser session.
 
-Run it with ``laossim app [SCENARIO] [--compare OTHER]``. The model is built inside the page
-component (``use_memo``), never at module level, so every browser session
+Run it with ``laossim app [SCENARIO] [--compare OTHER] [--compare-set PATH=VALUE ...]``. The model is
+built inside the page component (``use_memo``), never at module level, so every browser session
 steps its own model; picking another scenario rebuilds the page with that
 scenario's controls (:func:`laossim.app.controls.controls`). Picking a scenario to show side by
 side replaces the page with two models stepped together on one seed
@@ -10,6 +10,7 @@ side replaces the page with two models stepped together on one seed
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -49,14 +50,23 @@ COMPARE_ENV = "LAOSSIM_APP_COMPARE"
 """The scenario shown beside the first as the page opens (``laossim app --compare``); default none."""
 
 
-def initial_comparison(choices: dict[str, Path]) -> str:
-    """The side-by-side scenario the page opens with, offered in the picker (added if not shipped)."""
-    given = os.environ.get(COMPARE_ENV)
-    if not given:
-        return NOTHING
-    path = Path(given)
-    choices.setdefault(path.stem, path)
-    return path.stem
+COMPARE_SET_ENV = "LAOSSIM_APP_COMPARE_SET"
+"""Overrides of the scenario shown beside the first (``laossim app --compare-set PATH=VALUE``, as a JSON
+list): two lever settings of one scenario side by side."""
+
+
+def comparisons(choices: dict[str, Path]) -> tuple[dict[str, tuple[Path, list[str]]], str]:
+    """The side-by-side picker's entries, each a scenario file and its overrides, and the entry the page
+    opens with: every scenario as written, and the one ``laossim app --compare``/``--compare-set`` gave
+    (the first scenario with the overrides, when no other is given)."""
+    entries: dict[str, tuple[Path, list[str]]] = {name: (path, []) for name, path in choices.items()}
+    given, changes = os.environ.get(COMPARE_ENV), json.loads(os.environ.get(COMPARE_SET_ENV) or "[]")
+    if not given and not changes:
+        return entries, NOTHING
+    path = Path(given) if given else choices[initial_choice()]
+    label = path.stem + (f" with {', '.join(changes)}" if changes else "")
+    entries[label] = (path, changes)
+    return entries, label
 
 
 STYLE = """
@@ -80,12 +90,13 @@ def Page():
     choice = solara.use_reactive(initial_choice())
     scenario = solara.use_memo(lambda: load_scenario(choices[choice.value]), [choice.value])
     model = solara.use_memo(lambda: LaosModel(scenario), [scenario])
-    other = solara.use_reactive(initial_comparison(choices))
+    sides, opening = comparisons(choices)
+    other = solara.use_reactive(opening)
     with solara.Row(gap="16px"):
         solara.Select("Scenario", value=choice, values=list(choices), classes=["laossim-scenario"])
-        solara.Select("Side by side with", value=other, values=[NOTHING, *choices], classes=["laossim-compare"])
+        solara.Select("Side by side with", value=other, values=[NOTHING, *sides], classes=["laossim-compare"])
     right = solara.use_memo(
-        lambda: None if other.value == NOTHING else load_scenario(choices[other.value]), [other.value]
+        lambda: None if other.value == NOTHING else load_scenario(*sides[other.value]), [other.value]
     )
     if right is not None:
         mismatch = vm.mismatch(scenario, right)

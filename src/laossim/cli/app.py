@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import signal
 import subprocess
 import sys
@@ -17,6 +18,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("scenario", nargs="?", help="scenario to open (default the baseline; others in the picker)")
     p.add_argument(
         "--compare", metavar="OTHER", help="a second scenario, stepped side by side with the first on one seed"
+    )
+    p.add_argument(
+        "--compare-set",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="an override of the second scenario (the first, when --compare is not given): two lever settings "
+        "side by side, e.g. --compare-set states.LAO.partner_cap=1 (repeatable)",
     )
     p.add_argument("--host", default="127.0.0.1", help="address to serve on (default 127.0.0.1)")
     p.add_argument("--port", type=at_least(0, 65535), default=8765, help="port (default 8765; 0 picks a free one)")
@@ -33,10 +42,10 @@ def handle(args: argparse.Namespace) -> int:
     path = Path(args.scenario) if args.scenario else shipped_scenario()
     load_scenario(path)  # a broken scenario is reported here, not in the browser
     other = Path(args.compare) if args.compare else None
-    if other is not None:
+    if other is not None or args.compare_set:
         from laossim.app.viewmodel import mismatch
 
-        problem = mismatch(load_scenario(path), load_scenario(other))
+        problem = mismatch(load_scenario(path), load_scenario(other or path, args.compare_set))
         if problem:
             raise UsageError(problem)
     if importlib.util.find_spec("solara") is None:
@@ -48,6 +57,8 @@ def handle(args: argparse.Namespace) -> int:
     }
     if other is not None:
         env["LAOSSIM_APP_COMPARE"] = str(other.resolve())
+    if args.compare_set:
+        env["LAOSSIM_APP_COMPARE_SET"] = json.dumps(args.compare_set)
     port = _free_port(args.host, args.port)
     command = [sys.executable, "-m", "solara", "run", "laossim.app.page", "--host", args.host,
                "--port", str(port), "--production", "--no-check-version", "--no-open"]  # fmt: skip
