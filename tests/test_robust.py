@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import laossim
 from conftest import ROOT
 from laossim import results
 from laossim.cli import main
@@ -313,3 +314,24 @@ def test_discovery_reads_a_robust_folder_by_its_settings_and_uncertainties(tiny,
     assert dimensions == {"setting", *manifest["vary"]}  # each uncertainty varies over the four futures
     assert "future" not in dimensions and not dimensions & {p for s in manifest["levers"].values() for p in s}
     assert int(found["cases"].of_interest.sum()) == int((table.focal_security < median).sum())
+
+
+def test_a_scheduled_shock_may_be_an_uncertainty_and_each_future_runs_its_own(tmp_path):
+    """When the first US-China crisis comes and how hard: an event's fields sampled as any other."""
+    path = tmp_path / "shock.yaml"
+    path.write_text(
+        f"format_version: 1\nexperiment: shock\nscenario: {ROOT / 'scenarios' / 'us_china_crisis.yaml'}\n"
+        "replications: 1\nsteps: 8\ndesign: {method: lhs, samples: 2, seed: 1}\n"
+        "levers: {hedge: {}, bandwagon: {states.LAO.doctrine: bandwagoner}}\n"
+        "uncertainties:\n  events.0.severity: {from: 0.3, to: 1.0}\n  events.0.at: [2025-Q3, 2026-Q1]\n"
+        "thresholds: {focal_security: 0.6}\ntolerances: {focal_security: 0.007}\noutputs: [focal_security]\n"
+    )
+    loaded = load_experiment(path)
+    table = design_table(loaded)
+    assert set(table["events.0.at"]) == {"2025-Q3", "2026-Q1"}
+    crises = {}
+    for _, row in table[table.setting == "hedge"].iterrows():
+        run = laossim.run(loaded.scenario, overrides=overrides(loaded.experiment, row), steps=8, replications=1)
+        shock = run.events[(run.events.kind == "crisis") & run.events.description.str.contains("US-China")]
+        crises[row["events.0.at"]] = shock.period.min()
+    assert crises == {"2025-Q3": "2025-Q3", "2026-Q1": "2026-Q1"}
