@@ -68,6 +68,7 @@ def test_and_binds_tighter_than_or_and_nan_satisfies_nothing():
         ("focal_security 0.5", "expected a comparison (< <= > >= == !=), got '0.5' at position 16", 16),
         ("not focal_security < 0.5", "'not' is not part of a condition at position 1", 1),
         ("", "empty condition", 1),
+        ("(" * 60 + "focal_security < 0.5" + ")" * 60, "more than 50 parentheses open at once", 51),
     ],
 )
 def test_a_bad_condition_names_itself_the_place_and_the_known_outputs_and_is_never_run(

@@ -90,8 +90,7 @@ def test_every_metric_recomputed_from_the_saved_run_table_equals_the_written_one
     # and by hand, with pandas, from the same table: each metric's value
     for score in OUTPUTS:
         future = runs.groupby(["setting", "future"])[score].mean().unstack("setting")  # futures x settings
-        best = runs.groupby(["future", "replication"])[score].transform("max")
-        regret = (best - runs[score]).groupby([runs.setting, runs.future]).mean().unstack("setting")
+        regret = -future.sub(future.max(axis=1), axis=0)  # the best setting's future mean minus its own
         threshold, tolerance = criteria.loc[score, "threshold"], criteria.loc[score, "tolerance"]
         for setting in future.columns:
             expected = {
@@ -149,7 +148,9 @@ def test_the_folder_has_the_sweep_layout_a_report_and_plots_and_analyze_reads_it
     for name in ("regret.png", "tradeoff.png"):
         assert (tiny / "plots" / name).stat().st_size > 10_000
     page = tmp_path / "report.html"
+    written = {p.name: p.stat().st_mtime_ns for p in [*tiny.glob("*.csv"), *(tiny / "plots").glob("*.png")]}
     assert main(["report", str(tiny), "--out", str(page)]) == 0
+    assert written == {p.name: p.stat().st_mtime_ns for p in [*tiny.glob("*.csv"), *(tiny / "plots").glob("*.png")]}
     text = page.read_text()
     assert "Lever settings" in text and "Ranking" in text and "focal_security" in text
     assert text.count("data:image/png;base64") == 2
@@ -158,7 +159,10 @@ def test_the_folder_has_the_sweep_layout_a_report_and_plots_and_analyze_reads_it
 
     shutil.copytree(tiny, copy)
     assert main(["analyze", str(copy)]) == 0  # a robust folder is a sweep folder to analyze
-    assert (copy / "analysis" / "points.csv").exists()
+    points = pd.read_csv(copy / "analysis" / "points.csv")
+    # a design point is a setting in a future: 3 settings x 4 futures, each of its 3 replications
+    assert len(points) == 12 and (points.replications == 3).all()
+    assert (points.groupby("setting").size() == 4).to_dict() == dict.fromkeys(manifest["levers"], True)
     capsys.readouterr()
 
 
@@ -238,7 +242,7 @@ def test_bad_lever_and_uncertainty_blocks_are_named_by_file_line_and_field_with_
         "  parameters.crises.tension: {from: 2.0, to: 6.0}\n"
         "  states.LOA.autonomy: {from: 0.1, to: 0.9}\n"
         "thresholds: {focal_securty: 0.6}\n"
-        "outputs: [stability, focal_security, alignment.LAO.CHN]\n",
+        "outputs: [stability, focal_security, alignment.LAO.CHN, crisis_probability, capability.LAO]\n",
     )
     file = str(tmp_path / "bad_robust.yaml")
     for expected in (
@@ -250,10 +254,15 @@ def test_bad_lever_and_uncertainty_blocks_are_named_by_file_line_and_field_with_
         "an uncertainty; a field is either chosen (a lever) or uncertain, not both: remove it from one",
         f"{file}:15: uncertainties.states.LOA.autonomy: no state 'LOA' in the scenario; did you mean 'LAO'?",
         f"{file}:16: thresholds.focal_securty: not an output of this experiment",
-        f"{file}:17: outputs[2]: has no minimal important difference to serve as the domain tolerance",
+        f"{file}:17: outputs[2]: robustness reads higher values as better (regret, satisficing, maximin), and of "
+        "alignment.LAO.CHN neither way is better; leave it out",
+        f"{file}:17: outputs[3]: robustness reads higher values as better (regret, satisficing, maximin), and of "
+        "crisis_probability lower values are better; leave it out, or take an output where higher is better "
+        "(focal_security for crisis_probability",
+        f"{file}:17: outputs[4]: has no minimal important difference to serve as the domain tolerance",
     ):
         assert expected in text, expected
-    assert "give tolerances: {alignment.LAO.CHN: VALUE}" in text
+    assert "give tolerances: {capability.LAO: VALUE}" in text
     text = _bad(
         tmp_path,
         "format_version: 1\nexperiment: bad\nscenario: SCENARIO\ndesign: {method: lhs, samples: 4}\n"

@@ -30,12 +30,14 @@ def value(result: pd.DataFrame, setting: str, metric: str) -> float:
 
 
 def test_regret_satisficing_maximin_and_domain_have_their_known_values():
-    """Worked by hand: regret is against the best setting in the same future and replication."""
+    """Worked by hand: regret is against the best setting in the same future, on the futures' means
+    (A's 0.7, 0.5, 0.8 against B's 0.7, 0.6, 0.5). In f1 the two settings are even on average, so
+    neither has regret there, though each has the better replication once."""
     result = robustness(table(), {"security": 0.6}, {"security": 0.05}, resamples=50)
     expected = {
-        "A": {"mean": 2.0 / 3, "p50": 0.7, "mean_regret": 0.05, "max_regret": 0.1, "satisficing": 2 / 3,
+        "A": {"mean": 2.0 / 3, "p50": 0.7, "mean_regret": 0.1 / 3, "max_regret": 0.1, "satisficing": 2 / 3,
               "maximin": 0.5, "domain": 2 / 3},
-        "B": {"mean": 0.6, "p50": 0.6, "mean_regret": 0.35 / 3, "max_regret": 0.3, "satisficing": 2 / 3,
+        "B": {"mean": 0.6, "p50": 0.6, "mean_regret": 0.1, "max_regret": 0.3, "satisficing": 2 / 3,
               "maximin": 0.5, "domain": 2 / 3},
     }  # fmt: skip
     for setting, metrics in expected.items():

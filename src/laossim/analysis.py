@@ -131,6 +131,10 @@ def main_effects_figure(table: pd.DataFrame, params: list[str], outputs: list[st
         for j, par in enumerate(params):
             ax = axes[i][j]
             values = pd.to_numeric(done[par], errors="coerce")
+            if values.isna().all() and done[par].notna().any():  # text (a lever setting): a column of dots a value
+                names = list(dict.fromkeys(done[par].astype(str)))
+                values = done[par].astype(str).map({name: k for k, name in enumerate(names)})
+                ax.set_xticks(range(len(names)), names, rotation=30, ha="right", fontsize=7)
             ax.scatter(values, done[out], s=6, alpha=0.5)
             if i == len(outputs) - 1:
                 ax.set_xlabel(varied_label(par), fontsize=8)
@@ -248,6 +252,8 @@ def analyze(folder: str | Path, pair: tuple[str, str] | None = None) -> dict[str
     folder = Path(folder)
     manifest = results.sweep_manifest(folder)
     params, outputs = list(manifest["vary"]), manifest["outputs"]
+    if manifest.get("levers"):  # a robust folder: its runs differ by lever setting as well as by future
+        params = ["setting", *params]
     if pair is not None:
         unknown = [p for p in pair if p not in params]
         if unknown:
@@ -269,7 +275,7 @@ def analyze(folder: str | Path, pair: tuple[str, str] | None = None) -> dict[str
         tables["indices"] = sensitivity(folder)
         tables["indices"].to_csv(target / "indices.csv", index=False)
         figures["indices.png"] = indices_figure(tables["indices"])
-    pair = pair or influential_pair(params, tables.get("indices"))
+    pair = pair or influential_pair(list(manifest["vary"]), tables.get("indices"))  # a heatmap of numbers
     if pair is not None:
         ranges = {k: (v["from"], v["to"]) for k, v in manifest["vary"].items() if isinstance(v, dict)}
         figures["heatmap.png"] = heatmap_figure(table, pair, outputs, ranges)

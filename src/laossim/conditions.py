@@ -52,6 +52,10 @@ _TOKEN = re.compile(
 KEYWORDS = ("and", "or")
 
 
+MAX_DEPTH = 50
+"""Parentheses a condition may have open at once (the parser descends once a level)."""
+
+
 class ConditionError(UsageError):
     """A condition that cannot be read: a syntax error, an unknown output or a bad operator (exit 2).
 
@@ -159,6 +163,7 @@ class _Parser:
         self.text, self.outputs, self.option = text, outputs, option
         self.tokens = self._tokenize()
         self.i = 0
+        self.depth = 0
 
     # errors --------------------------------------------------------------------------------
 
@@ -235,6 +240,9 @@ class _Parser:
     def term(self) -> Node:
         token = self.current
         if token.text == "(":
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise self.fail(token.at, f"more than {MAX_DEPTH} parentheses open at once", "write it flatter")
             self.take()
             inner = self.disjunction()
             if self.current.text != ")":
@@ -243,6 +251,7 @@ class _Parser:
                     f"expected ')' to close the '(' at position {token.at + 1}, got {self.describe(self.current)}",
                 )
             self.take()
+            self.depth -= 1
             return inner
         return self.comparison()
 

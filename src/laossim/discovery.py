@@ -383,6 +383,13 @@ def read_cases(folder: str | Path, where: str) -> tuple[dict[str, Any], Conditio
         else:
             cases[name] = cases[name].astype(float)
     cases["of_interest"] = condition.mask(cases)
+    points = len(cases[inputs].drop_duplicates())
+    if points < len(cases):
+        notes.append(
+            f"{len(cases)} runs at {points} distinct points of the inputs (replications): PRIM counts each run as "
+            "a case, so its quasi-p-values, which take the cases as independent, are optimistic; trust a "
+            "restriction that is also stable"
+        )
     return record, condition, cases, inputs, notes
 
 

@@ -270,7 +270,7 @@ def _discovery_sections(folder: Path, manifest: Manifest) -> tuple[str, str]:
 def _robust_sections(folder: Path, manifest: Manifest) -> tuple[str, str]:
     """A robust folder: the question (its lever settings and uncertainties), the criteria, the
     metrics per score with their intervals, the ranking against the MIDs and the plots."""
-    from laossim.robust_analysis import RobustError, analyse
+    from laossim.robust_analysis import RobustError, written
 
     name = manifest.get("experiment", folder.name)
     definition = manifest.get("experiment_definition", {})
@@ -297,7 +297,7 @@ def _robust_sections(folder: Path, manifest: Manifest) -> tuple[str, str]:
         ),
     ]
     try:
-        tables = analyse(folder)
+        tables = written(folder)
     except RobustError as exc:
         parts.append(f"<p class='crisis'>Not analysed yet: {_e(exc)}</p>")
         parts.append(_provenance(manifest))

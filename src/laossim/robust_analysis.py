@@ -31,7 +31,7 @@ import pandas as pd
 from laossim import manifest, results, vocab
 from laossim.errors import ResultsError
 from laossim.folders import write_file
-from laossim.robustness import KEYS, cube, paired_differences, robustness
+from laossim.robustness import KEYS, cube, future_regret, paired_differences, robustness
 
 RESAMPLES = 1000
 """Bootstrap resamples of the replications behind every interval."""
@@ -129,11 +129,11 @@ def ranking(runs: pd.DataFrame, tolerances: Mapping[str, float]) -> pd.DataFrame
     return frame
 
 
-def future_regret(runs: pd.DataFrame, output: str) -> pd.DataFrame:
-    """Each setting's regret in each future (mean over its replications of the best setting's
-    score in the same draw minus its own): one row per (setting, future)."""
+def regret_table(runs: pd.DataFrame, output: str) -> pd.DataFrame:
+    """Each setting's regret in each future (:func:`laossim.robustness.future_regret`): one row per
+    (setting, future)."""
     values, settings, futures = cube(runs, output)
-    regret = (values.max(axis=0, keepdims=True) - values).mean(axis=2)
+    regret = future_regret(values)
     return pd.DataFrame(
         [(s, f, regret[i, j]) for i, s in enumerate(settings) for j, f in enumerate(futures)],
         columns=["setting", "future", "regret"],
@@ -149,7 +149,7 @@ def regret_figure(runs: pd.DataFrame, table: pd.DataFrame):
     rows = -(-len(outputs) // columns)
     fig, axes = plt.subplots(rows, columns, figsize=(4.4 * columns, 3.9 * rows), squeeze=False, constrained_layout=True)
     for ax, output, mid in zip(axes.flat, table.score, table.tolerance, strict=False):
-        regret = future_regret(runs, output)
+        regret = regret_table(runs, output)
         settings = list(dict.fromkeys(regret.setting))
         groups = [regret[regret.setting == s].regret.to_numpy() for s in settings]
         ax.boxplot(groups, tick_labels=settings, showfliers=False)
@@ -223,6 +223,27 @@ def rows_mean(table: pd.DataFrame, setting: str, output: str) -> float:
     """A setting's mean of an output, from the robustness table."""
     row = table[(table.setting == setting) & (table.score == output) & (table.metric == "mean")]
     return float(row.value.iloc[0])
+
+
+TABLES = ("criteria", "robustness", "ranking")
+"""The tables :func:`analyse` writes, each ``NAME.csv``."""
+
+
+def written(folder: str | Path) -> dict[str, pd.DataFrame]:
+    """A robust folder's tables as :func:`analyse` wrote them, read back (what a report shows: reading a
+    folder never rewrites it).
+
+    Raises:
+        RobustError: the folder has no analysis yet (its run was stopped before its end).
+    """
+    folder = Path(folder)
+    missing = [f"{name}.csv" for name in TABLES if not (folder / f"{name}.csv").exists()]
+    if missing:
+        raise RobustError(
+            f"{folder} has no {', '.join(missing)}: its run stopped before the analysis; finish it with "
+            f"laossim robust EXPERIMENT --out {folder} --resume"
+        )
+    return {name: pd.read_csv(folder / f"{name}.csv") for name in TABLES}
 
 
 def analyse(folder: str | Path) -> dict[str, pd.DataFrame]:

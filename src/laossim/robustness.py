@@ -8,8 +8,9 @@ future f is the same draw of chance for every setting. For each setting and scor
 - ``mean``: the mean over futures and replications;
 - ``p10``, ``p50``, ``p90``: percentiles over the futures of the future's mean;
 - ``mean_regret``, ``max_regret``: regret is how far a setting falls short of the best setting in
-  the same future and replication, max over settings minus its own (Savage 1951); the mean over
-  futures of the future's mean regret, and the largest future's mean regret;
+  the same future (Savage 1951), on each future's mean over its replications: the best setting's
+  mean minus its own (the best of each single replication would count the replications' noise
+  as regret, however many there were); the mean over the futures, and the largest;
 - ``satisficing``: the share of futures whose mean reaches a stated threshold (Simon 1955);
 - ``maximin``: the worst future's mean (Wald 1945);
 - ``domain``: Starr's domain criterion (Starr 1963), the share of futures in which the setting is
@@ -18,7 +19,8 @@ future f is the same draw of chance for every setting. For each setting and scor
 
 Each metric comes with a percentile bootstrap confidence interval over the replications, drawn
 jointly for every setting and future (a resampled replication is the same draw of chance for all
-settings, so the pairing is kept). Higher scores are better, as every headline score is.
+settings, so the pairing is kept). Higher values are better: a robust experiment takes only the
+outputs the catalogue says so of (:func:`laossim.vocab.better`).
 """
 
 from __future__ import annotations
@@ -68,11 +70,18 @@ def cube(runs: pd.DataFrame, score: str) -> tuple[np.ndarray, list, list]:
     return values.reshape(len(settings), len(futures), len(replications)), settings, futures
 
 
+def future_regret(values: np.ndarray) -> np.ndarray:
+    """(settings, futures): each setting's regret in each future, the best setting's mean over the
+    future's replications minus its own, from ``values`` (settings, futures, replications)."""
+    per_future = values.mean(axis=2)
+    return per_future.max(axis=0, keepdims=True) - per_future
+
+
 def metrics(values: np.ndarray, threshold: float, tolerance: float) -> dict[str, np.ndarray]:
     """Every metric of :data:`METRICS` for each setting, from ``values`` (settings, futures,
     replications): one array (settings,) each."""
     per_future = values.mean(axis=2)  # (settings, futures)
-    regret = (values.max(axis=0, keepdims=True) - values).mean(axis=2)  # paired: best in the same draw
+    regret = future_regret(values)
     return {
         "mean": values.mean(axis=(1, 2)),
         "p10": np.percentile(per_future, 10, axis=1),

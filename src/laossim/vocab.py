@@ -46,58 +46,64 @@ class Output:
     """Whether it lies in [0, 1] (a count does not)."""
     colour: str = "#555555"
     """Its colour in plots that draw several outputs together."""
+    better: Literal["higher", "lower"] | None = None
+    """Which way is better for the focal state or the region, where that is clear (robustness reads higher
+    as better, so a robust experiment takes only the outputs whose higher values are better)."""
 
 
 OUTPUTS: tuple[Output, ...] = (
     Output("stability", "stability", "score", "1 minus the weighted mean of crisis intensity, tension, "
-           "polarisation, volatility and frustration; higher is more stable", colour="#1f77b4"),
+           "polarisation, volatility and frustration; higher is more stable", colour="#1f77b4", better="higher"),
     Output("cooperation", "cooperation", "score", "weighted mean of trust, engagement volume, forum "
-           "participation and interoperability; higher is more cooperative", colour="#2ca02c"),
+           "participation and interoperability; higher is more cooperative", colour="#2ca02c", better="higher"),
     Output("focal_autonomy", "focal autonomy", "score", "the focal state's hedging index: the mean of its "
            "alignment's entropy, its distance from the nearest pole, the diversity of its finance and trade "
-           "dependence, of its defence partners, and the option value of its ties with the poles", colour="#9467bd"),
+           "dependence, of its defence partners, and the option value of its ties with the poles",
+           colour="#9467bd", better="higher"),
     Output("focal_security", "focal security", "score", "1 minus the probability of a militarised crisis "
            "involving the focal state within five years, discounted by the incidents on its borders",
-           colour="#ff7f0e"),
+           colour="#ff7f0e", better="higher"),
     Output("crisis_intensity", "crisis intensity", "component", "1 - exp(-C / crisis_scale), C the fading sum "
-           "of recent crisis severities"),
-    Output("mean_tension", "mean tension", "component", "capability-weighted mean tension over pairs"),
-    Output("polarisation", "polarisation", "component", "Esteban-Ray polarisation of the coalitions"),
+           "of recent crisis severities", better="lower"),
+    Output("mean_tension", "mean tension", "component", "capability-weighted mean tension over pairs", better="lower"),
+    Output("polarisation", "polarisation", "component", "Esteban-Ray polarisation of the coalitions", better="lower"),
     Output("volatility", "volatility", "component", "mean change of alignments this step, per year, over "
-           "volatility_scale"),
-    Output("frustration", "frustration", "component", "normalised landscape frustration of the coalitions"),
-    Output("mean_trust", "mean trust", "component", "capability-weighted mean trust over pairs"),
+           "volatility_scale", better="lower"),
+    Output("frustration", "frustration", "component", "normalised landscape frustration of the coalitions",
+           better="lower"),
+    Output("mean_trust", "mean trust", "component", "capability-weighted mean trust over pairs", better="higher"),
     Output("engagement_volume", "engagement volume", "component", "engagement units carried out over units "
-           "budgeted, one-year running tallies"),
+           "budgeted, one-year running tallies", better="higher"),
     Output("forum_participation", "forum participation", "component", "members attending over members "
-           "expected, one-year running tallies"),
-    Output("interoperability", "interoperability", "component", "capability-weighted mean interoperability"),
+           "expected, one-year running tallies", better="higher"),
+    Output("interoperability", "interoperability", "component", "capability-weighted mean interoperability",
+           better="higher"),
     Output("institutional_ties", "institutional ties", "component", "capability-weighted mean over pairs of "
            "their institutionalised ties: liaison (attachés, information sharing) or, on a shared border, border "
-           "cooperation (agreements, liaison offices), the larger"),
+           "cooperation (agreements, liaison offices), the larger", better="higher"),
     Output("dependence_concentration", "dependence concentration", "component",
-           "Herfindahl index of the focal state's positive leverage shares over the poles"),
+           "Herfindahl index of the focal state's positive leverage shares over the poles", better="lower"),
     Output("crisis_probability", "crisis probability", "component", "probability of a militarised crisis "
-           "involving the focal state within five years, at the hazards of this step"),
+           "involving the focal state within five years, at the hazards of this step", better="lower"),
     Output("focal_incidents", "border incidents", "component", "transnational incidents a year on the focal "
-           "state's borders, a one-year weighted mean", bounded=False),
+           "state's borders, a one-year weighted mean", bounded=False, better="lower"),
     Output("largest_threat", "largest threat", "component", "the largest threat toward the focal state, "
-           "tension times capability felt at its distance"),
+           "tension times capability felt at its distance", better="lower"),
     Output("alignment_entropy", "alignment entropy", "component", "normalised entropy of the focal state's "
-           "alignment over the poles; 1 is an even hedge"),
+           "alignment over the poles; 1 is an even hedge", better="higher"),
     Output("pole_distance", "distance from the poles", "component", "the focal state's distance from the "
-           "nearest pole, 0 at a pole, 1 at the even hedge"),
+           "nearest pole, 0 at a pole, 1 at the even hedge", better="higher"),
     Output("partner_diversity", "partner diversity", "component", "1 minus the Herfindahl index of the focal "
-           "state's engagements of the last year over its partners"),
+           "state's engagements of the last year over its partners", better="higher"),
     Output("supplier_diversity", "supplier diversity", "component", "1 minus the Herfindahl index of the focal "
-           "state's arms imports over its suppliers (0 with one supplier or none)"),
+           "state's arms imports over its suppliers (0 with one supplier or none)", better="higher"),
     Output("option_value", "option value", "component", "mean over the poles of the focal state's trust times "
-           "1 minus tension with each: ties it could activate"),
+           "1 minus tension with each: ties it could activate", better="higher"),
     Output("framework_alignment", "framework alignment", "component", "cosine similarity of the focal state's "
-           "engagements of the last year by kind with the priorities of the forums it belongs to"),
-    Output("crisis_count", "crises", "component", "crises this step", bounded=False),
+           "engagements of the last year by kind with the priorities of the forums it belongs to", better="higher"),
+    Output("crisis_count", "crises", "component", "crises this step", bounded=False, better="lower"),
     Output("polarisation_pressure", "polarisation pressure", "component", "fading sum of the severities of "
-           "crises involving a pole, which makes alignments more responsive", bounded=False),
+           "crises involving a pole, which makes alignments more responsive", bounded=False, better="lower"),
 )  # fmt: skip
 """Every output a run records per step, headline scores first."""
 
@@ -128,6 +134,8 @@ class Family:
     """What a member measures, in a sentence."""
     bounded: bool = True
     """Whether its values lie in [0, 1]."""
+    better: Literal["higher", "lower"] | None = None
+    """Which way is better for the state, where that is clear (as :attr:`Output.better`)."""
 
     @property
     def pattern(self) -> str:
@@ -163,7 +171,9 @@ FAMILIES: tuple[Family, ...] = (
         "a state's coordinate on an axis of the positions (docs/model.md)",
         bounded=False,
     ),
-    Family("capability", "capability", None, "{state}'s capability", "a state's share of all capability"),
+    Family(
+        "capability", "capability", None, "{state}'s capability", "a state's share of all capability", better="higher"
+    ),
     Family(
         "defence_budget",
         "defence_budget",
@@ -171,6 +181,7 @@ FAMILIES: tuple[Family, ...] = (
         "{state}'s defence budget",
         "a state's defence ministry budget, US$ m a year (docs/model.md, 7b)",
         bounded=False,
+        better="higher",
     ),
     Family(
         "military_stock",
@@ -179,6 +190,7 @@ FAMILIES: tuple[Family, ...] = (
         "{state}'s military stock",
         "a state's stock of equipment built by procurement, US$ bn, depreciating (docs/model.md, 7b)",
         bounded=False,
+        better="higher",
     ),
     Family(
         "incidents",
@@ -187,6 +199,7 @@ FAMILIES: tuple[Family, ...] = (
         "{state}'s border incidents",
         "transnational incidents on a state's borders a year, a one-year weighted mean (docs/model.md, 7c)",
         bounded=False,
+        better="lower",
     ),
     Family(
         "engagements",
@@ -243,6 +256,15 @@ def family_member(name: str) -> tuple[Family, str, str | None] | None:
         if head == family.name and len(rest) == (2 if family.per else 1) and all(rest):
             return family, rest[0], rest[1] if family.per else None
     return None
+
+
+def better(name: str) -> Literal["higher", "lower"] | None:
+    """Which way is better for an output or a family's member (:attr:`Output.better`), or None where
+    neither is (an alignment share, a count of engagements) or the name is no output."""
+    member = family_member(name)
+    if member is not None:
+        return member[0].better
+    return next((o.better for o in OUTPUTS if o.name == name), None)
 
 
 def output(name: str) -> Output:

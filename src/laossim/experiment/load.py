@@ -263,7 +263,18 @@ def _check_form(doc: LMap, exp: Experiment) -> list[Problem]:
                 )
     outputs = doc.get("outputs")
     for i, name in enumerate(exp.outputs):
-        if name not in vocab.COLUMNS and name not in exp.tolerances:
+        if vocab.better(name) != "higher":
+            side = "lower values are better" if vocab.better(name) == "lower" else "neither way is better"
+            problems.append(
+                Problem.at(
+                    outputs.where(i) if isinstance(outputs, LList) else doc.loc,
+                    f"outputs[{i}]",
+                    f"robustness reads higher values as better (regret, satisficing, maximin), and of {name} {side}",
+                    hint="leave it out, or take an output where higher is better (focal_security for "
+                    "crisis_probability, stability for mean_tension)",
+                )
+            )
+        elif name not in vocab.COLUMNS and name not in exp.tolerances:
             problems.append(
                 Problem.at(
                     outputs.where(i) if isinstance(outputs, LList) else doc.loc,
