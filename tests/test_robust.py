@@ -344,3 +344,17 @@ def test_a_scheduled_shock_may_be_an_uncertainty_and_each_future_runs_its_own(tm
         shock = run.events[(run.events.kind == "crisis") & run.events.description.str.contains("US-China")]
         crises[row["events.0.at"]] = shock.period.min()
     assert crises == {"2025-Q3": "2025-Q3", "2026-Q1": "2026-Q1"}
+
+
+def test_a_range_over_a_whole_number_field_is_refused_before_any_run(tmp_path):
+    """A range is sampled between its ends, so a field of whole numbers (a forum's period) refuses it at
+    FILE:LINE with the fix, where it once passed validation and then failed every run."""
+    text = _bad(
+        tmp_path,
+        "format_version: 1\nexperiment: bad\nscenario: SCENARIO\nreplications: 1\nsteps: 4\n"
+        "design: {method: lhs, samples: 4}\n"
+        "levers: {hedge: {}, bandwagon: {states.LAO.doctrine: bandwagoner}}\n"
+        "uncertainties:\n  forums.ASEAN.period: {from: 1, to: 4}\n",
+    )
+    assert "bad_robust.yaml:9: uncertainties.forums.ASEAN.period: not a whole number, inside the range 1 to 4" in text
+    assert "for a field of whole numbers give a list of its values instead, e.g. [1, 2, 3]" in text

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
 from pydantic import ValidationError
 
 from laossim import vocab
@@ -310,9 +311,22 @@ def _check_paths(doc: LMap, exp: Experiment, scenario: Scenario) -> list[Problem
         if key.split(".")[0] == "simulation":
             continue  # refused by _check_design
         probes = [values.start, values.to] if isinstance(values, Range) else list(values)
+        if isinstance(values, Range):  # sampled between its ends: a value inside too (a whole-number field refuses it)
+            probes += (
+                list(np.linspace(values.start, values.to, values.steps))
+                if values.steps
+                else [(values.start + values.to) / 2]
+            )
         for value in probes:
             problem = _refused(scenario, {key: value}, doc[section].where(key), f"{section}.{key}")
             if problem:
+                if isinstance(values, Range) and value not in (values.start, values.to):
+                    problem = replace(
+                        problem,
+                        message=f"{problem.message}, inside the range {values.start:g} to {values.to:g}",
+                        hint="a range is sampled between its ends: for a field of whole numbers give a list "
+                        "of its values instead, e.g. [1, 2, 3]",
+                    )
                 problems.append(problem)
                 break
     for name, setting in exp.levers.items():
