@@ -6,6 +6,7 @@ from __future__ import annotations
 import builtins
 import io
 import json
+import shutil
 import time
 from pathlib import Path
 
@@ -303,3 +304,22 @@ def test_report_renders_a_discovery_folder(sweep, tmp_path, capsys):
     assert "<h1>Scenario discovery: focal_security &lt; " in page and "PRIM&#x27;s box" not in page
     assert "<h2>PRIM's box</h2>" in page and "<h2>CART leaves</h2>" in page and "Provenance" in page
     assert page.count("<img src='data:image/png;base64,") == 3
+
+
+def test_the_manifest_names_the_cases_read_so_a_sweep_resumed_later_is_told_apart(sweep, tmp_path, capsys):
+    """The design alone is the same before and after a sweep is resumed; the cases read are not."""
+    where = median_condition(sweep)
+    cases_read = []
+    for name, folder in (("all", sweep), ("fewer", tmp_path / "fewer")):
+        if name == "fewer":  # the same sweep with one run not yet done, as a killed sweep leaves it
+            shutil.copytree(sweep, folder)
+            (folder / "runs" / "run-000000.parquet").unlink()
+            (folder / "status" / "run-000000.json").unlink()
+        out = tmp_path / f"found-{name}"
+        assert main(["discover", str(folder), "--where", where, "--out", str(out), "--quiet", "--resamples", "0"]) == 0
+        source = json.loads((out / "manifest.json").read_text())["source"]
+        cases_read.append((source["runs"], source["cases_sha256"], json.loads((out / "manifest.json").read_text())))
+    capsys.readouterr()
+    (all_runs, all_hash, first), (fewer_runs, fewer_hash, second) = cases_read
+    assert first["inputs"][0]["sha256"] == second["inputs"][0]["sha256"]  # the same design
+    assert (all_runs, fewer_runs) == (60, 59) and all_hash != fewer_hash and len(all_hash) == 64

@@ -711,6 +711,10 @@ def discover(
                     "experiment": source.get("experiment"),
                     "runs": len(found.cases),
                     "model_version": source.model_version,
+                    # the cases read, with their outputs: a sweep resumed later gives another
+                    "cases_sha256": hashlib.sha256(
+                        pd.util.hash_pandas_object(found.cases, index=False).to_numpy().tobytes()
+                    ).hexdigest(),
                 },
                 inputs=[{"path": str(folder / "design.parquet"), "sha256": _sha256(folder / "design.parquet")}],
                 where=where,

@@ -7,10 +7,11 @@ import json
 import signal
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from laossim.cli.common import at_least
-from laossim.errors import UsageError
+from laossim.errors import ScenarioError, UsageError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -45,7 +46,13 @@ def handle(args: argparse.Namespace) -> int:
     if other is not None or args.compare_set:
         from laossim.app.viewmodel import mismatch
 
-        problem = mismatch(load_scenario(path), load_scenario(other or path, args.compare_set))
+        try:
+            right = load_scenario(other or path, args.compare_set)
+        except ScenarioError as exc:  # the overrides are this command's --compare-set, not --set
+            raise ScenarioError(
+                [replace(p, file="--compare-set") if p.file == "--set" else p for p in exc.problems]
+            ) from None
+        problem = mismatch(load_scenario(path), right)
         if problem:
             raise UsageError(problem)
     if importlib.util.find_spec("solara") is None:
